@@ -1,0 +1,184 @@
+// `doctor`: checks Node, k6, the Odoo target and PostgreSQL statistics access, and says exactly
+// what to fix. Exit 0 when all pass, else the worst failure's code (1 check, 2 input, 3 unreachable).
+import type { Command } from 'commander';
+import { ExitCode, isOcError } from '../../core/errors.js';
+import { resolvePgUrl, resolveTarget, type TargetFlags } from '../../core/target.js';
+import { printJson, printLines, type GlobalOptions } from '../output.js';
+import { addTargetOptions } from '../target-options.js';
+
+export type CheckStatus = 'ok' | 'failed' | 'skipped';
+
+export interface DoctorCheck {
+  name: 'node' | 'k6' | 'target' | 'authenticate' | 'pgstats';
+  status: CheckStatus;
+  detail: string;
+  fix?: string;
+  exitCode?: ExitCode;
+}
+
+export interface DoctorResult {
+  ok: boolean;
+  exitCode: ExitCode;
+  checks: DoctorCheck[];
+}
+
+const MIN_NODE = [20, 19] as const;
+
+function failed(name: DoctorCheck['name'], error: unknown): DoctorCheck {
+  if (isOcError(error))
+    return {
+      name,
+      status: 'failed',
+      detail: error.message,
+      fix: error.hint,
+      exitCode: error.exitCode,
+    };
+  return { name, status: 'failed', detail: (error as Error).message, exitCode: ExitCode.failed };
+}
+
+function checkNode(): DoctorCheck {
+  const [major, minor] = process.versions.node.split('.').map(Number) as [number, number];
+  const ok = major > MIN_NODE[0] || (major === MIN_NODE[0] && minor >= MIN_NODE[1]);
+  return ok
+    ? { name: 'node', status: 'ok', detail: `Node ${process.versions.node}` }
+    : {
+        name: 'node',
+        status: 'failed',
+        detail: `Node ${process.versions.node} is too old`,
+        fix: `Install Node ${MIN_NODE.join('.')} or later.`,
+        exitCode: ExitCode.unreachable,
+      };
+}
+
+async function checkK6(): Promise<DoctorCheck> {
+  try {
+    const { locateK6 } = await import('../../runner/k6-binary.js');
+    const k6 = await locateK6({ install: false });
+    return { name: 'k6', status: 'ok', detail: `k6 ${k6.version} at ${k6.path}` };
+  } catch (error) {
+    return failed('k6', error);
+  }
+}
+
+async function checkTarget(flags: TargetFlags): Promise<DoctorCheck[]> {
+  let target;
+  try {
+    target = resolveTarget(flags);
+  } catch (error) {
+    return [failed('target', error)];
+  }
+  if (!target) {
+    return [
+      {
+        name: 'target',
+        status: 'skipped',
+        detail: 'no target given',
+        fix: 'Set ODOO_URL (or --url) to check an Odoo server.',
+      },
+    ];
+  }
+  const { OdooClient } = await import('../../odoo/client.js');
+  const client = new OdooClient(target);
+  const checks: DoctorCheck[] = [];
+  try {
+    const version = await client.version();
+    const kind = version.lab ? 'odoo-capacity lab emulating Odoo' : 'Odoo';
+    checks.push({
+      name: 'target',
+      status: 'ok',
+      detail: `${kind} ${version.server_version} at ${target.url}`,
+    });
+  } catch (error) {
+    return [failed('target', error)];
+  }
+  try {
+    const uid = await client.authenticate();
+    checks.push({
+      name: 'authenticate',
+      status: 'ok',
+      detail: `user ${target.user} on ${target.db} is uid ${uid} (${target.secretKind})`,
+    });
+  } catch (error) {
+    checks.push(failed('authenticate', error));
+  }
+  return checks;
+}
+
+async function checkPgStats(flags: TargetFlags): Promise<DoctorCheck> {
+  let url;
+  try {
+    url = resolvePgUrl(flags);
+  } catch (error) {
+    return failed('pgstats', error);
+  }
+  if (!url)
+    return {
+      name: 'pgstats',
+      status: 'skipped',
+      detail: 'no PGURL given',
+      fix: 'Set PGURL (or --pg-url) to check statistics access.',
+    };
+  const { checkStatsAccess } = await import('../../pgstats/access.js');
+  try {
+    const access = await checkStatsAccess(url);
+    return access.problem
+      ? {
+          name: 'pgstats',
+          status: 'failed',
+          detail: access.problem,
+          fix: access.fix,
+          exitCode: ExitCode.failed,
+        }
+      : { name: 'pgstats', status: 'ok', detail: access.summary };
+  } catch (error) {
+    return failed('pgstats', error);
+  }
+}
+
+export async function runDoctor(flags: TargetFlags): Promise<DoctorResult> {
+  const [k6, target, pgstats] = await Promise.all([
+    checkK6(),
+    checkTarget(flags),
+    checkPgStats(flags),
+  ]);
+  const checks = [checkNode(), k6, ...target, pgstats];
+  const exitCode = checks.reduce<ExitCode>(
+    (worst, c) => (c.status === 'failed' ? (Math.max(worst, c.exitCode ?? 1) as ExitCode) : worst),
+    ExitCode.ok,
+  );
+  return { ok: exitCode === ExitCode.ok, exitCode, checks };
+}
+
+const MARK: Record<CheckStatus, string> = { ok: 'ok  ', failed: 'FAIL', skipped: 'skip' };
+
+export function renderDoctor(result: DoctorResult): string[] {
+  return result.checks.map((c) => {
+    const fix = c.status === 'failed' && c.fix ? ` Fix: ${c.fix}` : '';
+    return `${MARK[c.status]} ${c.name.padEnd(12)} ${c.detail}${fix}`;
+  });
+}
+
+export function registerDoctor(program: Command): void {
+  const command = program
+    .command('doctor')
+    .description(
+      'check Node, k6, the Odoo target and PostgreSQL statistics access, and say what to fix',
+    )
+    .option('--json', 'print the checks as one JSON document on stdout')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ odoo-capacity doctor
+  $ ODOO_URL=http://127.0.0.1:8069 ODOO_DB=lab ODOO_PASSWORD=admin odoo-capacity doctor
+  $ PGURL=postgres://monitor:***@db:5432/postgres odoo-capacity doctor --json
+
+Exit: 0 all checks pass, 1 a check failed, 2 bad input (e.g. wrong credentials), 3 unreachable.`,
+    );
+  addTargetOptions(command).action(async (options: TargetFlags & GlobalOptions) => {
+    const result = await runDoctor(options);
+    if (options.json) printJson(result);
+    else printLines(renderDoctor(result));
+    process.exitCode = result.exitCode;
+  });
+}

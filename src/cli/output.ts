@@ -1,0 +1,16 @@
+// Printing: one JSON document on stdout with --json; human lines on stderr otherwise
+// (style.md §14). Everything passes through secret redaction.
+import { redact } from '../core/redact.js';
+
+export function printJson(value: unknown): void {
+  process.stdout.write(redact(JSON.stringify(value, null, 2)) + '\n');
+}
+
+export function printLines(lines: readonly string[]): void {
+  if (lines.length > 0) process.stderr.write(redact(lines.join('\n')) + '\n');
+}
+
+export interface GlobalOptions {
+  json?: boolean;
+  debug?: boolean;
+}

@@ -1,0 +1,31 @@
+// createProgram(): the commander tree, with no side effects, so tests parse in-process.
+// One command per file in commands/; heavy modules load lazily inside the actions.
+import { Command } from 'commander';
+import { packageJson } from '../core/package-root.js';
+import { registerDemo } from './commands/demo.js';
+import { registerDoctor } from './commands/doctor.js';
+
+export function createProgram(): Command {
+  const program = new Command('odoo-capacity')
+    .description(
+      'Load testing and capacity planning for Odoo in logistics: replay order waves, stock moves,\ncarrier bursts and month-end billing, then size workers, node pools and the database.',
+    )
+    .version(packageJson().version, '-V, --version')
+    .option('--debug', 'print stack traces and debug logs')
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ odoo-capacity doctor                       check k6, the target and PostgreSQL access
+  $ odoo-capacity demo                         lab + seed + ladder + plan + report on this machine
+  $ odoo-capacity run --class order-wave --rates 2,4,8,16 --hold 60s --warmup 10s
+  $ odoo-capacity plan --run runs/<id> && odoo-capacity report --run runs/<id> --format html,md --out out/
+
+Target: ODOO_URL, ODOO_DB, ODOO_USER and ODOO_PASSWORD or ODOO_API_KEY; PGURL for statistics.
+Exit codes: 0 success, 1 failed check or SLO, 2 bad input, 3 target or dependency unreachable.`,
+    );
+  registerDoctor(program);
+  registerDemo(program);
+  return program;
+}

@@ -1,0 +1,14 @@
+// The target and statistics flags shared by every command that talks to Odoo or PostgreSQL.
+import type { Command } from 'commander';
+
+export function addTargetOptions(command: Command): Command {
+  return command
+    .option('--url <url>', 'Odoo web address, e.g. http://127.0.0.1:8069 (default: $ODOO_URL)')
+    .option('--db <name>', 'Odoo database (default: $ODOO_DB)')
+    .option('--user <login>', 'Odoo login (default: $ODOO_USER, else admin)')
+    .option(
+      '--password-file <file>',
+      'file holding the password or API key (default: $ODOO_PASSWORD / $ODOO_API_KEY)',
+    )
+    .option('--pg-url <url>', 'PostgreSQL for statistics (default: $PGURL)');
+}

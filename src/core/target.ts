@@ -1,0 +1,122 @@
+// Where the Odoo target and the statistics database come from, the same for every command and
+// for k6 scripts: ODOO_URL, ODOO_DB, ODOO_USER, ODOO_PASSWORD or ODOO_API_KEY (or
+// --password-file), PGURL; flags override the non-secret ones (design.md).
+import { readFileSync } from 'node:fs';
+import { BadInputError } from './errors.js';
+import { redactUrl } from './redact.js';
+import { Secret } from './secret.js';
+
+export interface TargetFlags {
+  url?: string;
+  db?: string;
+  user?: string;
+  passwordFile?: string;
+  pgUrl?: string;
+}
+
+export type SecretKind = 'password' | 'api_key';
+
+export interface OdooTarget {
+  url: string;
+  db: string;
+  user: string;
+  secret: Secret;
+  secretKind: SecretKind;
+}
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+export function parseHttpUrl(raw: string, what: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new BadInputError(`${what}: not a URL: ${redactUrl(raw)}`, {
+      hint: 'Use the form http://host:8069 (the Odoo web address, without /xmlrpc).',
+    });
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new BadInputError(`${what}: expected http:// or https://, got ${parsed.protocol}`);
+  }
+  if (parsed.username || parsed.password) {
+    throw new BadInputError(`${what}: credentials inside the URL are not accepted`, {
+      hint: 'Put the secret in ODOO_PASSWORD, ODOO_API_KEY or --password-file.',
+    });
+  }
+  return parsed.toString().replace(/\/+$/, '');
+}
+
+function readSecretFile(file: string): Secret {
+  try {
+    return new Secret(readFileSync(file, 'utf8').replace(/\r?\n$/, ''));
+  } catch (error) {
+    throw new BadInputError(
+      `--password-file ${file}: cannot read (${(error as NodeJS.ErrnoException).code})`,
+      {
+        cause: error,
+      },
+    );
+  }
+}
+
+/** The Odoo target, or undefined when neither flags nor environment name one. */
+export function resolveTarget(flags: TargetFlags, env: Env = process.env): OdooTarget | undefined {
+  const rawUrl = nonEmpty(flags.url) ?? nonEmpty(env.ODOO_URL);
+  if (rawUrl === undefined) return undefined;
+  const url = parseHttpUrl(rawUrl, flags.url ? '--url' : 'ODOO_URL');
+  const db = nonEmpty(flags.db) ?? nonEmpty(env.ODOO_DB);
+  if (db === undefined) {
+    throw new BadInputError('no database: set ODOO_DB or pass --db', {
+      hint: 'An Odoo server can host several databases; name the one to use.',
+    });
+  }
+  const user = nonEmpty(flags.user) ?? nonEmpty(env.ODOO_USER) ?? 'admin';
+  let secret: Secret | undefined;
+  let secretKind: SecretKind = 'password';
+  if (flags.passwordFile) {
+    secret = readSecretFile(flags.passwordFile);
+  } else if (env.ODOO_API_KEY !== undefined && env.ODOO_API_KEY !== '') {
+    secret = new Secret(env.ODOO_API_KEY);
+    secretKind = 'api_key';
+  } else if (env.ODOO_PASSWORD !== undefined && env.ODOO_PASSWORD !== '') {
+    secret = new Secret(env.ODOO_PASSWORD);
+  }
+  if (secret === undefined) {
+    throw new BadInputError('no secret for the Odoo user: set ODOO_PASSWORD or ODOO_API_KEY', {
+      hint: 'Or pass --password-file <file>. Secrets are never taken from the command line.',
+    });
+  }
+  return { url, db, user, secret, secretKind };
+}
+
+/** The PostgreSQL statistics connection, or undefined. The URL is a secret (it may hold one). */
+export function resolvePgUrl(flags: TargetFlags, env: Env = process.env): Secret | undefined {
+  const raw = nonEmpty(flags.pgUrl) ?? nonEmpty(env.PGURL);
+  if (raw === undefined) return undefined;
+  if (!/^postgres(ql)?:\/\//.test(raw)) {
+    throw new BadInputError(
+      `${flags.pgUrl ? '--pg-url' : 'PGURL'}: expected postgres://user:password@host:port/db`,
+    );
+  }
+  try {
+    const password = new URL(raw).password;
+    if (password) new Secret(decodeURIComponent(password));
+  } catch {
+    throw new BadInputError(`${flags.pgUrl ? '--pg-url' : 'PGURL'}: not a valid URL`);
+  }
+  return new Secret(raw);
+}
+
+/** A target as it may be shown or stored: no secret. */
+export function describeTarget(target: OdooTarget): {
+  url: string;
+  db: string;
+  user: string;
+  auth: SecretKind;
+} {
+  return { url: target.url, db: target.db, user: target.user, auth: target.secretKind };
+}

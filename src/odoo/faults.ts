@@ -1,0 +1,169 @@
+// Odoo's fault codes as typed errors (odoo-contract.md §2). Callers branch on the class or on
+// `tag`, never on message text. The CLI maps each to an exit code.
+import { ExitCode, OcError } from '../core/errors.js';
+
+/** The classification every layer (client, k6 library, runner, reports) shares. */
+export type FaultTag = 'application' | 'user' | 'access_denied' | 'access' | 'concurrency';
+
+export const FaultCode = {
+  application: 1,
+  user: 2,
+  accessDenied: 3,
+  access: 4,
+} as const;
+
+/** Exit code and hint per tag: credentials and rights are the user's to fix (bad input). */
+const FAULT_META: Record<FaultTag, { exitCode: OcError['exitCode']; hint?: string }> = {
+  application: {
+    exitCode: ExitCode.failed,
+    hint: 'The server raised an unexpected error; its log has the traceback.',
+  },
+  concurrency: {
+    exitCode: ExitCode.failed,
+    hint: "A lock or serialization conflict outlived Odoo's five retries: the load, not the request, is the problem.",
+  },
+  user: { exitCode: ExitCode.failed },
+  access_denied: {
+    exitCode: ExitCode.badInput,
+    hint: 'Check ODOO_USER and ODOO_PASSWORD or ODOO_API_KEY; after 10 failures Odoo locks the IP out for 60 s.',
+  },
+  access: {
+    exitCode: ExitCode.badInput,
+    hint: 'The Odoo user lacks the rights for this call, or the method is private.',
+  },
+};
+
+export abstract class OdooFault extends OcError {
+  abstract readonly tag: FaultTag;
+  readonly faultCode: number | string;
+  readonly faultString: string;
+  /** "model.method" or "service.method" of the call that failed. */
+  readonly call: string;
+
+  constructor(tag: FaultTag, call: string, faultCode: number | string, faultString: string) {
+    super(
+      `${call}: Odoo fault ${String(faultCode)}: ${firstLine(faultString)}`,
+      FAULT_META[tag].exitCode,
+      {
+        hint: FAULT_META[tag].hint,
+      },
+    );
+    this.call = call;
+    this.faultCode = faultCode;
+    this.faultString = faultString;
+  }
+}
+
+type FaultArgs = [call: string, faultCode: number | string, faultString: string];
+
+/** Fault 1: anything Odoo did not anticipate; faultString is a Python traceback. */
+export class OdooApplicationError extends OdooFault {
+  readonly tag: FaultTag = 'application';
+  constructor(...args: FaultArgs) {
+    super('application', ...args);
+  }
+}
+
+/** Fault 1 from a concurrency failure (40001, 40P01, 55P03) that survived Odoo's five retries. */
+export class OdooConcurrencyError extends OdooFault {
+  readonly tag: FaultTag = 'concurrency';
+  constructor(...args: FaultArgs) {
+    super('concurrency', ...args);
+  }
+}
+
+/** Fault 2: UserError, ValidationError, MissingError, RedirectWarning. */
+export class OdooUserError extends OdooFault {
+  readonly tag: FaultTag = 'user';
+  constructor(...args: FaultArgs) {
+    super('user', ...args);
+  }
+}
+
+/** Fault 3: wrong password or API key, or the login lockout. */
+export class OdooAccessDenied extends OdooFault {
+  readonly tag: FaultTag = 'access_denied';
+  constructor(...args: FaultArgs) {
+    super('access_denied', ...args);
+  }
+}
+
+/** Fault 4: ACL or record rule refusal, or a private method called remotely. */
+export class OdooAccessError extends OdooFault {
+  readonly tag: FaultTag = 'access';
+  constructor(...args: FaultArgs) {
+    super('access', ...args);
+  }
+}
+
+function firstLine(text: string): string {
+  const lines = text.trim().split('\n');
+  // A traceback's useful line is its last one ("AttributeError: ...").
+  return (text.startsWith('Traceback') ? lines[lines.length - 1] : lines[0])?.trim() ?? '';
+}
+
+const CONCURRENCY_MARKERS = [
+  'could not serialize access',
+  'SerializationFailure',
+  'DeadlockDetected',
+  'deadlock detected',
+  'LockNotAvailable',
+  'could not obtain lock',
+];
+
+/** Python's message when Odoo's XML-RPC marshaller meets a None (odoo-contract.md §2, Marshalling). */
+const UNMARSHALLABLE_NONE = 'cannot marshal None unless allow_none is enabled';
+
+/**
+ * True for the fault 1 that Odoo sends after it has committed: the method returned None (or an
+ * action containing None) and the marshaller refused it (fixtures/odoo-17.0-wire/README.md).
+ */
+export function isCommittedUnmarshallable(
+  faultCode: number | string,
+  faultString: string,
+): boolean {
+  return (
+    (faultCode === FaultCode.application || typeof faultCode === 'string') &&
+    faultString.includes(UNMARSHALLABLE_NONE)
+  );
+}
+
+/**
+ * Builds the typed error for a fault. Integer codes come from /xmlrpc/2; string codes from the
+ * legacy /xmlrpc route ("warning -- UserError\n\n<msg>", "AccessDenied", or the exception text).
+ */
+export function classifyFault(
+  call: string,
+  faultCode: number | string,
+  faultString: string,
+): OdooFault {
+  if (typeof faultCode === 'string') return classifyLegacyFault(call, faultCode, faultString);
+  switch (faultCode) {
+    case FaultCode.user:
+      return new OdooUserError(call, faultCode, faultString);
+    case FaultCode.accessDenied:
+      return new OdooAccessDenied(call, faultCode, faultString);
+    case FaultCode.access:
+      return new OdooAccessError(call, faultCode, faultString);
+    default:
+      return CONCURRENCY_MARKERS.some((m) => faultString.includes(m))
+        ? new OdooConcurrencyError(call, faultCode, faultString)
+        : new OdooApplicationError(call, faultCode, faultString);
+  }
+}
+
+function classifyLegacyFault(call: string, faultCode: string, faultString: string): OdooFault {
+  if (faultCode === 'AccessDenied')
+    return new OdooAccessDenied(call, faultCode, faultString || faultCode);
+  const warning = /^warning -- (\w+)/.exec(faultCode);
+  if (warning) {
+    const text = faultCode.replace(/^warning -- \w+\s*/, '');
+    return warning[1] === 'AccessError'
+      ? new OdooAccessError(call, faultCode, text)
+      : new OdooUserError(call, faultCode, text);
+  }
+  const text = faultString || faultCode;
+  return CONCURRENCY_MARKERS.some((m) => text.includes(m))
+    ? new OdooConcurrencyError(call, faultCode, text)
+    : new OdooApplicationError(call, faultCode, text);
+}

@@ -1,0 +1,49 @@
+import { inspect } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { Logger } from '../../src/core/logger.js';
+import { redact, redactUrl } from '../../src/core/redact.js';
+import { Secret } from '../../src/core/secret.js';
+
+describe('redact', () => {
+  it('masks the password inside a database URL but keeps the rest', () => {
+    expect(redact('connect postgres://stats:hunter2-x@db.internal:5432/odoo failed')).toBe(
+      'connect postgres://stats:***@db.internal:5432/odoo failed',
+    );
+    expect(redactUrl('postgresql://u:p%40ss@h/db')).toBe('postgresql://u:***@h/db');
+  });
+
+  it('masks values assigned to keys that name a secret', () => {
+    expect(redact('ODOO_PASSWORD=abc123 ODOO_API_KEY: "k-999" user=admin')).toBe(
+      'ODOO_PASSWORD=*** ODOO_API_KEY: "***" user=admin',
+    );
+    expect(redact('{"password":"x1","db":"lab"}')).toBe('{"password":"***","db":"lab"}');
+  });
+
+  it('masks the value of every Secret wherever it appears', () => {
+    new Secret('Zq9-very-distinct');
+    expect(redact('the server said Zq9-very-distinct was wrong')).toBe(
+      'the server said *** was wrong',
+    );
+  });
+});
+
+describe('Secret', () => {
+  it('prints as *** in JSON, template strings and inspection, and reveals on request', () => {
+    const secret = new Secret('pa55-word-abc');
+    expect(JSON.stringify({ secret })).toBe('{"secret":"***"}');
+    expect(`${secret}`).toBe('***');
+    expect(inspect({ secret })).not.toContain('pa55');
+    expect(secret.reveal()).toBe('pa55-word-abc');
+  });
+});
+
+describe('Logger', () => {
+  it('redacts every line it writes and honours its level', () => {
+    const lines: string[] = [];
+    const logger = new Logger('info', { write: (l) => lines.push(l) });
+    new Secret('log-secret-777');
+    logger.info('using log-secret-777 and PGURL=postgres://a:b@h/d');
+    logger.debug('hidden');
+    expect(lines).toEqual(['using *** and PGURL=postgres://a:***@h/d\n']);
+  });
+});
