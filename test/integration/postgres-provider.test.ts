@@ -1,8 +1,10 @@
 // The PostgreSQL provider starts a real server (PGURL, testcontainers or embedded, whichever this
 // machine offers), with pg_stat_statements answering, and cleans up after itself.
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { providePostgres } from '../../src/core/postgres-provider.js';
+import { providePostgres, startLocalPostgres } from '../../src/core/postgres-provider.js';
 import { resolvePgUrl } from '../../src/core/target.js';
 
 describe('providePostgres', () => {
@@ -39,4 +41,33 @@ describe('providePostgres', () => {
     expect(error.exitCode).toBe(3);
     expect(error.message).not.toContain('pw-secret-55');
   });
+});
+
+// Statistics code must work on more than one PostgreSQL (style.md §16): the provider also starts
+// the machine's own installs (Debian's /usr/lib/postgresql/<major>/bin).
+const systemBinDirs = readdirSync('/usr/lib/postgresql', { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .map((d) => join('/usr/lib/postgresql', d.name, 'bin'))
+  .filter((dir) => existsSync(join(dir, 'postgres')));
+
+describe('startLocalPostgres with system binaries', () => {
+  it.runIf(systemBinDirs.length === 0)(
+    'has no system PostgreSQL to test here (none in /usr/lib/postgresql)',
+    () => {
+      console.warn(
+        'no system PostgreSQL under /usr/lib/postgresql: only the embedded 18 was tested',
+      );
+    },
+  );
+  for (const binDir of systemBinDirs) {
+    it(`starts ${binDir} with pg_stat_statements`, async () => {
+      const handle = await startLocalPostgres({ binDir });
+      try {
+        expect(handle.statStatements).toBe(true);
+        expect(Math.floor(handle.versionNum / 10000)).toBe(Number(binDir.split('/').at(-2)));
+      } finally {
+        await handle.stop();
+      }
+    });
+  }
 });

@@ -1,0 +1,183 @@
+// The run directory's on-disk documents (design.md, "Run directory"). The runner writes them;
+// the planner and the reports read them. Every document carries schemaVersion, and readers
+// check it. Times are ISO 8601 UTC strings; durations in seconds; latencies in milliseconds.
+import type { TransactionClass, LoadProfile } from './classes.js';
+
+export const RUN_SCHEMA_VERSION = 1 as const;
+
+export type RunStatus = 'running' | 'complete' | 'partial' | 'failed';
+
+/** Why a ladder ended. */
+export type StopReason =
+  | { kind: 'complete' }
+  | { kind: 'knee'; detail: string } // p50 at least twice the first step's
+  | { kind: 'errors'; detail: string } // error rate or dropped iterations over the limit
+  | { kind: 'interrupted'; detail: string } // Ctrl-C: status partial, resumable
+  | { kind: 'failed'; detail: string };
+
+export interface LadderStepSpec {
+  label: string; // e.g. "rate-8" or "vus-4"
+  /** Open model: arrival rate in business transactions per second (per class for peak-mix: scaled mix). */
+  rate?: number;
+  /** Closed model: constant VUs. */
+  vus?: number;
+}
+
+export interface LadderSpec {
+  profile: LoadProfile;
+  model: 'open' | 'closed';
+  steps: LadderStepSpec[];
+  warmupSeconds: number;
+  holdSeconds: number;
+  segments: number;
+  caps: { maxRate: number; maxVus: number; maxSeconds: number; maxErrorRate: number };
+}
+
+/** Target as stored: never a secret. */
+export interface RunTarget {
+  url: string;
+  db: string;
+  user: string;
+  auth: 'password' | 'api_key';
+  /** From common.version. */
+  odoo: { serverVersion: string; serverSerie: string; lab: boolean };
+}
+
+export interface RunJson {
+  schemaVersion: typeof RUN_SCHEMA_VERSION;
+  id: string;
+  tool: { name: 'odoo-capacity'; version: string };
+  k6: { version: string };
+  target: RunTarget;
+  /** The environment under test, as models/ describes it (name, workers, pods, nodes, database). */
+  environment: Record<string, unknown>;
+  ladder: LadderSpec;
+  status: RunStatus;
+  stopReason?: StopReason;
+  startedAt: string;
+  finishedAt?: string;
+  steps: { index: number; label: string; dir: string; valid: boolean }[];
+}
+
+/** Latency summary in milliseconds, derived from the step's histogram (never averaged across steps). */
+export interface LatencySummary {
+  count: number;
+  mean: number;
+  stddev: number;
+  min: number;
+  p50: number;
+  p90: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+
+/** Error tags: Odoo's fault classification (src/odoo/faults.ts FaultTag) plus transport failures. */
+export type ErrorTag =
+  | 'application'
+  | 'user'
+  | 'access_denied'
+  | 'access'
+  | 'concurrency'
+  | 'http'
+  | 'timeout'
+  | 'other';
+
+export interface ClassStepStats {
+  /** Business transactions completed in the steady-state window, and their rate. */
+  transactions: number;
+  throughput: number;
+  /** XML-RPC requests in the window, and their rate. */
+  requests: number;
+  requestRate: number;
+  latency: {
+    /** Whole multi-call business transaction. */
+    transaction: LatencySummary;
+    /** Single XML-RPC request. */
+    request: LatencySummary;
+  };
+  errors: { total: number; rate: number; byTag: Partial<Record<ErrorTag, number>> };
+  /** Faults Odoo retried internally and surfaced as retryable (odoo_retryable_faults). */
+  retryableFaults: number;
+  droppedIterations: number;
+  concurrency: {
+    /** Little's law: throughput × mean transaction latency. */
+    littles: number;
+    vusMax: number;
+  };
+}
+
+export interface StatementDelta {
+  queryid: string;
+  query: string;
+  calls: number;
+  totalExecMs: number;
+  meanExecMs: number;
+  rows: number;
+  sharedBlksHit: number;
+  sharedBlksRead: number;
+  walBytes: number;
+}
+
+/** Per-database deltas over the steady-state window (one Odoo database = one tenant). */
+export interface DatabaseDelta {
+  datname: string;
+  xactCommit: number;
+  xactRollback: number;
+  blksRead: number;
+  blksHit: number;
+  tempBytes: number;
+  deadlocks: number;
+  conflicts: number;
+  /** pg_stat_database.active_time (PG 14+), ms; undefined on older servers. */
+  activeTimeMs?: number;
+  /** Σ total_exec_time of this database's statements, ms. */
+  statementTimeMs: number;
+  walBytes: number;
+  sizeBytesBefore: number;
+  sizeBytesAfter: number;
+  topStatements: StatementDelta[];
+}
+
+export interface ActivitySummary {
+  samples: number;
+  /** Mean and max connections per state (active, idle, idle in transaction, ...). */
+  connectionsByState: Record<string, { mean: number; max: number }>;
+  /** Wait event counts over all samples, "Lock:transactionid" style keys. */
+  waitEvents: Record<string, number>;
+  lockWaitsMax: number;
+}
+
+export interface StepJson {
+  schemaVersion: typeof RUN_SCHEMA_VERSION;
+  index: number;
+  label: string;
+  load: LadderStepSpec & { model: 'open' | 'closed' };
+  /** The steady-state window that counts (after warm-up). */
+  window: { start: string; end: string; seconds: number };
+  valid: boolean;
+  invalidReasons: string[];
+  classes: Partial<Record<TransactionClass, ClassStepStats>>;
+  database: {
+    /** Cluster-wide: checkpoints, buffers, WAL. */
+    cluster: {
+      walBytes: number;
+      checkpoints: number;
+      buffersWritten: number;
+      statStatements: boolean;
+      note?: string;
+    };
+    databases: DatabaseDelta[];
+    activity: ActivitySummary;
+  };
+  /** k6's exit: 0, or 99 when thresholds failed (the step may still count). */
+  k6ExitCode: number;
+}
+
+/** histograms.json: mergeable latency histograms, so segments and reports never average percentiles. */
+export interface HistogramsJson {
+  schemaVersion: typeof RUN_SCHEMA_VERSION;
+  /** hdr-histogram-js, base64 compressed (encodeIntoCompressedBase64), values in microseconds. */
+  encoding: 'hdr-base64-us';
+  classes: Partial<Record<TransactionClass, { transaction: string; request: string }>>;
+}

@@ -1,0 +1,46 @@
+// The seam between the lab's server (HTTP, workers, auth, transactions, faults) and its ORM
+// (schema, models, business methods). The server opens a REPEATABLE READ transaction, builds a
+// LabEnv and calls callKw; the ORM runs the method on that transaction and returns its value or
+// throws an exception from ./exceptions.ts. PostgreSQL errors (40001, 40P01, 55P03, 23xxx) are
+// left to propagate: the server retries or converts them as Odoo does.
+import type pg from 'pg';
+
+/** The Odoo series the lab emulates (odoo-contract.md: differences between 16, 17 and 18). */
+export type OdooSerie = '16.0' | '17.0' | '18.0';
+
+export interface LabEnv {
+  /** A connection inside the request's REPEATABLE READ transaction. */
+  cr: pg.PoolClient;
+  uid: number;
+  db: string;
+  /** The `context` kwarg of the call (Odoo starts from an empty context on each RPC). */
+  context: Record<string, unknown>;
+  serie: OdooSerie;
+}
+
+/**
+ * What a method returned. `undefined` means Python's None: the server commits, then answers
+ * fault 1 "cannot marshal None" as Odoo does (create_invoices, action_apply_inventory).
+ */
+export type MethodResult = unknown;
+
+export interface LabOrm {
+  hasModel(model: string): boolean;
+  /** Whether model.method exists (public or private); the server checks privacy first. */
+  hasMethod(model: string, method: string): boolean;
+  callKw(
+    env: LabEnv,
+    model: string,
+    method: string,
+    args: unknown[],
+    kwargs: Record<string, unknown>,
+  ): Promise<MethodResult>;
+  /** Creates the schema and base data of one tenant database (admin user, company, warehouse, journals, sequences). */
+  bootstrap(
+    client: pg.ClientBase,
+    options: { adminPassword: string; serie: OdooSerie },
+  ): Promise<void>;
+}
+
+/** Per-call cost keys, matching test/fixtures/odoo-17.0-service-times.json "calls". */
+export type CostKey = string;
