@@ -1,0 +1,58 @@
+// models/environment.yaml: the environment under test — Odoo workers and pods, the nodes they run
+// on, and the database. The runner records it in run.json (and refuses a production environment
+// without --allow-production); the planner sizes from it.
+import { z } from 'zod';
+import { loadYamlFile } from '../load-yaml.js';
+
+export const environmentSchema = z
+  .object({
+    name: z.string().min(1).describe('A name for reports, e.g. "staging-eu1"'),
+    production: z
+      .boolean()
+      .default(false)
+      .describe('Load against production needs --allow-production'),
+    tenancy: z
+      .enum(['multi-tenant', 'dedicated'])
+      .describe('Shared workers and cluster, or one stack per tenant'),
+    odoo: z
+      .object({
+        version: z.enum(['16.0', '17.0', '18.0']).describe('Odoo series'),
+        pods: z.number().int().positive().describe('Odoo HTTP pods (replicas)'),
+        workersPerPod: z.number().int().positive().describe('--workers in each pod'),
+        cronWorkersPerPod: z
+          .number()
+          .int()
+          .min(0)
+          .default(1)
+          .describe('--max-cron-threads in each pod'),
+        dbMaxconn: z.number().int().positive().default(64).describe('--db_maxconn (per process)'),
+        cpuPerPod: z.number().positive().describe('CPU request per pod, in cores'),
+        memoryPerPodMiB: z.number().positive().describe('Memory request per pod, MiB'),
+        limitTimeRealSeconds: z.number().positive().default(120),
+      })
+      .strict(),
+    nodes: z
+      .object({
+        type: z.string().describe('Node type name from models/nodes.yaml'),
+        count: z.number().int().positive(),
+        zones: z.number().int().positive().default(1),
+      })
+      .strict(),
+    database: z
+      .object({
+        instance: z.string().describe('Instance class, e.g. db.r6g.xlarge or "2 vCPU / 8 GiB VM"'),
+        vcpu: z.number().positive(),
+        memoryGiB: z.number().positive(),
+        maxConnections: z.number().int().positive().default(100),
+        storageGiB: z.number().positive().optional(),
+        storage: z.enum(['ssd', 'nvme', 'san', 'hdd']).default('ssd'),
+      })
+      .strict(),
+  })
+  .strict();
+
+export type Environment = z.infer<typeof environmentSchema>;
+
+export function loadEnvironment(file: string): Promise<Environment> {
+  return loadYamlFile(environmentSchema, file);
+}
