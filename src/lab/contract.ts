@@ -44,3 +44,12 @@ export interface LabOrm {
 
 /** Per-call cost keys, matching test/fixtures/odoo-17.0-service-times.json "calls". */
 export type CostKey = string;
+
+/**
+ * A float field's value. Odoo marshals Python floats as <double> even when integral (10.0, not
+ * 10); a bare JS number that is integral goes out as <int>. Wrap float values in read results
+ * with `new OdooFloat(x)` where the type matters to clients; the server unwraps it.
+ */
+export class OdooFloat {
+  constructor(readonly value: number) {}
+}
