@@ -9,6 +9,8 @@ import { freePort } from '../../src/core/postgres-provider.js';
 import { BIN, cleanEnv, hasStackTrace, runCli } from '../helpers/cli.js';
 import { executeKw, PROBE_ORM, rpc, waitFor } from '../lab/server/support/lab-client.js';
 
+const PROBE_CHECK = join(import.meta.dirname, '..', 'lab', 'server', 'support', 'probe-check.mjs');
+
 const env = cleanEnv({ XDG_RUNTIME_DIR: mkdtempSync(join(tmpdir(), 'lab-cli-state-')) });
 
 describe('odoo-capacity lab', () => {
@@ -66,10 +68,22 @@ describe('odoo-capacity lab', () => {
     expect(stderr + stdout).not.toContain(password);
   });
 
-  it('runs detached: status reads the live lab, stop ends it, and status then fails with exit 3', async () => {
+  it('runs detached: status reads the live lab, check lists violations, stop ends it', async () => {
     const port = String(await freePort());
     const started = await runCli(
-      ['lab', 'start', '--detach', '--port', port, '--workers', '1', '--orm-module', PROBE_ORM],
+      [
+        'lab',
+        'start',
+        '--detach',
+        '--port',
+        port,
+        '--workers',
+        '1',
+        '--orm-module',
+        PROBE_ORM,
+        '--check-module',
+        PROBE_CHECK,
+      ],
       env,
     );
     expect(started.code, started.stderr).toBe(0);
@@ -81,6 +95,21 @@ describe('odoo-capacity lab', () => {
     });
     const human = await runCli(['lab', 'status', '--port', port], env);
     expect(human.stderr).toMatch(/workers: 0 busy, 1 idle of 1/);
+
+    const clean = await runCli(['lab', 'check', '--port', port], env);
+    expect(clean.code, clean.stderr).toBe(0);
+    await executeKw(`http://127.0.0.1:${port}`, 'lab', 'res.partner', 'create', [
+      [
+        { name: 'bad', ref: 'VIOLATION' },
+        { name: 'worse', ref: 'VIOLATION' },
+      ],
+    ]);
+    const dirty = await runCli(['lab', 'check', '--port', port, '--json'], env);
+    expect(dirty.code).toBe(1);
+    expect(JSON.parse(dirty.stdout).databases[0].violations).toHaveLength(2);
+    const listed = await runCli(['lab', 'check', '--port', port], env);
+    expect(listed.code).toBe(1);
+    expect(listed.stderr.match(/^ {2}- .*VIOLATION$/gm)).toHaveLength(2);
 
     const stopped = await runCli(['lab', 'stop', '--port', port], env);
     expect(stopped.code).toBe(0);

@@ -32,6 +32,7 @@ interface StartFlags {
   costScale: string;
   detach?: boolean;
   ormModule?: string;
+  checkModule?: string;
 }
 
 interface PortFlags extends GlobalOptions {
@@ -139,6 +140,7 @@ async function startForeground(flags: StartFlags, port: number): Promise<void> {
     limitTimeRealSeconds,
     costScale,
     ormModule: flags.ormModule ? pathToFileURL(flags.ormModule).href : undefined,
+    checkModule: flags.checkModule ? pathToFileURL(flags.checkModule).href : undefined,
   });
   log.info(`lab: ready at ${lab.url} (databases: ${databases.join(', ')}); Ctrl-C stops it`);
   await new Promise<void>((resolve) => {
@@ -179,6 +181,7 @@ async function startDetached(flags: StartFlags, port: number): Promise<PidFile> 
     '--cost-scale',
     flags.costScale,
     ...(flags.ormModule ? ['--orm-module', flags.ormModule] : []),
+    ...(flags.checkModule ? ['--check-module', flags.checkModule] : []),
   ];
   const env = { ...process.env };
   if (flags.adminPassword !== undefined) env[ADMIN_PASSWORD_ENV] = flags.adminPassword;
@@ -249,6 +252,16 @@ function describeViolation(violation: unknown): string {
   return typeof violation === 'string' ? violation : JSON.stringify(violation);
 }
 
+/** A subcommand that talks to a running lab on --port, with --json output. */
+function portCommand(lab: Command, name: string, description: string, examples: string): Command {
+  return lab
+    .command(name)
+    .description(description)
+    .option('--port <port>', 'the lab port', '8069')
+    .option('--json', 'print the result as JSON on stdout')
+    .addHelpText('after', `\nExamples:\n${examples}`);
+}
+
 export function registerLab(program: Command): void {
   const lab = program
     .command('lab')
@@ -283,6 +296,9 @@ Examples:
     .option('--cost-scale <factor>', "multiply Odoo 17.0's per-call CPU times", '1')
     .option('--detach', 'run in the background; `lab stop` ends it')
     .addOption(new Option('--orm-module <file>', 'module exporting the ORM (tests)').hideHelp())
+    .addOption(
+      new Option('--check-module <file>', 'module exporting checkDatabase (tests)').hideHelp(),
+    )
     .addHelpText(
       'after',
       `
@@ -305,72 +321,60 @@ Exit: 0 after a clean stop, 2 bad flags, 3 port in use or PostgreSQL unreachable
     await startForeground(flags, port);
   });
 
-  lab
-    .command('stop')
-    .description('stop a lab started with --detach')
-    .option('--port <port>', 'the lab port', '8069')
-    .option('--json', 'print the result as JSON on stdout')
-    .addHelpText('after', '\nExample:\n  $ odoo-capacity lab stop --port 8069')
-    .action(async (flags: PortFlags) => {
-      const result = await stopLab(integer('--port', flags.port, 1, 65535));
-      if (flags.json) printJson(result);
-      else printLines([`lab: stopped (pid ${result.pid})`]);
-    });
+  portCommand(
+    lab,
+    'stop',
+    'stop a lab started with --detach',
+    '  $ odoo-capacity lab stop --port 8069',
+  ).action(async (flags: PortFlags) => {
+    const result = await stopLab(integer('--port', flags.port, 1, 65535));
+    if (flags.json) printJson(result);
+    else printLines([`lab: stopped (pid ${result.pid})`]);
+  });
 
-  lab
-    .command('status')
-    .description("print a running lab's workers, queue, retries and faults")
-    .option('--port <port>', 'the lab port', '8069')
-    .option('--json', 'print the status as JSON on stdout')
-    .addHelpText(
-      'after',
-      '\nExamples:\n  $ odoo-capacity lab status\n  $ odoo-capacity lab status --port 8070 --json',
-    )
-    .action(async (flags: PortFlags) => {
-      const { body } = await getJson<LabStatus>(
-        integer('--port', flags.port, 1, 65535),
-        '/lab/status',
-      );
-      if (flags.json) printJson(body);
-      else printLines(renderStatus(body));
-    });
+  portCommand(
+    lab,
+    'status',
+    "print a running lab's workers, queue, retries and faults",
+    '  $ odoo-capacity lab status\n  $ odoo-capacity lab status --port 8070 --json',
+  ).action(async (flags: PortFlags) => {
+    const { body } = await getJson<LabStatus>(
+      integer('--port', flags.port, 1, 65535),
+      '/lab/status',
+    );
+    if (flags.json) printJson(body);
+    else printLines(renderStatus(body));
+  });
 
-  lab
-    .command('check')
-    .description("check the running lab's data invariants; exit 1 listing each violation")
-    .option('--port <port>', 'the lab port', '8069')
-    .option('--json', 'print the result as JSON on stdout')
-    .addHelpText(
-      'after',
-      '\nExamples:\n  $ odoo-capacity lab check\n  $ odoo-capacity lab check --port 8070 --json\n\nExit: 0 no violation, 1 violations, 3 no lab answers.',
-    )
-    .action(async (flags: PortFlags) => {
-      const port = integer('--port', flags.port, 1, 65535);
-      const { status, body } = await getJson<LabCheckResult & { error?: string }>(
-        port,
-        '/lab/check',
+  portCommand(
+    lab,
+    'check',
+    "check the running lab's data invariants; exit 1 listing each violation",
+    '  $ odoo-capacity lab check\n  $ odoo-capacity lab check --port 8070 --json\n\nExit: 0 no violation, 1 violations, 3 no lab answers.',
+  ).action(async (flags: PortFlags) => {
+    const port = integer('--port', flags.port, 1, 65535);
+    const { status, body } = await getJson<LabCheckResult & { error?: string }>(port, '/lab/check');
+    if (status !== 200) {
+      throw new UnreachableError(
+        `lab check on port ${port} failed: ${body.error ?? `HTTP ${status}`}`,
       );
-      if (status !== 200) {
-        throw new UnreachableError(
-          `lab check on port ${port} failed: ${body.error ?? `HTTP ${status}`}`,
-        );
-      }
-      if (flags.json) printJson(body);
-      else {
-        printLines(
-          body.databases.flatMap((d) =>
-            d.violations.length === 0
-              ? [`ok   ${d.db}: no violation`]
-              : [
-                  `FAIL ${d.db}: ${d.violations.length} violation(s)`,
-                  ...d.violations.map((v) => `  - ${describeViolation(v)}`),
-                ],
-          ),
-        );
-      }
-      if (!body.ok) {
-        const count = body.databases.reduce((n, d) => n + d.violations.length, 0);
-        throw new CheckFailedError(`lab check: ${count} invariant violation(s)`);
-      }
-    });
+    }
+    if (flags.json) printJson(body);
+    else {
+      printLines(
+        body.databases.flatMap((d) =>
+          d.violations.length === 0
+            ? [`ok   ${d.db}: no violation`]
+            : [
+                `FAIL ${d.db}: ${d.violations.length} violation(s)`,
+                ...d.violations.map((v) => `  - ${describeViolation(v)}`),
+              ],
+        ),
+      );
+    }
+    if (!body.ok) {
+      const count = body.databases.reduce((n, d) => n + d.violations.length, 0);
+      throw new CheckFailedError(`lab check: ${count} invariant violation(s)`);
+    }
+  });
 }

@@ -31,6 +31,8 @@ export interface LabOptions {
   costScale?: number;
   /** Module exporting `orm: LabOrm` (default: the lab's ORM in dist/lab/orm). */
   ormModule?: string;
+  /** Module exporting `checkDatabase(client, db)` (default: the lab's src/lab/check.ts). */
+  checkModule?: string;
   authPolicy?: AuthPolicy;
   log?: Logger;
   onProgress?: (line: string) => void;
@@ -89,7 +91,7 @@ export async function startLab(options: LabOptions = {}): Promise<LabHandle> {
     identity,
     databases,
     log,
-    check: () => runChecks(postgres!.url, databases),
+    check: () => runChecks(options.checkModule ?? '../check.js', postgres!.url, databases),
   });
   const port = await master.listen().catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'EADDRINUSE') {
@@ -144,9 +146,12 @@ interface Checker {
 }
 
 /** GET /lab/check: the ORM's invariant checker (src/lab/check.ts) on every tenant database. */
-async function runChecks(pgUrl: Secret, databases: readonly string[]): Promise<LabCheckResult> {
-  // The ORM team's module; named through a variable so the server builds before it lands.
-  const checkModule = '../check.js';
+async function runChecks(
+  checkModule: string,
+  pgUrl: Secret,
+  databases: readonly string[],
+): Promise<LabCheckResult> {
+  // The default is the ORM team's module, named through a variable so the server builds alone.
   const { checkDatabase } = (await import(checkModule)) as Checker;
   const results = [];
   for (const db of databases) {
