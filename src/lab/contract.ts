@@ -39,7 +39,7 @@ export interface LabOrm {
    * Creates the schema and base data of one tenant database (admin user, company, warehouse,
    * journals, sequences). The server's authentication reads, with Odoo's names:
    * res_users(id, login, password, active) with admin as id 2 and `password` a passlib
-   * pbkdf2_sha512 hash (`hashSecret(adminPassword, PASSWORD_ROUNDS)` from server/passlib.ts), and
+   * pbkdf2_sha512 hash (`hashSecret(adminPassword, PASSWORD_ROUNDS)` from orm/password-hash.ts), and
    * res_users_apikeys(user_id, scope, index, key): `index` the key's first 8 characters, `key`
    * `hashSecret(key, API_KEY_ROUNDS)`, scope NULL for global keys.
    */

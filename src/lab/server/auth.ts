@@ -9,10 +9,7 @@ import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { Logger } from '../../core/logger.js';
 import { AccessDenied } from '../exceptions.js';
-import { verifySecret } from './passlib.js';
-
-/** res_users_apikeys.index holds the key's first INDEX_SIZE characters. */
-const API_KEY_INDEX_SIZE = 8;
+import { API_KEY_INDEX_SIZE, verifySecret } from '../orm/password-hash.js';
 
 export interface AuthPolicy {
   /** base.login_cooldown_after (10 on a new Odoo database). */

@@ -7,7 +7,7 @@ import {
   hashSecret,
   PASSWORD_ROUNDS,
   API_KEY_ROUNDS,
-} from '../../../../dist/lab/server/passlib.js';
+} from '../../../../dist/lab/orm/password-hash.js';
 
 /** A fixed API key for admin, so tests can authenticate with a key too. */
 export const PROBE_API_KEY = 'probekey0123456789abcdef0123456789abcdef';

@@ -1,6 +1,6 @@
 // Password hashes in passlib's pbkdf2_sha512 format, checked against Python's own PBKDF2.
 import { execFileSync } from 'node:child_process';
-import { API_KEY_ROUNDS, hashSecret, verifySecret } from '../../../src/lab/server/passlib.js';
+import { API_KEY_ROUNDS, hashSecret, verifySecret } from '../../../src/lab/orm/password-hash.js';
 
 /** A passlib-format hash computed by Python's hashlib, not by the code under test. */
 function pythonHash(secret: string, rounds: number): string {
