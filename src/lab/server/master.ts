@@ -69,7 +69,9 @@ export class PreforkMaster {
 
   constructor(options: MasterOptions) {
     this.#options = options;
-    this.#server = createServer((req, res) => this.#onRequest(req, res));
+    // No request timeout: a request queued behind busy workers waits as long as it takes, as in
+    // Odoo's accept queue; limit_time_real bounds only the time a worker spends on it.
+    this.#server = createServer({ requestTimeout: 0 }, (req, res) => this.#onRequest(req, res));
     // Every request is its own connection, as with Odoo's HTTP/1.0 workers.
     this.#server.keepAliveTimeout = 0;
   }
