@@ -68,13 +68,15 @@ export function burnCpu(ms: number): void {
 }
 
 /**
- * Per worker: the lab's own uncontended time per key (the fastest call seen), so that the burn
- * is target − own time, a constant per key. Lock waits and CPU contention then add on top of the
- * target instead of being absorbed by a shorter burn.
+ * Per worker and per key, the lab's own uncontended time: the fastest the method itself ran, and
+ * the fastest the rest of the request took in the worker (decoding, connection, BEGIN, COMMIT).
+ * The burn is target − both, a constant per key, so lock waits and CPU contention add on top of
+ * the target instead of being absorbed by a shorter burn.
  */
 export class CostModel {
   readonly #scale: number;
-  readonly #ownMs = new Map<CostKey, number>();
+  readonly #methodMs = new Map<CostKey, number>();
+  readonly #overheadMs = new Map<CostKey, number>();
 
   constructor(scale: number) {
     this.#scale = scale;
@@ -84,17 +86,28 @@ export class CostModel {
     return this.#scale;
   }
 
-  /** CPU to burn before the method runs: half the expected remainder (request decoding, env). */
-  before(model: string, method: string): number {
-    const own = this.#ownMs.get(costKey(model, method)) ?? 0;
-    return Math.max(0, targetMs(model, method) * this.#scale - own) / 2;
+  #remainder(key: CostKey, model: string, method: string, methodMs: number): number {
+    const overhead = this.#overheadMs.get(key) ?? 0;
+    return Math.max(0, targetMs(model, method) * this.#scale - methodMs - overhead);
   }
 
-  /** CPU to burn after the method ran in `ownMs` (flush, computes, marshalling), locks held. */
-  after(model: string, method: string, ownMs: number, burnedBefore: number): number {
+  /** CPU to burn before the method runs: half the expected remainder (request decoding, env). */
+  before(model: string, method: string): number {
     const key = costKey(model, method);
-    const own = Math.min(this.#ownMs.get(key) ?? Infinity, ownMs);
-    this.#ownMs.set(key, own);
-    return Math.max(0, targetMs(model, method) * this.#scale - own - burnedBefore);
+    return this.#remainder(key, model, method, this.#methodMs.get(key) ?? 0) / 2;
+  }
+
+  /** CPU to burn after the method ran in `methodMs` (flush, computes, marshalling), locks held. */
+  after(model: string, method: string, methodMs: number, burnedBefore: number): number {
+    const key = costKey(model, method);
+    const fastest = Math.min(this.#methodMs.get(key) ?? Infinity, methodMs);
+    this.#methodMs.set(key, fastest);
+    return Math.max(0, this.#remainder(key, model, method, fastest) - burnedBefore);
+  }
+
+  /** After a call without retries: what the request took in the worker besides method and burns. */
+  recordOverhead(model: string, method: string, overheadMs: number): void {
+    const key = costKey(model, method);
+    this.#overheadMs.set(key, Math.min(this.#overheadMs.get(key) ?? Infinity, overheadMs));
   }
 }

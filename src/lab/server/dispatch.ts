@@ -35,6 +35,16 @@ export interface RequestStats {
   fault?: number | string;
 }
 
+/** One request as it goes through the stages: what it is, where it is, what it did. */
+interface RequestScope {
+  request: RpcRequest;
+  /** Dispatch stages passed so far, for a fault's traceback. */
+  frames: Frame[];
+  stats: RequestStats;
+  /** performance.now() when the worker received the request. */
+  receivedAt: number;
+}
+
 export interface DispatchDeps {
   orm: LabOrm;
   pool(db: string): pg.Pool;
@@ -109,6 +119,7 @@ export class Dispatcher {
   }
 
   async handle(request: RpcRequest): Promise<{ response: RpcResponse; stats: RequestStats }> {
+    const receivedAt = performance.now();
     const stats: RequestStats = { retries: {} };
     const route = ROUTE.exec(request.path);
     if (!route) {
@@ -132,14 +143,8 @@ export class Dispatcher {
       const call = await decodeCall(request.body);
       frames.pop();
       frames.push(FRAMES.dispatchRpc);
-      const result = await this.#dispatch(
-        service,
-        call.method,
-        call.params,
-        request,
-        frames,
-        stats,
-      );
+      const scope: RequestScope = { request, frames, stats, receivedAt };
+      const result = await this.#dispatch(service, call.method, call.params, scope);
       afterCommit = true;
       frames.splice(1, frames.length - 1, FRAMES.marshal);
       return { response: { status: 200, contentType: XML, body: encodeResponse(result) }, stats };
@@ -178,10 +183,9 @@ export class Dispatcher {
     service: string,
     method: string,
     params: unknown[],
-    request: RpcRequest,
-    frames: Frame[],
-    stats: RequestStats,
+    scope: RequestScope,
   ): Promise<unknown> {
+    const { request, frames } = scope;
     switch (service) {
       case 'common':
         frames.push(FRAMES.common);
@@ -191,7 +195,7 @@ export class Dispatcher {
         return this.#db(method, params);
       case 'object':
         frames.push(FRAMES.object);
-        return this.#object(method, params, request, frames, stats);
+        return this.#object(method, params, scope);
       default:
         throw new ApplicationError('KeyError', pyRepr(service));
     }
@@ -274,13 +278,8 @@ export class Dispatcher {
     }
   }
 
-  async #object(
-    method: string,
-    params: unknown[],
-    request: RpcRequest,
-    frames: Frame[],
-    stats: RequestStats,
-  ): Promise<unknown> {
+  async #object(method: string, params: unknown[], scope: RequestScope): Promise<unknown> {
+    const { request, frames } = scope;
     if (params.length < 3) throw new ApplicationError('IndexError', 'list index out of range');
     const [db, rawUid, secret] = params;
     const uid = toUid(rawUid);
@@ -331,8 +330,7 @@ export class Dispatcher {
       String(name),
       args,
       kwargs as Record<string, unknown>,
-      frames,
-      stats,
+      scope,
     );
   }
 
@@ -344,10 +342,10 @@ export class Dispatcher {
     method: string,
     args: unknown[],
     kwargs: Record<string, unknown>,
-    frames: Frame[],
-    stats: RequestStats,
+    scope: RequestScope,
   ): Promise<unknown> {
     const { orm, cost, log } = this.#deps;
+    const { frames, stats, receivedAt } = scope;
     if (!orm.hasModel(model)) throw new UserError(`Object ${model} doesn't exist`);
     if (PRIVATE_METHOD.test(method)) {
       throw new AccessError(
@@ -363,10 +361,12 @@ export class Dispatcher {
     }
     const { context, ...methodKwargs } = kwargs;
     const client = await pool.connect();
+    let burnedMs = 0;
+    let methodMs = 0;
     let broken: Error | undefined;
     try {
       frames.push(FRAMES.retrying, FRAMES.callKw);
-      const { value } = await retrying(
+      const { value, retries } = await retrying(
         client,
         async () => {
           const env: LabEnv = {
@@ -378,10 +378,14 @@ export class Dispatcher {
             serie: this.#deps.identity.serie,
           };
           const before = cost.before(model, method);
+          const t0 = performance.now();
           burnCpu(before);
-          const started = performance.now();
+          const t1 = performance.now();
           const result = await orm.callKw(env, model, method, [...args], { ...methodKwargs });
-          burnCpu(cost.after(model, method, performance.now() - started, before));
+          const t2 = performance.now();
+          burnCpu(cost.after(model, method, t2 - t1, before));
+          methodMs = t2 - t1;
+          burnedMs = t1 - t0 + (performance.now() - t2);
           return result;
         },
         {
@@ -392,6 +396,9 @@ export class Dispatcher {
           onGiveUp: (code) => log.info(`${code}, maximum number of tries reached!`),
         },
       );
+      if (retries === 0) {
+        cost.recordOverhead(model, method, performance.now() - receivedAt - methodMs - burnedMs);
+      }
       if (value === undefined || value === null) {
         log.info(`The method ${method} of the object ${model} can not return \`None\`!`);
       }

@@ -49,8 +49,12 @@ describe('cost profile', () => {
     const first = cost.before('sale.order', 'action_confirm');
     expect(first).toBeCloseTo(target / 2);
     expect(cost.after('sale.order', 'action_confirm', 40, first)).toBeCloseTo(target - 40 - first);
-    // A slower (contended) call does not shorten later burns: the fastest own time is kept.
+    cost.recordOverhead('sale.order', 'action_confirm', 5);
+    expect(cost.before('sale.order', 'action_confirm')).toBeCloseTo((target - 40 - 5) / 2);
+    // A slower (contended) call does not shorten later burns: the fastest own times are kept.
     cost.after('sale.order', 'action_confirm', 400, 0);
-    expect(cost.before('sale.order', 'action_confirm')).toBeCloseTo((target - 40) / 2);
+    cost.recordOverhead('sale.order', 'action_confirm', 50);
+    expect(cost.before('sale.order', 'action_confirm')).toBeCloseTo((target - 40 - 5) / 2);
+    expect(cost.after('sale.order', 'action_confirm', 400, 0)).toBeCloseTo(target - 40 - 5);
   });
 });
