@@ -41,10 +41,10 @@ function checkVals(rt: Runtime, model: string, vals: unknown): Vals {
 
 /** Fields the caller may set: stored columns and x2many commands, without magic columns. */
 function writableEntries(rt: Runtime, model: string, vals: Vals): [ResolvedField, unknown][] {
-  const fields = rt.fields(model);
   const entries: [ResolvedField, unknown][] = [];
   for (const [name, value] of Object.entries(vals)) {
-    const field = fields.get(name)!;
+    const field = rt.registry.storedField(model, name, rt.serie);
+    if (!field) throw new Error(`lab ORM: ${model} has no field ${name}`);
     if (MAGIC.has(name) || field.def.sql || field.def.compute) continue;
     entries.push([field, value]);
   }
@@ -186,8 +186,9 @@ export async function unlinkRecords(rt: Runtime, modelName: string, ids: number[
   if (ids.length === 0) return;
   const model = rt.model(modelName);
   await ensureExist(rt, modelName, ids);
-  if (model.hooks?.beforeUnlink) await model.hooks.beforeUnlink(rt, ids);
+  const before = model.hooks?.beforeUnlink ? await model.hooks.beforeUnlink(rt, ids) : undefined;
   await rt.query(`DELETE FROM ${ident(model.table)} WHERE id = ANY($1)`, [ids]);
+  if (model.hooks?.afterUnlink) await model.hooks.afterUnlink(rt, ids, before);
 }
 
 function checkLimit(name: string, value: unknown): number | undefined {

@@ -82,7 +82,9 @@ export interface ModelHooks {
   /** Checks or completes vals before the UPDATE. */
   prepareWrite?(rt: Runtime, ids: number[], vals: Vals): Promise<Vals>;
   afterWrite?(rt: Runtime, ids: number[], vals: Vals): Promise<void>;
-  beforeUnlink?(rt: Runtime, ids: number[]): Promise<void>;
+  /** Checks before DELETE; what it returns is handed to afterUnlink. */
+  beforeUnlink?(rt: Runtime, ids: number[]): Promise<unknown>;
+  afterUnlink?(rt: Runtime, ids: number[], before: unknown): Promise<void>;
 }
 
 export interface ModelDef {

@@ -67,4 +67,16 @@ export class Registry {
   field(modelName: string, fieldName: string, serie: OdooSerie): ResolvedField | undefined {
     return this.fields(modelName, serie).get(fieldName);
   }
+
+  /**
+   * A field as stored, whatever the series: the lab keeps every series' columns (detailed_type,
+   * is_storable…) so business code can keep them consistent behind the caller's view.
+   */
+  storedField(modelName: string, fieldName: string, serie: OdooSerie): ResolvedField | undefined {
+    const visible = this.field(modelName, fieldName, serie);
+    if (visible) return visible;
+    const model = this.get(modelName);
+    const def = model.fields[fieldName];
+    return def ? { name: fieldName, def, owner: model } : undefined;
+  }
 }

@@ -2,6 +2,8 @@
 // entries and their lines, with the indexes Odoo creates on account_move, including the partial
 // unique index on (name, journal_id) for posted moves that sequence numbering relies on.
 import type { ModelDef } from '../model.js';
+import { accountMoveHooks, accountMoveLineHooks } from '../account/invoice.js';
+import { accountMoveMethods } from '../account/posting.js';
 import { COMPANY_ID, f } from './fields.js';
 
 export const MOVE_TYPES = [
@@ -202,6 +204,8 @@ export const accountMove: ModelDef = {
     'CREATE INDEX IF NOT EXISTS account_move_sequence_index3 ON account_move (journal_id, sequence_prefix desc, (sequence_number+1) desc)',
     'CREATE INDEX IF NOT EXISTS account_move_journal_id_company_id_idx ON account_move (journal_id, company_id, date)',
   ],
+  methods: accountMoveMethods,
+  hooks: accountMoveHooks,
 };
 
 export const accountMoveLine: ModelDef = {
@@ -284,6 +288,7 @@ export const accountMoveLine: ModelDef = {
   sql: [
     'CREATE INDEX IF NOT EXISTS account_move_line_account_id_date_idx ON account_move_line (account_id, date)',
   ],
+  hooks: accountMoveLineHooks,
 };
 
 export const ACCOUNT_MODELS: readonly ModelDef[] = [

@@ -1,6 +1,8 @@
 // Sales models (Odoo's sale, sale_stock): quotations and orders, their lines, pricelists, and
 // the invoicing wizard. Business methods are attached in ../sale/.
 import type { ModelDef } from '../model.js';
+import { advancePaymentMethods } from '../sale/invoicing.js';
+import { lineHooks, orderHooks, orderMethods } from '../sale/order.js';
 import { COMPANY_ID, f, nowUtc } from './fields.js';
 
 export const INVOICE_STATUSES = [
@@ -85,7 +87,10 @@ export const saleOrder: ModelDef = {
     amount_untaxed: f.monetary('Untaxed Amount', { readonly: true }),
     amount_tax: f.monetary('Taxes', { readonly: true }),
     amount_total: f.monetary('Total', { readonly: true }),
-    invoice_status: f.selection('Invoice Status', INVOICE_STATUSES, { readonly: true }),
+    invoice_status: f.selection('Invoice Status', INVOICE_STATUSES, {
+      readonly: true,
+      default: 'no',
+    }),
     delivery_status: f.selection(
       'Delivery Status',
       [
@@ -136,6 +141,8 @@ export const saleOrder: ModelDef = {
   sql: [
     'CREATE INDEX IF NOT EXISTS sale_order_date_order_id_idx ON sale_order (date_order desc, id desc)',
   ],
+  methods: orderMethods,
+  hooks: orderHooks,
 };
 
 export const saleOrderLine: ModelDef = {
@@ -219,6 +226,7 @@ export const saleOrderLine: ModelDef = {
       'invoice_line_id',
     ),
   },
+  hooks: lineHooks,
 };
 
 export const saleAdvancePaymentInv: ModelDef = {
@@ -262,6 +270,7 @@ export const saleAdvancePaymentInv: ModelDef = {
     company_id: f.many2one('Company', 'res.company', { default: COMPANY_ID }),
     currency_id: f.many2one('Currency', 'res.currency', { default: 1 }),
   },
+  methods: advancePaymentMethods,
 };
 
 export const SALE_MODELS: readonly ModelDef[] = [

@@ -4,6 +4,15 @@
 import type { ModelDef } from '../model.js';
 import { COMPANY_ID, companyField, f, nowUtc } from './fields.js';
 import type { Runtime } from '../runtime.js';
+import { quantHooks, quantMethods } from '../stock/inventory.js';
+import {
+  backorderWizardMethods,
+  immediateWizardMethods,
+  moveHooks,
+  moveMethods,
+  pickingHooks,
+  pickingMethods,
+} from '../stock/picking.js';
 
 const nowDefault = { defaultFn: nowUtc };
 
@@ -327,6 +336,8 @@ export const stockPicking: ModelDef = {
     is_locked: f.bool('Is Locked', { default: true }),
     immediate_transfer: f.bool('Immediate Transfer', { default: false, series: ['16.0'] }),
   },
+  methods: pickingMethods,
+  hooks: pickingHooks,
 };
 
 export const stockMove: ModelDef = {
@@ -396,6 +407,8 @@ export const stockMove: ModelDef = {
   sql: [
     'CREATE INDEX IF NOT EXISTS stock_move_product_location_index ON stock_move (product_id, location_id, location_dest_id, company_id, state)',
   ],
+  methods: moveMethods,
+  hooks: moveHooks,
 };
 
 export const stockMoveLine: ModelDef = {
@@ -497,6 +510,44 @@ export const stockQuant: ModelDef = {
   sql: [
     'CREATE INDEX IF NOT EXISTS stock_quant_product_location_index ON stock_quant (product_id, location_id, company_id, lot_id, package_id, owner_id, in_date)',
   ],
+  methods: quantMethods,
+  hooks: quantHooks,
+};
+
+export const stockBackorderConfirmation: ModelDef = {
+  name: 'stock.backorder.confirmation',
+  table: 'stock_backorder_confirmation',
+  description: 'Backorder Confirmation',
+  transient: true,
+  fields: {
+    pick_ids: f.many2many(
+      'Pick',
+      'stock.picking',
+      'stock_picking_backorder_rel',
+      'stock_backorder_confirmation_id',
+      'stock_picking_id',
+    ),
+    show_transfers: f.bool('Show Transfers', { default: false }),
+  },
+  methods: backorderWizardMethods,
+};
+
+export const stockImmediateTransfer: ModelDef = {
+  name: 'stock.immediate.transfer',
+  table: 'stock_immediate_transfer',
+  description: 'Immediate Transfer',
+  transient: true,
+  fields: {
+    pick_ids: f.many2many(
+      'Pick',
+      'stock.picking',
+      'stock_picking_transfer_rel',
+      'stock_immediate_transfer_id',
+      'stock_picking_id',
+    ),
+    show_transfers: f.bool('Show Transfers', { default: false }),
+  },
+  methods: immediateWizardMethods,
 };
 
 export const STOCK_MODELS: readonly ModelDef[] = [
@@ -511,4 +562,6 @@ export const STOCK_MODELS: readonly ModelDef[] = [
   stockMove,
   stockMoveLine,
   stockQuant,
+  stockBackorderConfirmation,
+  stockImmediateTransfer,
 ];
