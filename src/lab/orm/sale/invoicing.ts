@@ -107,9 +107,16 @@ async function wizardOrders(rt: Runtime, ids: number[]) {
   const rows = await rt.read('sale.advance.payment.inv', ids, [
     'sale_order_ids',
     'advance_payment_method',
-    'consolidated_billing',
   ]);
-  return rows;
+  // consolidated_billing is 17+; 16 always groups by partner, which is the same as True.
+  const consolidated = await rt.query<{ id: number; consolidated: boolean | null }>(
+    'SELECT id, consolidated_billing AS consolidated FROM sale_advance_payment_inv WHERE id = ANY($1)',
+    [ids],
+  );
+  return rows.map((row) => ({
+    ...row,
+    consolidated: consolidated.find((c) => c.id === row.id)?.consolidated !== false,
+  }));
 }
 
 export const advancePaymentMethods: Record<string, MethodDef> = {
@@ -123,7 +130,7 @@ export const advancePaymentMethods: Record<string, MethodDef> = {
             'The lab creates regular invoices only (advance_payment_method "delivered").',
           );
         await createInvoicesForOrders(rt, wizard.sale_order_ids as number[], {
-          grouped: rt.serie === '16.0' ? false : wizard.consolidated_billing === false,
+          grouped: !wizard.consolidated,
         });
       }
       // Odoo returns action_view_invoice(), an action holding None: the marshaller refuses it
