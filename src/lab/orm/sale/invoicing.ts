@@ -103,7 +103,13 @@ export async function createInvoicesForOrders(
   return invoiceIds;
 }
 
-async function wizardOrders(rt: Runtime, ids: number[]) {
+interface WizardRow {
+  sale_order_ids: number[];
+  advance_payment_method: string;
+  consolidated: boolean;
+}
+
+async function wizardOrders(rt: Runtime, ids: number[]): Promise<WizardRow[]> {
   const rows = await rt.read('sale.advance.payment.inv', ids, [
     'sale_order_ids',
     'advance_payment_method',
@@ -114,7 +120,8 @@ async function wizardOrders(rt: Runtime, ids: number[]) {
     [ids],
   );
   return rows.map((row) => ({
-    ...row,
+    sale_order_ids: row.sale_order_ids as number[],
+    advance_payment_method: row.advance_payment_method as string,
     consolidated: consolidated.find((c) => c.id === row.id)?.consolidated !== false,
   }));
 }
@@ -129,7 +136,7 @@ export const advancePaymentMethods: Record<string, MethodDef> = {
           throw new UserError(
             'The lab creates regular invoices only (advance_payment_method "delivered").',
           );
-        await createInvoicesForOrders(rt, wizard.sale_order_ids as number[], {
+        await createInvoicesForOrders(rt, wizard.sale_order_ids, {
           grouped: !wizard.consolidated,
         });
       }
