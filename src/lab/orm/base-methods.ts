@@ -66,11 +66,11 @@ function buildBaseMethods(serie: OdooSerie): Record<string, MethodFactory> {
       0,
       async (rt, model, _ids, args) => {
         const ids = await searchIds(rt, model, args.domain, args);
-        return readRecords(rt, model, ids, args.fields, args.load ?? '_classic_read');
+        return readRecords(rt, model, ids, args.fields, args.load ?? '_classic_read', true);
       },
     ),
     read: modelMethod('records', ['fields', 'load'], 0, (rt, model, ids, args) =>
-      readRecords(rt, model, ids, args.fields, args.load ?? '_classic_read'),
+      readRecords(rt, model, ids, args.fields, args.load ?? '_classic_read', true),
     ),
     write: modelMethod('records', ['vals'], 1, async (rt, model, ids, { vals }) => {
       await writeRecords(rt, model, ids, vals);

@@ -1,5 +1,6 @@
 // Odoo's read: one SELECT for the columns, then many2one values as [id, display_name], x2many
 // values as id lists, computed fields in code, and False for empty values (never None).
+import { OdooFloat } from '../contract.js';
 import { compileDomain, compileOrder } from './domain.js';
 import { missingError } from './generic.js';
 import { isStored } from './model.js';
@@ -95,12 +96,17 @@ async function x2manyValues(
   return result;
 }
 
+/**
+ * Odoo's read. With `marshal`, float values are marked OdooFloat so the server sends them as
+ * <double> even when integral (Python floats stay floats on the wire).
+ */
 export async function readRecords(
   rt: Runtime,
   modelName: string,
   ids: number[],
   fields?: unknown,
   load: unknown = '_classic_read',
+  marshal = false,
 ): Promise<RecordValues[]> {
   const model = rt.model(modelName);
   const wanted = fieldsToRead(rt, modelName, fields);
@@ -164,6 +170,13 @@ export async function readRecords(
       records.get(id)![field.name] =
         value === null || value === undefined ? emptyValue(field) : value;
     }
+  }
+  if (marshal) {
+    const floats = wanted.filter((f) => f.def.type === 'float' || f.def.type === 'monetary');
+    for (const record of records.values())
+      for (const field of floats)
+        if (typeof record[field.name] === 'number')
+          record[field.name] = new OdooFloat(record[field.name] as number);
   }
   return ids.map((id) => ({ ...records.get(id)! }));
 }

@@ -8,6 +8,7 @@ import {
   UserError,
   AccessError,
 } from '../../../src/lab/exceptions.js';
+import { OdooFloat } from '../../../src/lab/contract.js';
 import { orm } from '../../../src/lab/orm/index.js';
 import { verifySecret } from '../../../src/lab/orm/password-hash.js';
 import { createLabDb, startPostgres, type LabDb } from './harness.js';
@@ -131,6 +132,23 @@ describe('res.partner generic methods', () => {
       ['child_ids'],
     ]);
     expect(p!.child_ids).toEqual([child]);
+  });
+
+  it('marks float fields for the wire as doubles, integral values too', async () => {
+    const product = await db.call<number>('product.product', 'create', [
+      { name: 'Float', list_price: 10 },
+    ]);
+    const tx = await db.begin();
+    try {
+      const [row] = (await tx.rawCall('product.product', 'read', [
+        [product],
+        ['list_price', 'sequence'],
+      ])) as Record<string, unknown>[];
+      expect(row!.list_price).toEqual(new OdooFloat(10));
+      expect(row!.sequence).toBe(1);
+    } finally {
+      await tx.rollback();
+    }
   });
 
   it('writes and returns True, and search finds by the new value', async () => {

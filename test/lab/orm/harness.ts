@@ -3,12 +3,20 @@
 // success and rolls back on error. Transactions can also be held open to interleave two of them.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import type { LabEnv, OdooSerie } from '../../../src/lab/contract.js';
+import { OdooFloat, type LabEnv, type OdooSerie } from '../../../src/lab/contract.js';
 import { orm } from '../../../src/lab/orm/index.js';
 import { providePostgres, type PostgresHandle } from '../../../src/core/postgres-provider.js';
 import { resolvePgUrl } from '../../../src/core/target.js';
 
 export const ADMIN = 2;
+
+function unmarkFloats(value: unknown): unknown {
+  if (value instanceof OdooFloat) return value.value;
+  if (Array.isArray(value)) return value.map(unmarkFloats);
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unmarkFloats(v)]));
+  return value;
+}
 
 export function startPostgres(): Promise<PostgresHandle> {
   return providePostgres({ pgUrl: resolvePgUrl({}), docker: false });
@@ -23,15 +31,26 @@ export class Tx {
     this.serie = serie;
   }
 
-  call<T = unknown>(
+  /** A call as the server makes it; floats marked for the wire come back as plain numbers. */
+  async call<T = unknown>(
     model: string,
     method: string,
     args: unknown[] = [],
     kwargs: Record<string, unknown> = {},
   ): Promise<T> {
+    return unmarkFloats(await this.rawCall(model, method, args, kwargs)) as T;
+  }
+
+  /** The value exactly as the ORM hands it to the server. */
+  rawCall(
+    model: string,
+    method: string,
+    args: unknown[] = [],
+    kwargs: Record<string, unknown> = {},
+  ): Promise<unknown> {
     const context = (kwargs.context as Record<string, unknown> | undefined) ?? {};
     const env: LabEnv = { cr: this.client, uid: ADMIN, db: 'test', context, serie: this.serie };
-    return orm.callKw(env, model, method, args, kwargs) as Promise<T>;
+    return orm.callKw(env, model, method, args, kwargs);
   }
 
   /** The backend pid, to watch this transaction in pg_stat_activity. */
@@ -111,6 +130,8 @@ export async function createLabDb(
   const url = new URL(handle.url.reveal());
   url.pathname = `/${name}`;
   const pool = new pg.Pool({ connectionString: url.toString(), max: 12 });
+  // Idle clients still closing when the server stops get its shutdown notice: not a test failure.
+  pool.on('error', () => undefined);
   const client = await pool.connect();
   try {
     await orm.bootstrap(client, { adminPassword, serie });

@@ -22,7 +22,9 @@ const PRODUCT_TYPES = [
 function storableVals(rt: Runtime, vals: Vals): Vals {
   const result = { ...vals };
   if (rt.serie === '18.0') {
-    if ('is_storable' in vals && vals.is_storable) result.type = 'consu';
+    if (vals.is_storable) result.type = 'consu';
+    if ('is_storable' in vals || 'type' in vals)
+      result.detailed_type = vals.is_storable ? 'product' : (result.type ?? 'consu');
     return result;
   }
   if ('detailed_type' in vals) {
