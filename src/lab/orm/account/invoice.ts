@@ -1,6 +1,7 @@
 // Customer invoice bookkeeping (Odoo's account.move._sync_dynamic_lines, reduced): from the
 // product lines, each tax line (round per line, as Odoo's default) and the receivable
 // payment-term line are rebuilt, debit/credit/balance set, and the move's stored totals updated.
+import { UserError } from '../../exceptions.js';
 import type { ModelHooks, Vals } from '../model.js';
 import type { Runtime } from '../runtime.js';
 import { todayUtc } from '../models/fields.js';
@@ -149,6 +150,14 @@ export const accountMoveHooks: ModelHooks = {
     return result;
   },
   afterCreate: (rt, ids) => syncInvoices(rt, ids),
+  async beforeUnlink(rt, ids) {
+    const posted = await rt.query<{ id: number }>(
+      "SELECT id FROM account_move WHERE id = ANY($1) AND (state = 'posted' OR posted_before)",
+      [ids],
+    );
+    if (posted.length > 0)
+      throw new UserError('You cannot delete an entry which has been posted once.');
+  },
   async afterWrite(rt, ids, vals) {
     if ('partner_id' in vals)
       await rt.query(

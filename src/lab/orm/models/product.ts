@@ -212,6 +212,20 @@ export const productProduct: ModelDef = {
   ],
   hooks: {
     prepareCreate: createTemplateFirst,
+    async beforeUnlink(rt, ids) {
+      const rows = await rt.query<{ tmpl: number }>(
+        'SELECT DISTINCT product_tmpl_id AS tmpl FROM product_product WHERE id = ANY($1)',
+        [ids],
+      );
+      return rows.map((r) => r.tmpl);
+    },
+    // Odoo deletes a template with its last variant.
+    async afterUnlink(rt, _ids, templates) {
+      await rt.query(
+        'DELETE FROM product_template t WHERE t.id = ANY($1) AND NOT EXISTS (SELECT 1 FROM product_product p WHERE p.product_tmpl_id = t.id)',
+        [templates],
+      );
+    },
     async afterWrite(rt, ids, vals) {
       if ('default_code' in vals)
         await rt.query(

@@ -338,9 +338,23 @@ async function preparePicking(rt: Runtime, vals: Vals): Promise<Vals> {
   return result;
 }
 
+/** Odoo deletes a transfer's moves with it, and only draft or cancelled moves can go. */
+async function checkMovesDeletable(rt: Runtime, moveIds: number[]): Promise<void> {
+  const rows = await rt.query<{ id: number }>(
+    "SELECT id FROM stock_move WHERE id = ANY($1) AND state NOT IN ('draft', 'cancel')",
+    [moveIds],
+  );
+  if (rows.length > 0) throw new UserError('You can only delete draft or cancelled moves.');
+}
+
 export const pickingHooks: ModelHooks = {
   prepareCreate: preparePicking,
   afterCreate: (rt, ids) => recomputePickingStates(rt, ids),
+  async beforeUnlink(rt, ids) {
+    const moves = await moveIdsOf(rt, ids);
+    await checkMovesDeletable(rt, moves);
+    await rt.query('DELETE FROM stock_move WHERE id = ANY($1)', [moves]);
+  },
 };
 
 /** A move created on a picking takes the picking's locations, type and reference. */
@@ -397,6 +411,7 @@ export const moveHooks: ModelHooks = {
   async prepareWrite(_rt, _ids, vals) {
     return 'product_uom_qty' in vals ? { ...vals, product_qty: vals.product_uom_qty } : vals;
   },
+  beforeUnlink: (rt, ids) => checkMovesDeletable(rt, ids),
 };
 
 export const moveMethods: Record<string, MethodDef> = {
