@@ -28,7 +28,6 @@ export type Baseline =
 
 // The fields the report reads, checked at the edge; the writers own the full types.
 const runShape = z.looseObject({
-  schemaVersion: z.literal(RUN_SCHEMA_VERSION),
   id: z.string(),
   status: z.enum(['running', 'complete', 'partial', 'failed']),
   ladder: z.looseObject({ profile: z.string(), model: z.enum(['open', 'closed']) }),
@@ -37,7 +36,6 @@ const runShape = z.looseObject({
 });
 
 const stepShape = z.looseObject({
-  schemaVersion: z.literal(RUN_SCHEMA_VERSION),
   label: z.string(),
   valid: z.boolean(),
   load: z.looseObject({ model: z.enum(['open', 'closed']) }),
@@ -46,7 +44,6 @@ const stepShape = z.looseObject({
 });
 
 const planShape = z.looseObject({
-  schemaVersion: z.literal(PLAN_SCHEMA_VERSION),
   runId: z.string(),
   verdict: z.looseObject({ ready: z.boolean(), summary: z.string() }),
   usl: z.array(z.looseObject({ class: z.string() })),
@@ -57,22 +54,49 @@ const planShape = z.looseObject({
   assumptions: z.array(z.looseObject({ id: z.string() })),
 });
 
-async function readJson(file: string, missing: { hint: string }): Promise<unknown> {
+/** What to do when a file is missing or does not fit: the command that writes it. */
+interface Remedy {
+  missing: string;
+  invalid: string;
+}
+
+async function readJson(file: string, remedy: Remedy): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new BadInputError(`${file}: not found`, missing);
+    if (code === 'ENOENT') throw new BadInputError(`${file}: not found; ${remedy.missing}`);
     throw new BadInputError(`${file}: cannot read (${code ?? 'error'})`, { cause: error });
   }
   try {
     return JSON.parse(text);
   } catch (error) {
     throw new BadInputError(`${file}: not valid JSON (${(error as Error).message})`, {
-      hint: 'The file was cut short or edited by hand; write it again with the command that made it.',
+      hint: `The file was cut short or edited by hand; ${remedy.invalid}.`,
       cause: error,
     });
+  }
+}
+
+/** Checks the schema version first (a clear line for a file from another release), then the shape. */
+function checkShape<S extends z.ZodType>(
+  schema: S,
+  version: number,
+  data: unknown,
+  file: string,
+  remedy: Remedy,
+): z.infer<S> {
+  const found = (data as { schemaVersion?: unknown } | null)?.schemaVersion;
+  if (found !== version)
+    throw new BadInputError(
+      `${file}: schemaVersion ${JSON.stringify(found)} is not supported (this odoo-capacity reads version ${version})`,
+      { hint: `It was written by another release; ${remedy.invalid}.` },
+    );
+  try {
+    return validate(schema, data, file);
+  } catch (error) {
+    throw new BadInputError((error as Error).message, { hint: `${remedy.invalid}.` });
   }
 }
 
@@ -98,37 +122,50 @@ export async function resolveRunDir(ref: string, runsDir: string): Promise<strin
 
 export async function readRunBundle(dir: string): Promise<RunBundle> {
   const runFile = join(dir, 'run.json');
-  const run = validate(
+  const runRemedy = {
+    missing: `${dir} is not a run directory (run a ladder first with \`odoo-capacity run\` and pass the directory it prints)`,
+    invalid: 'run the ladder again with `odoo-capacity run`',
+  };
+  const run = checkShape(
     runShape,
-    await readJson(runFile, {
-      hint: `${dir} is not a run directory: run a ladder first (odoo-capacity run ...) and pass the directory it prints.`,
-    }),
+    RUN_SCHEMA_VERSION,
+    await readJson(runFile, runRemedy),
     runFile,
+    runRemedy,
   ) as unknown as RunJson;
   const steps: StepJson[] = [];
   for (const entry of run.steps) {
     const stepFile = join(dir, entry.dir, 'step.json');
-    const step = validate(
+    const stepRemedy = {
+      missing: `run.json lists step ${entry.label}; continue the run with \`odoo-capacity run --resume\``,
+      invalid: 'run the ladder again with `odoo-capacity run`',
+    };
+    const step = checkShape(
       stepShape,
-      await readJson(stepFile, {
-        hint: `run.json lists step ${entry.label} but its step.json is missing; re-run with \`odoo-capacity run --resume\`.`,
-      }),
+      RUN_SCHEMA_VERSION,
+      await readJson(stepFile, stepRemedy),
       stepFile,
+      stepRemedy,
     );
     steps.push(step as unknown as StepJson);
   }
   if (steps.length === 0)
-    throw new BadInputError(`${runFile}: the run has no steps`, {
-      hint: 'The ladder stopped before its first step finished; run it again.',
-    });
+    throw new BadInputError(
+      `${runFile}: the run has no finished step; run the ladder again with \`odoo-capacity run\``,
+    );
   return { dir, run, steps };
 }
 
 export async function readPlanFile(file: string, runDir?: string): Promise<PlanJson> {
-  const hint = runDir
-    ? `run \`odoo-capacity plan --run ${runDir}\` first`
-    : 'pass a plan.json written by `odoo-capacity plan`';
-  return validate(planShape, await readJson(file, { hint }), file) as unknown as PlanJson;
+  const plan = runDir ? `\`odoo-capacity plan --run ${runDir}\`` : '`odoo-capacity plan`';
+  const remedy = { missing: `run ${plan} first`, invalid: `write it again with ${plan}` };
+  return checkShape(
+    planShape,
+    PLAN_SCHEMA_VERSION,
+    await readJson(file, remedy),
+    file,
+    remedy,
+  ) as unknown as PlanJson;
 }
 
 export async function readPlannedRun(dir: string): Promise<PlannedRun> {
