@@ -151,8 +151,8 @@ function buildSummary(plan: PlanJson): Summary {
   return {
     ready: plan.verdict.ready,
     headline: plan.verdict.ready
-      ? `Ready for the forecast peak (${plan.forecast.horizon})`
-      : `Not ready for the forecast peak (${plan.forecast.horizon})`,
+      ? `Ready for the forecast peak: ${plan.forecast.horizon}`
+      : `Not ready for the forecast peak: ${plan.forecast.horizon}`,
     verdict: plan.verdict.summary,
     toAdd: whatToAdd(plan),
     cost: {
