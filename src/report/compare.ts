@@ -7,56 +7,50 @@ import { TRANSACTION_CLASSES } from '../core/classes.js';
 import type { StepJson } from '../core/run-types.js';
 import { monthlyCost } from './cost.js';
 import { classesInRun, databaseTime, peakValidStep } from './measurements.js';
-import type { PlanJson } from './plan-types.provisional.js';
+import type { PlanJson } from './plan-types.copy.js';
+import { classReadiness, isReady } from './readiness.js';
 import type { Baseline, PlannedRun, RunBundle } from './read-run.js';
 import { changePct, percent, roundMeasure } from './round.js';
-import type { Cell, Table } from './table.js';
+import { changeColumns, changeRow, type Cell, type Table } from './table.js';
 
 /** A measurement that moved by at least this much (in %) counts as changed in the headline. */
 export const NOTABLE_CHANGE_PCT = 10;
 
 export interface Comparison {
-  against: { kind: 'run' | 'plan'; runId: string; planCreatedAt?: string };
+  against: { kind: 'run' | 'plan'; runId: string; planGeneratedAt: string | null };
   headline: string;
-  recommendations?: Table;
-  measurements?: Table;
+  recommendations: Table | null;
+  measurements: Table;
   notes: string[];
 }
 
 type Row = { item: string; before: Cell; after: Cell };
 
-function changeOf(before: Cell, after: Cell): string {
-  if (before === null && after === null) return 'unchanged';
-  if (before === null) return 'new';
-  if (after === null) return 'gone';
-  if (typeof before === 'number' && typeof after === 'number') {
-    const delta = roundMeasure(after - before);
-    return delta === 0 ? 'unchanged' : delta > 0 ? `+${delta}` : String(delta);
-  }
-  return before === after ? 'unchanged' : 'changed';
-}
-
+/** The recommended figures of a plan, by item, for a then/now table. */
 function planItems(plan: PlanJson): Map<string, Cell> {
-  const w = plan.workers.recommended;
-  const db = plan.database.recommended;
-  const items = new Map<string, Cell>([
-    ['verdict', plan.verdict.ready ? 'ready' : 'not ready'],
-    ['Odoo pods', w.pods],
-    ['HTTP workers per pod', w.workersPerPod],
-    ['HTTP workers in total', w.pods * w.workersPerPod],
-    ['CPU per Odoo pod', roundMeasure(w.cpuPerPod)],
-    ['memory per Odoo pod (MiB)', roundMeasure(w.memoryPerPodMiB)],
-  ]);
+  const items = new Map<string, Cell>([['verdict', isReady(plan) ? 'ready' : 'not ready']]);
+  for (const w of plan.workers) {
+    items.set(`Odoo ${w.pool} workers`, w.workers);
+    items.set(`Odoo ${w.pool} pods`, w.pods);
+    items.set(`Odoo ${w.pool} workers per pod`, w.workersPerPod);
+  }
   for (const pool of plan.nodePools) {
     items.set(`node pool ${pool.pool}: node type`, pool.nodeType);
-    items.set(`node pool ${pool.pool}: nodes`, pool.recommended.nodes);
+    items.set(`node pool ${pool.pool}: nodes`, pool.nodes);
   }
-  items.set('database instance', db.instance);
-  items.set('database vCPU', roundMeasure(db.vcpu));
-  items.set('database memory (GiB)', roundMeasure(db.memoryGiB));
-  items.set('database max_connections', db.maxConnections);
-  items.set(`monthly cost (${plan.currency})`, monthlyCost(plan).recommended);
-  for (const t of plan.tenants) items.set(`tenant ${t.tenant}`, t.recommended);
+  if (plan.autoscaling) {
+    items.set('autoscaling: minimum replicas', plan.autoscaling.minReplicas);
+    items.set('autoscaling: maximum replicas', plan.autoscaling.maxReplicas);
+  }
+  const db = plan.database;
+  items.set('database instance', db.instance?.name ?? null);
+  items.set('database vCPU', roundMeasure(db.vcpu.vcpu));
+  items.set('database RAM (GiB)', roundMeasure(db.memory.ramGiB));
+  items.set('database max_connections', db.connections.maxConnections);
+  items.set('database read replica', db.readReplica.recommended ? 'yes' : 'no');
+  const cost = monthlyCost(plan);
+  items.set(`monthly cost (${cost.currency})`, cost.total);
+  for (const t of plan.tenants ?? []) items.set(`tenant ${t.tenant}`, t.decision);
   return items;
 }
 
@@ -73,16 +67,10 @@ function recommendationTable(before: PlanJson, after: PlanJson): Table {
   return {
     id: 'changes-recommendations',
     title: 'Recommendations: then and now',
-    columns: [
-      { key: 'item', label: 'item' },
-      { key: 'before', label: 'then', numeric: true },
-      { key: 'after', label: 'now', numeric: true },
-      { key: 'change', label: 'change' },
-    ],
-    rows: unionRows(planItems(before), planItems(after)).map((r) => ({
-      ...r,
-      change: changeOf(r.before, r.after),
-    })),
+    columns: changeColumns('then', 'now'),
+    rows: unionRows(planItems(before), planItems(after)).map((r) =>
+      changeRow(r.item, r.before, r.after),
+    ),
   };
 }
 
@@ -108,26 +96,25 @@ function runMeasures(bundle: RunBundle, out: Measures): void {
 }
 
 function planMeasures(plan: PlanJson, out: Measures): void {
-  for (const fit of plan.usl) {
-    const put = (measure: string, value: number) =>
-      out.set(`${fit.class}|${measure}`, { class: fit.class, measure, value });
-    put('USL knee N*', fit.nStar);
-    put('USL X(N*) (tx/s)', roundMeasure(fit.xMax));
-    put('USL σ', roundMeasure(fit.sigma));
-    put('USL κ', roundMeasure(fit.kappa));
+  const put = (cls: string, measure: string, value: number | null | undefined) => {
+    if (value !== null && value !== undefined)
+      out.set(`${cls}|${measure}`, { class: cls, measure, value });
+  };
+  for (const fit of plan.fits) {
+    put(fit.scope, 'USL knee N*', fit.nStar);
+    put(fit.scope, 'USL X(N*) (tx/s)', fit.xMax === null ? null : roundMeasure(fit.xMax));
+    put(fit.scope, 'USL σ', roundMeasure(fit.coefficients.sigma));
+    put(fit.scope, 'USL κ', roundMeasure(fit.coefficients.kappa));
   }
-  for (const p of plan.forecast.peaks) {
-    out.set(`${p.class}|capacity`, {
-      class: p.class,
-      measure: 'capacity within SLO (tx/s)',
-      value: roundMeasure(p.capacityThroughput),
-    });
-    out.set(`${p.class}|peak`, {
-      class: p.class,
-      measure: 'forecast peak (tx/s)',
-      value: roundMeasure(p.peakThroughput),
-    });
+  for (const c of classReadiness(plan)) {
+    put(
+      c.class,
+      'capacity within SLO today (tx/s)',
+      c.capacity === null ? null : roundMeasure(c.capacity),
+    );
+    put(c.class, 'forecast peak (tx/s)', roundMeasure(c.peak));
   }
+  put('all', 'database busy cores at the peak', roundMeasure(plan.database.vcpu.busyCoresAtPeak));
 }
 
 function classOrder(cls: string): number {
@@ -174,7 +161,7 @@ export function compareWithBaseline(current: PlannedRun, baseline: Baseline): Co
   const notes: string[] = [];
   const basePlan = baseline.plan;
   const baseRun = baseline.kind === 'run' ? baseline.bundle : undefined;
-  const runId = baseRun?.run.id ?? basePlan?.runId ?? 'unknown';
+  const runId = baseRun?.run.id ?? basePlan?.runs[0]?.id ?? 'unknown';
 
   const before: Measures = new Map();
   const after: Measures = new Map();
@@ -192,9 +179,9 @@ export function compareWithBaseline(current: PlannedRun, baseline: Baseline): Co
       `Run ${runId} has no plan.json, so recommendations are not compared; run \`odoo-capacity plan\` on it to include them.`,
     );
   }
-  if (basePlan && basePlan.environment !== current.plan.environment)
+  if (basePlan && basePlan.environment.name !== current.plan.environment.name)
     notes.push(
-      `Different environments: then ${basePlan.environment}, now ${current.plan.environment}.`,
+      `Different environments: then ${basePlan.environment.name}, now ${current.plan.environment.name}.`,
     );
   if (baseRun) {
     const then = baseRun.run.target.odoo?.serverVersion;
@@ -219,15 +206,15 @@ export function compareWithBaseline(current: PlannedRun, baseline: Baseline): Co
   const recPart = recommendations
     ? `${changedRecs} of ${recommendations.rows.length} recommendation items changed`
     : 'recommendations not compared';
-  const headline = `Against run ${runId}: ${recPart}; ${moved} of ${measurements.rows.length} key measurements moved by ${NOTABLE_CHANGE_PCT} % or more (or are new or gone).`;
+  const headline = `Against run ${runId}: ${recPart}; ${moved} of ${measurements.rows.length} key measurements moved by ${NOTABLE_CHANGE_PCT} % or more or are new.`;
   return {
     against: {
       kind: baseline.kind,
       runId,
-      ...(basePlan ? { planCreatedAt: basePlan.createdAt } : {}),
+      planGeneratedAt: basePlan?.generatedAt ?? null,
     },
     headline,
-    ...(recommendations ? { recommendations } : {}),
+    recommendations: recommendations ?? null,
     measurements,
     notes,
   };

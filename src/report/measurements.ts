@@ -41,11 +41,9 @@ export function offeredLoad(step: StepJson): number {
   return (step.load.model === 'closed' ? step.load.vus : step.load.rate) ?? 0;
 }
 
-/** In-flight concurrency N for USL: the VUs of a closed step, Little's law for an open one. */
+/** In-flight concurrency N for USL, as the planner measures it: VUs (closed), Little's law (open). */
 export function concurrencyOf(step: StepJson, stats: ClassStepStats): number {
-  return step.load.model === 'closed' && step.load.vus !== undefined
-    ? step.load.vus
-    : stats.concurrency.littles;
+  return step.load.model === 'closed' ? stats.concurrency.vusMax : stats.concurrency.littles;
 }
 
 export interface StatementClassTime {

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { BadInputError } from '../core/errors.js';
 import { validate } from '../core/load-yaml.js';
 import { RUN_SCHEMA_VERSION, type RunJson, type StepJson } from '../core/run-types.js';
-import { PLAN_SCHEMA_VERSION, type PlanJson } from './plan-types.provisional.js';
+import { PLAN_SCHEMA_VERSION, type PlanJson } from './plan-types.copy.js';
 
 export interface RunBundle {
   dir: string;
@@ -44,14 +44,25 @@ const stepShape = z.looseObject({
 });
 
 const planShape = z.looseObject({
-  runId: z.string(),
-  verdict: z.looseObject({ ready: z.boolean(), summary: z.string() }),
-  usl: z.array(z.looseObject({ class: z.string() })),
-  workers: z.looseObject({}),
-  nodePools: z.array(z.looseObject({ pool: z.string() })),
-  database: z.looseObject({}),
-  tenants: z.array(z.looseObject({ tenant: z.string() })),
-  assumptions: z.array(z.looseObject({ id: z.string() })),
+  kind: z.literal('odoo-capacity-plan'),
+  generatedAt: z.string(),
+  runs: z.array(z.looseObject({ id: z.string() })),
+  environment: z.looseObject({ name: z.string() }),
+  headroom: z.looseObject({ targetUtilisation: z.number() }),
+  forecast: z.looseObject({
+    peak: z.looseObject({ name: z.string() }),
+    peakRates: z.looseObject({}),
+  }),
+  fits: z.array(z.looseObject({ scope: z.string(), curve: z.array(z.looseObject({})) })),
+  workers: z.array(z.looseObject({ pool: z.string() })),
+  connections: z.looseObject({ maxConnections: z.number() }),
+  nodePools: z.array(z.looseObject({ pool: z.string(), packing: z.looseObject({}) })),
+  database: z.looseObject({ vcpu: z.looseObject({}), memory: z.looseObject({}) }),
+  runway: z.looseObject({ currentCapacity: z.looseObject({}) }),
+  tenants: z.array(z.looseObject({ tenant: z.string() })).nullable(),
+  feasibility: z.looseObject({ feasible: z.boolean() }),
+  assumptions: z.array(z.string()),
+  warnings: z.array(z.string()),
 });
 
 /** What to do when a file is missing or does not fit: the command that writes it. */

@@ -42,7 +42,6 @@ async function loadTemplates(dir: string) {
   hb.registerHelper('mdCell', (row: Record<string, Cell>, key: string) => markdownCell(row[key]));
   hb.registerHelper('mdLabel', (label: string) => markdownCell(label));
   hb.registerHelper('md', (text: unknown) => markdownText(text));
-  hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   const partialsDir = join(dir, 'partials');
   for (const file of (await readdir(partialsDir)).filter((f) => f.endsWith('.hbs')).sort())
     hb.registerPartial(basename(file, '.hbs'), await readFile(join(partialsDir, file), 'utf8'));

@@ -1,6 +1,8 @@
 // The report's derived tables: one shape for every table, so the HTML and Markdown templates
 // render them the same way and a test can check that Markdown and JSON carry the same numbers.
 
+import { roundMeasure } from './round.js';
+
 export type Cell = string | number | null;
 
 export interface Column {
@@ -22,6 +24,32 @@ export interface Table {
 
 export function yesNo(value: boolean): string {
   return value ? 'yes' : 'no';
+}
+
+/** "+2", "-1", "changed", "unchanged", "new" (no before) or "gone" (no after). */
+export function changeCell(before: Cell, after: Cell): string {
+  if (before === null && after === null) return 'unchanged';
+  if (before === null) return 'new';
+  if (after === null) return 'gone';
+  if (typeof before === 'number' && typeof after === 'number') {
+    const delta = roundMeasure(after - before);
+    return delta === 0 ? 'unchanged' : delta > 0 ? `+${delta}` : String(delta);
+  }
+  return before === after ? 'unchanged' : 'changed';
+}
+
+/** The columns of a then/now or today/recommended table. */
+export function changeColumns(before: string, after: string): Column[] {
+  return [
+    { key: 'item', label: 'item' },
+    { key: 'before', label: before, numeric: true },
+    { key: 'after', label: after, numeric: true },
+    { key: 'change', label: 'change' },
+  ];
+}
+
+export function changeRow(item: string, before: Cell, after: Cell): Record<string, Cell> {
+  return { item, before, after, change: changeCell(before, after) };
 }
 
 /** Every table in a value, depth first in document order (the report's tables, not the plan's). */

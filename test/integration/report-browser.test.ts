@@ -90,7 +90,7 @@ describe('the HTML report in headless Chromium', () => {
         // Data marks only (lines, points, bars), not axes or reference lines.
         const marks = svg.querySelectorAll('path.series, path.usl, path.point, path.bar, path.pod');
         const drawn = [...marks].filter((p) => {
-          const b = (p as SVGPathElement).getBBox();
+          const b = (p as unknown as { getBBox(): { width: number; height: number } }).getBBox();
           return b.width > 0 && b.height > 0;
         });
         return {
@@ -107,7 +107,7 @@ describe('the HTML report in headless Chromium', () => {
       [
         'chart-headroom',
         'chart-db-time',
-        'chart-packing-odoo',
+        'chart-packing-web',
         ...['order-wave', 'stock-moves', 'carrier-burst', 'month-end-billing'].flatMap((c) => [
           `chart-throughput-${c}`,
           `chart-latency-${c}`,

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { dbTimeChart } from '../../src/report/charts/db-time-chart.js';
 import { headroomChart, headroomColour } from '../../src/report/charts/headroom-chart.js';
 import { latencyChart } from '../../src/report/charts/latency-chart.js';
-import { packingChart, podKind } from '../../src/report/charts/packing-chart.js';
+import { packingChart } from '../../src/report/charts/packing-chart.js';
 import { throughputChart } from '../../src/report/charts/throughput-chart.js';
 
 const throughputData = {
@@ -35,7 +35,7 @@ const latencyData = {
 };
 
 function paths(svg: string, cls?: string): string[] {
-  const re = /<path d="([^"]*)"([^>]*)\/>/g;
+  const re = /<path d="([^"]*)"([^>]*?)\/?>/g;
   return [...svg.matchAll(re)]
     .filter((m) => cls === undefined || new RegExp(`class="[^"]*\\b${cls}\\b`).test(m[2]!))
     .map((m) => m[1]!);
@@ -58,17 +58,14 @@ describe('SVG charts', () => {
       ],
     }),
     packing: packingChart({
-      pool: 'odoo',
+      pool: 'web',
+      nodeType: 'n2-standard-8',
       allocatable: { cpu: 8, memoryMiB: 16384 },
       nodes: [
-        {
-          node: 'node-1',
-          pods: [
-            { name: 'odoo-web-1', cpu: 2, memoryMiB: 4096 },
-            { name: 'odoo-cron-1', cpu: 0.5, memoryMiB: 1024 },
-          ],
-        },
+        { pods: ['web-1', 'web-2', 'cron-1'], cpu: 5, memoryMiB: 9216 },
+        { pods: ['web-3'], cpu: 2, memoryMiB: 3072 },
       ],
+      spareNodes: 1,
     }),
   };
 
@@ -148,12 +145,16 @@ describe('SVG charts', () => {
     expect(paths(all.headroom, 'reference')).toHaveLength(1);
   });
 
-  it('stacks each node’s pods as a share of its allocatable CPU and memory', () => {
-    // node-1: CPU 2.5 of 8 = 31 %, memory 5120 of 16384 = 31 %: two pods per resource row.
-    expect(paths(all.packing, 'pod')).toHaveLength(4);
-    expect(paths(all.packing, 'allocatable')).toHaveLength(2);
-    expect(all.packing).toContain('>31 %<');
-    expect(podKind('odoo-web-12')).toBe('odoo-web');
+  it('draws each node’s requested CPU and memory as a share of its allocatable, and the spare nodes', () => {
+    // node 1: 5 of 8 CPU = 63 %, 9216 of 16384 MiB = 56 %; node 2: 25 % and 19 %.
+    expect(paths(all.packing, 'cpu')).toHaveLength(2);
+    expect(paths(all.packing, 'memoryMiB')).toHaveLength(2);
+    for (const share of ['63 %', '56 %', '25 %', '19 %'])
+      expect(all.packing).toContain(`>${share}<`);
+    // Three nodes × two resources of allocatable background; the spare node has no bars.
+    expect(paths(all.packing, 'allocatable')).toHaveLength(6);
+    expect(all.packing).toContain('spare (N+k)');
+    expect(all.packing).toContain('<title>node 1: web-1, web-2, cron-1</title>');
   });
 
   it('says so visibly when there is nothing to draw', () => {

@@ -22,11 +22,11 @@ beforeAll(async () => {
 });
 afterAll(() => rm(root, { recursive: true, force: true }));
 
-function row(table: Table | undefined, item: string) {
+function row(table: Table | null, item: string) {
   return table?.rows.find((r) => r.item === item);
 }
 
-function measure(table: Table | undefined, cls: string, name: string) {
+function measure(table: Table | null, cls: string, name: string) {
   return table?.rows.find((r) => r.class === cls && r.measure === name);
 }
 
@@ -39,20 +39,31 @@ describe('comparing with an earlier run', () => {
       after: 'not ready',
       change: 'changed',
     });
-    expect(row(c.recommendations, 'Odoo pods')).toMatchObject({
+    expect(row(c.recommendations, 'Odoo web pods')).toMatchObject({
       before: 4,
       after: 6,
       change: '+2',
     });
-    expect(row(c.recommendations, 'node pool odoo: nodes')).toMatchObject({ change: '+1' });
+    expect(row(c.recommendations, 'Odoo web workers')).toMatchObject({ change: '+8' });
+    expect(row(c.recommendations, 'monthly cost (EUR)')).toMatchObject({
+      before: 1250,
+      after: 1940,
+      change: '+690',
+    });
+    expect(row(c.recommendations, 'autoscaling: maximum replicas')).toMatchObject({
+      before: null,
+      change: 'new',
+    });
+    expect(row(c.recommendations, 'node pool web: nodes')).toMatchObject({ change: '+1' });
     expect(row(c.recommendations, 'database instance')).toMatchObject({
       before: 'db-custom-4-16',
       after: 'db-custom-8-32',
       change: 'changed',
     });
     expect(row(c.recommendations, 'tenant acme')).toMatchObject({
-      before: 'shared',
-      after: 'dedicated-db',
+      before: 'stay-shared',
+      after: 'dedicated-database',
+      change: 'changed',
     });
     expect(row(c.recommendations, 'tenant globex')).toMatchObject({ change: 'unchanged' });
   });
@@ -85,7 +96,7 @@ describe('comparing with an earlier run', () => {
   it('compares measurements only, and says so, when the earlier run has no plan', async () => {
     const noPlan = await writeSyntheticRun(join(root, 'no-plan'), 'q2', { withPlan: false });
     const c = compareWithBaseline(q3, await readBaseline(noPlan, root));
-    expect(c.recommendations).toBeUndefined();
+    expect(c.recommendations).toBeNull();
     expect(measure(c.measurements, 'stock-moves', 'best valid throughput (tx/s)')).toBeDefined();
     expect(c.notes.join(' ')).toMatch(/no plan\.json.*odoo-capacity plan/);
   });
@@ -93,7 +104,7 @@ describe('comparing with an earlier run', () => {
   it('compares planned figures only when given a lone plan.json', async () => {
     const c = compareWithBaseline(q3, await readBaseline(join(q2Dir, 'plan.json'), root));
     expect(c.against.kind).toBe('plan');
-    expect(row(c.recommendations, 'Odoo pods')).toMatchObject({ change: '+2' });
+    expect(row(c.recommendations, 'Odoo web pods')).toMatchObject({ change: '+2' });
     expect(measure(c.measurements, 'order-wave', 'best valid throughput (tx/s)')).toBeUndefined();
     expect(measure(c.measurements, 'order-wave', 'USL knee N*')).toBeDefined();
   });
@@ -101,17 +112,17 @@ describe('comparing with an earlier run', () => {
   it('notes a different environment and marks pools that appeared', async () => {
     const other = await writeSyntheticRun(join(root, 'other'), 'q2', {
       mutatePlan: (plan) => {
-        plan.environment = 'old-cluster';
-        plan.nodePools[0]!.pool = 'legacy';
+        plan.environment.name = 'old-cluster';
+        plan.nodePools[0]!.pool = 'integration';
       },
     });
     const c = compareWithBaseline(q3, await readBaseline(other, root));
     expect(c.notes.join(' ')).toContain('then old-cluster, now synthetic-staging');
-    expect(row(c.recommendations, 'node pool odoo: nodes')).toMatchObject({
+    expect(row(c.recommendations, 'node pool web: nodes')).toMatchObject({
       before: null,
       change: 'new',
     });
-    expect(row(c.recommendations, 'node pool legacy: nodes')).toMatchObject({
+    expect(row(c.recommendations, 'node pool integration: nodes')).toMatchObject({
       after: null,
       change: 'gone',
     });

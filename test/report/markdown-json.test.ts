@@ -68,12 +68,19 @@ describe('Markdown and JSON', () => {
         'latency-month-end-billing',
         'usl',
         'db-time',
-        'rec-workers',
-        'rec-node-pool-odoo',
+        'rec-workers-web',
+        'rec-workers-web-slo',
+        'rec-odoo-baseline',
+        'rec-connection-budget',
+        'rec-node-pool-web',
+        'rec-node-pool-web-alternatives',
+        'rec-autoscaling',
         'rec-database',
-        'database-settings',
+        'rec-database-settings',
+        'rec-database-load',
         'tenants',
         'assumptions',
+        'confidence',
       ]),
     );
     expect(new Set(ids).size).toBe(ids.length);
@@ -110,6 +117,7 @@ describe('Markdown and JSON', () => {
 
   it('the executive summary lines are the JSON’s, word for word', () => {
     expect(markdown).toContain(`**${json.summary.headline}**`);
+    for (const sentence of json.summary.verdict) expect(markdown).toContain(sentence);
     expect(markdown).toContain(json.summary.costLine);
     for (const line of json.summary.toAdd) expect(markdown).toContain(`- ${line}`);
     expect(markdown).toContain(json.comparison!.headline);
