@@ -1,4 +1,4 @@
-// READ-ONLY COPY of src/core/plan-types.ts from branch `planner` (commit aa43209), which is not on
+// READ-ONLY COPY of src/core/plan-types.ts from branch `planner` (commit 3cbbf19), which is not on
 // main yet. The report builds against it; when plan-types lands on main this file is deleted and
 // the imports point at ../core/plan-types.js. Never edit it here: change the planner's file.
 //
@@ -197,7 +197,9 @@ export interface WorkerPoolRecommendation extends Grounded {
   predictions: ClassPrediction[];
   /** What decided the count. */
   limitedBy: 'slo' | 'utilisation' | 'minimum' | 'n-star';
-  /** USL peak concurrency that caps the count (null when the fit has none). */
+  /** Classes whose p95 misses the SLO even with no queueing: no worker count helps. */
+  sloUnreachable: TransactionClass[];
+  /** USL peak concurrency that caps the count: null when no fit measured its peak. */
   nStar: number | null;
   meetsSlo: boolean;
   /** What runs today (from models/environment.yaml), for comparison. */

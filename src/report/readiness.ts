@@ -60,6 +60,11 @@ export function verdictSentences(plan: PlanJson): string[] {
       `${list(names)} ${names.length === 1 ? 'was' : 'were'} not measured, so not sized.`,
     );
   }
+  const unreachable = [...new Set(plan.workers.flatMap((w) => w.sloUnreachable))];
+  if (unreachable.length > 0)
+    sentences.push(
+      `${list(unreachable)} ${unreachable.length === 1 ? 'misses its' : 'miss their'} p95 SLO even without queueing: more workers will not help; the transaction itself must get faster.`,
+    );
   if (!plan.feasibility.feasible)
     sentences.push(
       `Even the recommended sizing cannot meet the SLOs: ${plan.feasibility.reasons.join('; ')}.`,

@@ -63,7 +63,7 @@ function workerSection(plan: PlanJson, w: WorkerPoolRecommendation): Recommendat
           changeRow('worker utilisation at the peak (%)', null, percent(w.utilisation)),
           changeRow('requests that wait for a worker (%)', null, percent(w.probabilityOfWait)),
         ],
-        note: `Sized by ${LIMITED_BY[w.limitedBy]}${w.nStar === null ? '' : `; USL knee N* = ${w.nStar}`}. Forecast peak: ${roundMeasure(w.transactionRate)} transactions/s, ${roundMeasure(w.requestRate)} requests/s; service time ${roundMeasure(w.serviceTimeMs)} ms (c_s² ${roundMeasure(w.serviceCv2)}).`,
+        note: `Sized by ${LIMITED_BY[w.limitedBy]}${w.nStar === null ? '' : `; USL knee N* = ${w.nStar}`}.${w.sloUnreachable.length > 0 ? ` No worker count meets the SLO of ${w.sloUnreachable.join(', ')}: their p95 misses it even without queueing.` : ''} Forecast peak: ${roundMeasure(w.transactionRate)} transactions/s, ${roundMeasure(w.requestRate)} requests/s; service time ${roundMeasure(w.serviceTimeMs)} ms (c_s² ${roundMeasure(w.serviceCv2)}).`,
       },
       {
         id: `rec-workers-${w.pool}-slo`,

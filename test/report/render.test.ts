@@ -56,11 +56,12 @@ describe('rendering', () => {
     expect(html).not.toContain('id="rec-autoscaling"');
   });
 
-  it('says which classes were not measured and that the recommended sizing is infeasible', async () => {
+  it('says which classes were not measured, which SLOs no worker count meets, and that the sizing is infeasible', async () => {
     const { doc } = await render('infeasible', (plan) => {
       plan.unmeasuredClasses = ['month-end-billing'];
       delete plan.runway.currentCapacity['month-end-billing'];
       plan.feasibility = { feasible: false, reasons: ['no node type fits a 9-CPU pod'] };
+      plan.workers[0]!.sloUnreachable = ['carrier-burst'];
     });
     expect(doc.summary.ready).toBe(false);
     expect(doc.readiness.rows.find((r) => r.class === 'month-end-billing')).toMatchObject({
@@ -68,6 +69,9 @@ describe('rendering', () => {
       covered: 'not measured',
     });
     expect(doc.summary.verdict).toContain('month-end-billing was not measured, so not sized.');
+    expect(doc.summary.verdict).toContain(
+      'carrier-burst misses its p95 SLO even without queueing: more workers will not help; the transaction itself must get faster.',
+    );
     expect(doc.summary.verdict.at(-1)).toBe(
       'Even the recommended sizing cannot meet the SLOs: no node type fits a 9-CPU pod.',
     );
