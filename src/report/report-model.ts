@@ -188,7 +188,13 @@ function throughputCharts(run: PlannedRun, classes: TransactionClass[]): Through
       measured,
       curve: fit ? fit.curve.map((p) => ({ n: roundMeasure(p.n), x: roundMeasure(p.x) })) : [],
       ...(fit && fit.nStar !== null && fit.xMax !== null
-        ? { knee: { n: fit.nStar, x: roundMeasure(fit.xMax) } }
+        ? {
+            knee: {
+              n: fit.nStar,
+              x: roundMeasure(fit.xMax),
+              extrapolated: fit.nStar > fit.maxMeasuredN,
+            },
+          }
         : {}),
     };
   });

@@ -101,6 +101,12 @@ describe('SVG charts', () => {
     expect(paths(all.throughput, 'usl')).toHaveLength(1);
     expect(paths(all.throughput, 'knee')).toHaveLength(1);
     expect(all.throughput).toContain('knee N* = 17');
+    const beyond = throughputChart({
+      ...throughputData,
+      knee: { n: 17, x: 11.7, extrapolated: true },
+    });
+    expect(beyond).toContain('knee N* = 17 (extrapolated)');
+    expect(beyond).toContain('beyond the measured range');
     const noFit = throughputChart({ ...throughputData, curve: [], knee: undefined });
     expect(paths(noFit, 'usl')).toHaveLength(0);
     expect(paths(noFit, 'knee')).toHaveLength(0);

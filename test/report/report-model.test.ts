@@ -103,7 +103,11 @@ describe('report document', () => {
   it('draws the USL curve and the knee from the plan’s fit', () => {
     const chart = doc.charts.throughput.find((c) => c.class === 'order-wave')!;
     const fit = run.plan.fits.find((f) => f.scope === 'order-wave')!;
-    expect(chart.knee).toEqual({ n: fit.nStar, x: 11.7 });
+    expect(chart.knee).toEqual({
+      n: fit.nStar,
+      x: 11.7,
+      extrapolated: fit.nStar! > fit.maxMeasuredN,
+    });
     expect(chart.curve).toHaveLength(fit.curve.length);
     expect(doc.usl.rows.find((r) => r.scope === 'order-wave')).toMatchObject({
       nStar: fit.nStar,

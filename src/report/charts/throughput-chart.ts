@@ -26,8 +26,8 @@ export interface ThroughputChartData {
   measured: { n: number; x: number; valid: boolean }[];
   /** The USL curve X(N) from the plan; empty when the plan has no fit for this class. */
   curve: { n: number; x: number }[];
-  /** N* and X(N*) when the fit has a knee. */
-  knee?: { n: number; x: number };
+  /** N* and X(N*) when the fit has a knee; extrapolated when N* is beyond every measured N. */
+  knee?: { n: number; x: number; extrapolated?: boolean };
 }
 
 /** A small circle as a path (two arcs). */
@@ -92,7 +92,14 @@ export function throughputChart(data: ThroughputChartData, frame: Frame = DEFAUL
     const kx = xScale(data.knee.n);
     body.push(
       dashedLine(`M${n(kx)},${n(y0)}V${n(y1)}`, 'knee', '#444', '4 3'),
-      text(kx + 4, y0 - 6, `knee N* = ${data.knee.n}`, { fill: '#444' }),
+      text(
+        kx + 4,
+        y0 - 6,
+        `knee N* = ${data.knee.n}${data.knee.extrapolated ? ' (extrapolated)' : ''}`,
+        {
+          fill: '#444',
+        },
+      ),
     );
   }
   body.push(
@@ -103,7 +110,9 @@ export function throughputChart(data: ThroughputChartData, frame: Frame = DEFAUL
     ]),
   );
   const points = data.measured.map((p) => `N ${p.n}: ${p.x} tx/s`).join('; ');
-  const knee = data.knee ? ` The USL knee is at N* = ${data.knee.n} (${data.knee.x} tx/s).` : '';
+  const knee = data.knee
+    ? ` The USL knee is at N* = ${data.knee.n} (${data.knee.x} tx/s)${data.knee.extrapolated ? ', beyond the measured range' : ''}.`
+    : '';
   const fit = data.curve.length > 0 ? ' The line is the fitted USL curve.' : ' No USL fit.';
   return svgDocument(frame, { id, title, desc: `Measured: ${points}.${fit}${knee}` }, body);
 }
