@@ -100,6 +100,16 @@ export function dbTimeSection(run: RunBundle): { table: Table; chart: DbTimeChar
     meanMs: r.calls > 0 ? roundMeasure(r.totalMs / r.calls) : null,
   }));
   const perTx = time.transactions > 0 ? roundMeasure(time.totalMs / time.transactions) : null;
+  // Why statistics may be missing: the runner's note (an imported run, no pg_stat_statements).
+  const notes = [
+    ...new Set(
+      run.steps.flatMap((s) =>
+        s.database.cluster.statStatements
+          ? []
+          : [s.database.cluster.note ?? 'pg_stat_statements was not available'],
+      ),
+    ),
+  ];
   const counted = time.onlyInvalid
     ? `all ${time.stepsCounted} steps (none was valid)`
     : `the ${time.stepsCounted} valid steps`;
@@ -119,7 +129,8 @@ export function dbTimeSection(run: RunBundle): { table: Table; chart: DbTimeChar
         `Steady-state windows of ${counted}; ` +
         (perTx === null
           ? 'no business transactions completed.'
-          : `${perTx} ms of statement time per business transaction.`),
+          : `${perTx} ms of statement time per business transaction.`) +
+        notes.map((n) => ` No statement statistics: ${n}.`).join(''),
     },
     chart: {
       rows: cells.map((c) => ({

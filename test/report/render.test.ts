@@ -26,6 +26,8 @@ async function render(name: string, mutatePlan: (plan: PlanJson) => void, stripS
       for (const db of step.database.databases) {
         db.topStatements = [];
         db.statementTimeMs = 0;
+        step.database.cluster.statStatements = false;
+        step.database.cluster.note = 'imported from a distributed run';
       }
   const doc = buildReport(run);
   const [html, md, json] = await renderReport(doc, ['html', 'md', 'json']);
@@ -53,6 +55,7 @@ describe('rendering', () => {
       expect(text).toContain('The plan makes no tenant placement');
     }
     expect(html).toContain('pg_stat_statements was not available');
+    expect(doc.dbTime.note).toContain('No statement statistics: imported from a distributed run.');
     expect(html).not.toContain('id="rec-autoscaling"');
   });
 
