@@ -24,7 +24,8 @@ export function ground(what: string, g: Grounded): Ground {
     confidence: g.confidence.grade,
     confidenceReasons: g.confidence.reasons,
     formulas: g.evidence.formulas,
-    steps: g.evidence.steps.map((s) => s.label),
+    // Several fits may cite the same step: list each once, in ladder order.
+    steps: [...new Set(g.evidence.steps.map((s) => s.label))],
     fits: g.evidence.fits.map(
       (f) =>
         `${f.fit} (R² ${Math.round(f.r2 * 1000) / 1000}, ${f.points} points${f.looMape === null ? '' : `, leave-one-out error ${Math.round(f.looMape * 1000) / 10} %`})`,

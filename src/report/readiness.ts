@@ -46,7 +46,7 @@ export function verdictSentences(plan: PlanJson): string[] {
   else {
     sentences.push(
       short.length > 0
-        ? `Today's sizing does not carry the forecast peak (${when}): ${list(short)} ${short.length === 1 ? 'exceeds' : 'exceed'} the capacity measured within the SLOs.`
+        ? `Today's sizing does not carry the forecast peak (${when}): ${list(short)} ${short.length === 1 ? 'exceeds' : 'exceed'} what today's sizing sustains.`
         : `Today's sizing does not carry the forecast peak (${when}).`,
     );
     if (plan.runway.runsOutOn)

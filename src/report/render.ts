@@ -42,6 +42,8 @@ async function loadTemplates(dir: string) {
   hb.registerHelper('mdCell', (row: Record<string, Cell>, key: string) => markdownCell(row[key]));
   hb.registerHelper('mdLabel', (label: string) => markdownCell(label));
   hb.registerHelper('md', (text: unknown) => markdownText(text));
+  // (array a b) → [a, b]: handlebars passes its options object last.
+  hb.registerHelper('array', (...args: unknown[]) => args.slice(0, -1));
   const partialsDir = join(dir, 'partials');
   for (const file of (await readdir(partialsDir)).filter((f) => f.endsWith('.hbs')).sort())
     hb.registerPartial(basename(file, '.hbs'), await readFile(join(partialsDir, file), 'utf8'));
@@ -74,6 +76,7 @@ function htmlView(doc: ReportDocument) {
       const packing = doc.charts.packing.find((p) => `node-pool-${p.pool}` === rec.id);
       return { ...rec, packingSvg: packing ? packingChart(packing) : '' };
     }),
+    mixThroughputSvgs: doc.charts.mixThroughput.map((c) => throughputChart(c)),
     dbTimeSvg: dbTimeChart(doc.charts.dbTime),
     headroomSvg: headroomChart(doc.charts.headroom),
   };

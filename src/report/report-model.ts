@@ -11,7 +11,7 @@ import { compareWithBaseline, type Comparison } from './compare.js';
 import { monthlyCost } from './cost.js';
 import { ground, type Ground } from './grounds.js';
 import { classSteps, classesInRun, concurrencyOf, offeredLoad } from './measurements.js';
-import type { PlanJson } from './plan-types.copy.js';
+import type { PlanJson, UslFitSummary } from './plan-types.copy.js';
 import {
   assumptionsTable,
   confidenceTable,
@@ -48,6 +48,8 @@ export interface Summary {
 
 export interface ReportCharts {
   throughput: ThroughputChartData[];
+  /** Fits over the whole mix (scope "mix"), drawn in the scalability section. */
+  mixThroughput: ThroughputChartData[];
   latency: LatencyChartData[];
   dbTime: DbTimeChartData;
   headroom: HeadroomChartData;
@@ -76,6 +78,8 @@ export interface ReportDocument {
   cost: Table;
   comparison: Comparison | null;
   headroom: Table;
+  /** What the readiness verdict rests on: the plan's capacity runway. */
+  runway: Ground;
   classes: ClassSection[];
   usl: Table;
   dbTime: Table;
@@ -118,9 +122,12 @@ function whatToAdd(plan: PlanJson): string[] {
       `PgBouncer in ${db.connections.pooler.poolMode} mode (default_pool_size ${db.connections.pooler.defaultPoolSize}): the worst case of ${plan.connections.worstCaseConnections} connections exceeds max_connections ${plan.connections.maxConnections}.`,
     );
   if (db.readReplica.recommended) lines.push('Database: a read replica for read-only statements.');
-  if (plan.autoscaling)
+  const hpa = plan.autoscaling;
+  if (hpa)
     lines.push(
-      `Autoscale the ${plan.autoscaling.pool} pods between ${plan.autoscaling.minReplicas} and ${plan.autoscaling.maxReplicas} replicas at ${plan.autoscaling.targetConcurrencyPerPod} in-flight requests per pod.`,
+      hpa.minReplicas === hpa.maxReplicas
+        ? `Run ${hpa.minReplicas} ${hpa.pool} pods: the autoscaler has no range (minimum = maximum${hpa.cappedAtNStar ? ', capped at the USL knee' : ''}).`
+        : `Autoscale the ${hpa.pool} pods between ${hpa.minReplicas} and ${hpa.maxReplicas} replicas at ${roundMeasure(hpa.targetConcurrencyPerPod)} in-flight requests per pod.`,
     );
   for (const t of plan.tenants ?? [])
     if (t.decision !== 'stay-shared') lines.push(`Tenant ${t.tenant}: ${t.decision}.`);
@@ -175,29 +182,33 @@ function costTable(plan: PlanJson): Table {
   };
 }
 
+/** The USL curve and knee of a fit, rounded for drawing. */
+function fitCurve(fit: UslFitSummary | undefined): Pick<ThroughputChartData, 'curve' | 'knee'> {
+  if (!fit) return { curve: [] };
+  return {
+    curve: fit.curve.map((p) => ({ n: roundMeasure(p.n), x: roundMeasure(p.x) })),
+    ...(fit.nStar !== null && fit.xMax !== null
+      ? {
+          knee: {
+            n: fit.nStar,
+            x: roundMeasure(fit.xMax),
+            extrapolated: fit.nStar > fit.maxMeasuredN,
+          },
+        }
+      : {}),
+  };
+}
+
 function throughputCharts(run: PlannedRun, classes: TransactionClass[]): ThroughputChartData[] {
-  return classes.map((cls) => {
-    const fit = run.plan.fits.find((f) => f.scope === cls);
-    const measured = classSteps(run.steps, cls).map((s) => ({
+  return classes.map((cls) => ({
+    class: cls,
+    measured: classSteps(run.steps, cls).map((s) => ({
       n: roundMeasure(concurrencyOf(s.step, s.stats)),
       x: roundMeasure(s.stats.throughput),
       valid: s.step.valid,
-    }));
-    return {
-      class: cls,
-      measured,
-      curve: fit ? fit.curve.map((p) => ({ n: roundMeasure(p.n), x: roundMeasure(p.x) })) : [],
-      ...(fit && fit.nStar !== null && fit.xMax !== null
-        ? {
-            knee: {
-              n: fit.nStar,
-              x: roundMeasure(fit.xMax),
-              extrapolated: fit.nStar > fit.maxMeasuredN,
-            },
-          }
-        : {}),
-    };
-  });
+    })),
+    ...fitCurve(run.plan.fits.find((f) => f.scope === cls)),
+  }));
 }
 
 function latencyCharts(run: PlannedRun, classes: TransactionClass[]): LatencyChartData[] {
@@ -239,7 +250,9 @@ export function buildReport(run: PlannedRun, baseline?: Baseline): ReportDocumen
   const db = dbTimeSection(run);
   const headroom = headroomSection(plan);
   const recommendations = recommendationSections(plan);
+  const runway = ground('capacity runway', plan.runway);
   const grounds: Ground[] = [
+    runway,
     ...recommendations.flatMap((r) => r.grounds),
     ...(plan.tenants ?? []).map((t) => ground(`tenant ${t.tenant}`, t)),
   ];
@@ -278,6 +291,7 @@ export function buildReport(run: PlannedRun, baseline?: Baseline): ReportDocumen
     cost: costTable(plan),
     comparison: baseline ? compareWithBaseline(run, baseline) : null,
     headroom: headroom.table,
+    runway,
     classes: classes.map((cls) => classSection(run, cls)),
     usl: uslTable(plan),
     dbTime: db.table,
@@ -288,6 +302,17 @@ export function buildReport(run: PlannedRun, baseline?: Baseline): ReportDocumen
     warnings: warnings(run),
     charts: {
       throughput: throughputCharts(run, classes),
+      mixThroughput: plan.fits
+        .filter((f) => f.scope === 'mix')
+        .map((fit) => ({
+          class: 'all classes (mix)',
+          measured: fit.points.map((p) => ({
+            n: roundMeasure(p.n),
+            x: roundMeasure(p.x),
+            valid: true,
+          })),
+          ...fitCurve(fit),
+        })),
       latency: latencyCharts(run, classes),
       dbTime: db.chart,
       headroom: headroom.chart,

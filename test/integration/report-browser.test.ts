@@ -102,12 +102,13 @@ describe('the HTML report in headless Chromium', () => {
         };
       }),
     );
-    // headroom, DB time, node-pool packing, and throughput + latency for each of four classes.
+    // headroom, DB time, node-pool packing, the whole mix's USL, and throughput + latency per class.
     expect(charts.map((c) => c.id).sort()).toEqual(
       [
         'chart-headroom',
         'chart-db-time',
         'chart-packing-web',
+        'chart-throughput-all-classes-mix',
         ...['order-wave', 'stock-moves', 'carrier-burst', 'month-end-billing'].flatMap((c) => [
           `chart-throughput-${c}`,
           `chart-latency-${c}`,

@@ -176,6 +176,24 @@ describe('report document', () => {
     ]);
   });
 
+  it('shows what the verdict rests on: the runway’s grounds, each step named once', async () => {
+    expect(doc.runway).toMatchObject({ what: 'capacity runway', confidence: 'medium' });
+    const twice = await writeSyntheticRun(join(root, 'twice'), 'q3', {
+      mutatePlan: (plan) => {
+        plan.runway.evidence.steps = [...plan.runway.evidence.steps, ...plan.runway.evidence.steps];
+      },
+    });
+    const again = buildReport(await readPlannedRun(twice));
+    expect(again.runway.steps).toEqual(doc.runway.steps);
+    expect(new Set(again.runway.steps).size).toBe(again.runway.steps.length);
+  });
+
+  it('draws the whole mix’s USL fit when the plan has one', () => {
+    expect(doc.charts.mixThroughput).toHaveLength(1);
+    expect(doc.charts.mixThroughput[0]).toMatchObject({ class: 'all classes (mix)' });
+    expect(doc.charts.mixThroughput[0]!.knee).toBeDefined();
+  });
+
   it('keeps the plan as the planner wrote it', () => {
     expect(doc.plan).toEqual(run.plan);
   });
