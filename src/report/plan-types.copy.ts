@@ -1,4 +1,4 @@
-// READ-ONLY COPY of src/core/plan-types.ts from branch `planner` (commit 3cbbf19), which is not on
+// READ-ONLY COPY of src/core/plan-types.ts from branch `planner` (commit b697a5d), which is not on
 // main yet. The report builds against it; when plan-types lands on main this file is deleted and
 // the imports point at ../core/plan-types.js. Never edit it here: change the planner's file.
 //
@@ -22,7 +22,7 @@ export interface Confidence {
   reasons: string[];
 }
 
-/** A ladder step that a number came from: `runs/<run>/steps/<dir>/step.json`. */
+/** A ladder step that a number came from: `runs/<run>/<dir>/step.json` (dir is `steps/NN-label`). */
 export interface StepRef {
   run: string;
   index: number;
@@ -165,7 +165,8 @@ export interface ClassPrediction {
   class: TransactionClass;
   /** Forecast peak rate, transactions/s. */
   rate: number;
-  /** Predicted p95 of the whole business transaction at the recommended workers. */
+  /** Predicted p95 of the whole business transaction at the recommended workers; null in JSON
+   * (Infinity) when the pool cannot keep up at all. */
   p95Ms: number;
   /** SLO p95; null when models/slo.yaml gives none for this class. */
   sloP95Ms: number | null;

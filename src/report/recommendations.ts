@@ -78,7 +78,8 @@ function workerSection(plan: PlanJson, w: WorkerPoolRecommendation): Recommendat
         rows: w.predictions.map((p) => ({
           class: p.class,
           rate: roundMeasure(p.rate),
-          p95: roundMeasure(p.p95Ms),
+          // Infinity in the planner, null in plan.json: the pool cannot keep up at all.
+          p95: Number.isFinite(p.p95Ms) ? roundMeasure(p.p95Ms) : 'unbounded',
           slo: p.sloP95Ms,
           meets: p.sloP95Ms === null ? 'no SLO' : yesNo(p.meetsSlo),
         })),

@@ -65,6 +65,8 @@ describe('rendering', () => {
       delete plan.runway.currentCapacity['month-end-billing'];
       plan.feasibility = { feasible: false, reasons: ['no node type fits a 9-CPU pod'] };
       plan.workers[0]!.sloUnreachable = ['carrier-burst'];
+      // What plan.json holds when the planner's p95 is Infinity: the pool cannot keep up.
+      (plan.workers[0]!.predictions[0] as { p95Ms: number | null }).p95Ms = null;
     });
     expect(doc.summary.ready).toBe(false);
     expect(doc.readiness.rows.find((r) => r.class === 'month-end-billing')).toMatchObject({
@@ -75,6 +77,8 @@ describe('rendering', () => {
     expect(doc.summary.verdict).toContain(
       'carrier-burst misses its p95 SLO even without queueing: more workers will not help; the transaction itself must get faster.',
     );
+    const slo = doc.recommendations[0]!.tables.find((t) => t.id === 'rec-workers-web-slo')!;
+    expect(slo.rows[0]).toMatchObject({ class: 'order-wave', p95: 'unbounded' });
     expect(doc.summary.verdict.at(-1)).toBe(
       'Even the recommended sizing cannot meet the SLOs: no node type fits a 9-CPU pod.',
     );
