@@ -4,29 +4,16 @@
 // second waits on the last move's row lock, then 40001), and concurrent tracking-ref writes.
 import type { DatabaseError } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PostgresHandle } from '../../../src/core/postgres-provider.js';
 import { checkDatabase } from '../../../src/lab/check.js';
 import type { OdooSerie } from '../../../src/lab/contract.js';
-import { createLabDb, isWaitingOnLock, startPostgres, waitFor, type LabDb } from './harness.js';
+import { isWaitingOnLock, LabDbs, waitFor, type LabDb } from './harness.js';
 import { createOrder, createProduct, deliveredInvoice, pickingOf, putInStock } from './scenario.js';
 
-let pgHandle: PostgresHandle;
-const dbs: LabDb[] = [];
+const labs = new LabDbs();
+beforeAll(() => labs.start());
+afterAll(() => labs.stop());
 
-beforeAll(async () => {
-  pgHandle = await startPostgres();
-});
-
-afterAll(async () => {
-  for (const db of dbs) await db.close();
-  await pgHandle?.stop();
-});
-
-async function labDb(serie: OdooSerie): Promise<LabDb> {
-  const db = await createLabDb(pgHandle, serie);
-  dbs.push(db);
-  return db;
-}
+const labDb = (serie: OdooSerie): Promise<LabDb> => labs.create(serie);
 
 async function noViolations(db: LabDb): Promise<void> {
   const client = await db.pool.connect();

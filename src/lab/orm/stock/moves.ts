@@ -323,3 +323,64 @@ export async function doneMoves(
   }
   return { backorderMoves };
 }
+
+/**
+ * Sets a move's quantity as writing stock.move.quantity does in 17 (quantity_done in 16): more
+ * reserves what is available and forces the rest; less releases from its last lines.
+ */
+export async function setMoveQuantity(
+  rt: Runtime,
+  moveId: number,
+  quantity: number,
+): Promise<void> {
+  const [move] = await loadMoves(rt, [moveId]);
+  if (!move || ['done', 'cancel'].includes(move.state)) return;
+  let delta = quantity - move.quantity;
+  if (delta > EPSILON) {
+    const reservations =
+      move.bypass || !move.storable
+        ? [{ locationId: move.location_id, quantity: delta }]
+        : await reserveQuantity(rt, move.product_id, move.location_id, delta);
+    const reserved = reservations.reduce((sum, r) => sum + r.quantity, 0);
+    if (delta - reserved > EPSILON) {
+      if (move.storable && !move.bypass)
+        await updateAvailableQuantity(rt, move.product_id, move.location_id, 0, delta - reserved);
+      reservations.push({ locationId: move.location_id, quantity: delta - reserved });
+    }
+    const state = moveState(move, quantity);
+    for (const r of reservations) {
+      await addMoveLine(rt, move, r.locationId, r.quantity, state);
+      move.quantity += r.quantity;
+    }
+  } else if (delta < -EPSILON) {
+    const lines = await rt.query<{ id: number; location_id: number; quantity: number }>(
+      `SELECT id, location_id, quantity::float8 AS quantity FROM stock_move_line WHERE move_id = $1 AND state != 'done' ORDER BY id DESC`,
+      [moveId],
+    );
+    for (const line of lines) {
+      if (delta >= -EPSILON) break;
+      const take = Math.min(line.quantity, -delta);
+      if (move.storable && !move.bypass)
+        await unreserveQuantity(rt, move.product_id, line.location_id, take);
+      await rt.query(
+        'UPDATE stock_move_line SET quantity = quantity - $2, quantity_product_uom = quantity_product_uom - $2 WHERE id = $1',
+        [line.id, take],
+      );
+      delta += take;
+    }
+    await rt.query(
+      'DELETE FROM stock_move_line WHERE move_id = $1 AND state != $2 AND quantity <= 0',
+      [moveId, 'done'],
+    );
+  }
+  const state = moveState(move, quantity);
+  await rt.query(
+    `UPDATE stock_move SET quantity = $2, state = $3, write_date = ${NOW} WHERE id = $1`,
+    [moveId, quantity, state],
+  );
+  await rt.query(
+    `UPDATE stock_move_line SET state = $2 WHERE move_id = $1 AND state IS DISTINCT FROM 'done'`,
+    [moveId, state],
+  );
+  if (move.picking_id) await recomputePickingStates(rt, [move.picking_id]);
+}
