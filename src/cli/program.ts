@@ -5,6 +5,7 @@ import { packageJson } from '../core/package-root.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerLab } from './commands/lab.js';
+import { registerReport } from './commands/report.js';
 import { registerSeed } from './commands/seed.js';
 
 export function createProgram(): Command {
@@ -31,5 +32,6 @@ Exit codes: 0 success, 1 failed check or SLO, 2 bad input, 3 target or dependenc
   registerSeed(program);
   registerDemo(program);
   registerLab(program);
+  registerReport(program);
   return program;
 }

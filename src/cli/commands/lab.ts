@@ -248,8 +248,13 @@ export function renderStatus(status: LabStatus): string[] {
   ];
 }
 
+/** One line per violation: the ORM's checker returns { invariant, record, detail }. */
 function describeViolation(violation: unknown): string {
-  return typeof violation === 'string' ? violation : JSON.stringify(violation);
+  if (typeof violation === 'string') return violation;
+  const v = violation as Partial<Record<'invariant' | 'record' | 'detail', string>>;
+  return v.invariant && v.detail
+    ? `${v.invariant}: ${v.record ?? ''} ${v.detail}`.replace(/\s+/g, ' ')
+    : JSON.stringify(violation);
 }
 
 /** A subcommand that talks to a running lab on --port, with --json output. */

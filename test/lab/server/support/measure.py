@@ -35,11 +35,31 @@ def call(models, model, method, args, kwargs=None):
     return models.execute_kw(DB, UID, PASSWORD, model, method, args, kwargs or {})
 
 
+def swallow_none_fault(fn):
+    try:
+        return fn()
+    except xmlrpc.client.Fault as fault:
+        if 'cannot marshal None' not in fault.faultString:
+            raise
+
+
 def setup(models):
+    """20 storable products with stock and 10 customers, as the fixture's Odoo had; made once."""
     products = call(models, 'product.product', 'search', [[('default_code', '=like', 'OC-P-%')]], {'limit': 20})
     partners = call(models, 'res.partner', 'search', [[('ref', '=like', 'OC-C-%')]], {'limit': 10})
-    if not products or not partners:
-        sys.exit('measure.py: seed the database first (products OC-P-*, customers OC-C-*)')
+    if not products:
+        stock = call(models, 'stock.warehouse', 'search_read', [[]], {'fields': ['lot_stock_id'], 'limit': 1})[0]['lot_stock_id'][0]
+        for i in range(1, 21):
+            product = call(models, 'product.product', 'create', [{
+                'name': 'Measure product %d' % i, 'default_code': 'OC-P-%04d' % i, 'detailed_type': 'product',
+                'list_price': 10.0 + i, 'invoice_policy': 'delivery'}])
+            quant = call(models, 'stock.quant', 'create', [{'product_id': product, 'location_id': stock,
+                                                           'inventory_quantity': 1000000}], {'context': {'inventory_mode': True}})
+            swallow_none_fault(lambda: call(models, 'stock.quant', 'action_apply_inventory', [[quant]]))
+            products.append(product)
+    if not partners:
+        partners = [call(models, 'res.partner', 'create', [{'name': 'Measure customer %d' % i, 'is_company': True,
+                                                            'ref': 'OC-C-%04d' % i}]) for i in range(1, 11)]
     return products, partners
 
 
@@ -53,14 +73,6 @@ def timed(fn):
     t = time.perf_counter()
     value = fn()
     return value, (time.perf_counter() - t) * 1000
-
-
-def swallow_none_fault(fn):
-    try:
-        return fn()
-    except xmlrpc.client.Fault as fault:
-        if 'cannot marshal None' not in fault.faultString:
-            raise
 
 
 def latency():
