@@ -132,6 +132,9 @@ describe('18.0', () => {
       ['type', 'is_storable'],
     ]);
     expect(row).toMatchObject({ type: 'consu', is_storable: true });
+    expect(await db.call('product.product', 'create', [{ name: 'Plain goods' }])).toEqual(
+      expect.any(Number),
+    );
     const error = await db
       .call('product.product', 'create', [{ name: 'x', detailed_type: 'product' }])
       .catch((e: unknown) => e);
