@@ -1,7 +1,6 @@
 // Odoo's x2many write commands on one2many and many2many fields: (0,0,vals) create, (1,id,vals)
 // update, (2,id) delete, (3,id) unlink, (4,id) link, (5,) clear, (6,0,ids) replace. A plain list
 // of ids replaces the set, as Odoo accepts for many2many.
-import { isStored } from './model.js';
 import { pyRepr, valueError } from './python.js';
 import type { ResolvedField } from './registry.js';
 import type { Runtime } from './runtime.js';
@@ -173,9 +172,4 @@ async function applyMany2many(
         throw valueError(`Wrong value for ${label}: unknown command ${pyRepr(code)}`);
     }
   }
-}
-
-/** Whether a field takes x2many commands rather than a column value. */
-export function isX2many(field: ResolvedField): boolean {
-  return !isStored(field.def) && !field.def.sql && !field.def.compute;
 }
