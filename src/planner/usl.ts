@@ -1,5 +1,6 @@
 // The Universal Scalability Law as a model: throughput, latency, peak and inversions.
 // Source: F1–F5 of capacity-formulas.md (codahale/usl model.go, PSA Eq. 6/9/10; R usl scalability.R).
+import { bisect } from 'simple-statistics';
 import type { UslCoefficients, UslConstraint } from '../core/plan-types.js';
 
 /** The denominator D(N) = 1 + σ(N−1) + κN(N−1). */
@@ -67,11 +68,6 @@ export function uslLatencyAtThroughput(c: UslCoefficients, x: number): number | 
     hi = Math.sqrt((1 - c.sigma) / c.kappa);
     if (uslThroughput(c, hi) < x) return null;
   }
-  let lo = 0;
-  for (let i = 0; i < 200 && hi - lo > 1e-12 * hi; i++) {
-    const mid = (lo + hi) / 2;
-    if (uslThroughput(c, mid) < x) lo = mid;
-    else hi = mid;
-  }
-  return (lo + hi) / 2 / x;
+  const n = bisect((v: number) => uslThroughput(c, v) - x, 0, hi, 200, hi * 1e-13);
+  return n / x;
 }
