@@ -193,7 +193,9 @@ export interface WorkerPoolRecommendation extends Grounded {
   predictions: ClassPrediction[];
   /** What decided the count. */
   limitedBy: 'slo' | 'utilisation' | 'minimum' | 'n-star';
-  /** USL peak concurrency that caps the count (null when the fit has none). */
+  /** Classes whose p95 misses the SLO even with no queueing: no worker count helps. */
+  sloUnreachable: TransactionClass[];
+  /** USL peak concurrency that caps the count: null when no fit measured its peak. */
   nStar: number | null;
   meetsSlo: boolean;
   /** What runs today (from models/environment.yaml), for comparison. */

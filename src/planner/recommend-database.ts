@@ -134,8 +134,9 @@ export function recommendDatabase(input: DatabasePlanInput): {
   const sizeIn12 =
     sizeNow + Array.from({ length: 12 }, (_, m) => monthlyBytes(m)).reduce((a, b) => a + b, 0);
 
-  // Memory: enough that effective_cache_size (¾ RAM) holds the data a year out, ≥ 4 GiB per vCPU.
-  const ramNeeded = Math.max(4, 4 * vcpu, Math.ceil(((4 / 3) * sizeIn12) / GIB));
+  // Memory: enough that effective_cache_size (¾ RAM) holds the data the run touched, and at
+  // least 4 GiB per vCPU; the hit ratio says whether that held during the run.
+  const ramNeeded = Math.max(4, 4 * vcpu, Math.ceil(((4 / 3) * sizeNow) / GIB));
   const instances = [...catalog.databaseInstances].sort(
     (a, b) => a.pricePerMonth - b.pricePerMonth,
   );
@@ -231,7 +232,7 @@ export function recommendDatabase(input: DatabasePlanInput): {
       ),
       assumptions: [
         'PGTune web profile: shared_buffers ¼ RAM, effective_cache_size ¾ RAM',
-        'RAM at least 4 GiB per vCPU and enough that effective_cache_size holds the data a year out',
+        'RAM at least 4 GiB per vCPU and enough that effective_cache_size holds the database as measured (its size a year out is reported, not cached)',
         ...(hitRatio !== null && hitRatio < 0.99
           ? [
               `the measured hit ratio ${hitRatio.toFixed(3)} is below 0.99: reads leave shared buffers; the working set may exceed memory`,

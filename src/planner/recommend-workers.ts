@@ -73,8 +73,15 @@ export function fitsFor(
   return [...out];
 }
 
-export function smallestNStar(fits: readonly UslFitSummary[]): number | null {
-  const stars = fits.map((f) => f.nStar).filter((n): n is number => n !== null);
+/**
+ * The N* that caps workers: only where the fit measured the retrograde region (N* within the
+ * measured concurrency). An N* extrapolated past the data, or one from a curve whose bend is the
+ * queue of a small worker pool rather than contention, is reported but does not cap.
+ */
+export function workerCap(fits: readonly UslFitSummary[]): number | null {
+  const stars = fits
+    .filter((f) => f.nStar !== null && f.nStar <= f.maxMeasuredN)
+    .map((f) => f.nStar!);
   return stars.length ? Math.min(...stars) : null;
 }
 
@@ -107,7 +114,7 @@ export function recommendWorkerPool(
     loads.map((l) => l.class),
     input.fits,
   );
-  const nStar = smallestNStar(fits);
+  const nStar = workerCap(fits);
   const target = input.forecast.headroom.targetUtilisation;
   const sizing = sizeWorkerPool({
     classes: loads,
@@ -126,7 +133,9 @@ export function recommendWorkerPool(
     `arrivals have c_a² = ${spec.arrivalCv2} (models/forecast.yaml pools.${pool}.arrivalCv2)`,
     'service times at the least loaded valid step carry no queueing',
     'each XML-RPC call of a transaction queues for a worker independently',
-    'the USL fit over in-flight transactions bounds how many workers add throughput (N*)',
+    nStar !== null
+      ? `the USL fit over in-flight transactions measured its peak at N*=${nStar}: more workers than that would not add throughput`
+      : 'no USL peak within the measured concurrency: workers are not capped by N* (an extrapolated N* is only reported)',
   ];
   if (input.memory.source === 'odoo-rule-of-thumb')
     assumptions.push(
@@ -169,6 +178,7 @@ export function recommendWorkerPool(
       meetsSlo: p.meetsSlo,
     })),
     limitedBy: sizing.limitedBy,
+    sloUnreachable: sizing.sloUnreachable,
     nStar,
     meetsSlo: sizing.meetsSlo && sizing.utilisation <= target + 1e-9,
     current,

@@ -231,7 +231,8 @@ export function fitUsl(
     warnings.push(
       `only ${points.length} points: ${USL_RECOMMENDED_POINTS} or more load levels make σ and κ trustworthy`,
     );
-  const superlinear = points.filter((p) => p.x / (p.n * coefficients.lambda) > 1.05);
+  // Below N = 1 (fractional Little's-law concurrency) the efficiency ratio has no meaning.
+  const superlinear = points.filter((p) => p.n >= 1 && p.x / (p.n * coefficients.lambda) > 1.05);
   if (superlinear.length > 0)
     warnings.push(
       `efficiency X/(N·λ) above 1 at N=${superlinear.map((p) => round(p.n)).join(', ')}: superlinear scaling or bad data (F9)`,

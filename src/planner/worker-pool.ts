@@ -141,7 +141,8 @@ export function sizeWorkerPool(input: PoolSizingInput): PoolSizing {
     state = predictPool(classes, workers, arrivalCv2);
   }
   let limitedBy: PoolSizing['limitedBy'];
-  if (nStar !== null && (start > nStar || (!state.meetsSlo && workers >= nStar))) {
+  if (sloUnreachable.length > 0 && !(nStar !== null && start > nStar)) limitedBy = 'slo';
+  else if (nStar !== null && (start > nStar || (!state.meetsSlo && workers >= nStar))) {
     limitedBy = 'n-star';
     if (workers > nStar) state = predictPool(classes, nStar, arrivalCv2);
   } else if (workers > start) limitedBy = 'slo';
