@@ -4,6 +4,9 @@ import { Command } from 'commander';
 import { packageJson } from '../core/package-root.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDoctor } from './commands/doctor.js';
+import { registerFit } from './commands/fit.js';
+import { registerPlan } from './commands/plan.js';
+import { registerTenant } from './commands/tenant.js';
 
 export function createProgram(): Command {
   const program = new Command('odoo-capacity')
@@ -27,5 +30,8 @@ Exit codes: 0 success, 1 failed check or SLO, 2 bad input, 3 target or dependenc
     );
   registerDoctor(program);
   registerDemo(program);
+  registerFit(program);
+  registerPlan(program);
+  registerTenant(program);
   return program;
 }
