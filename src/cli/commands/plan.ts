@@ -2,7 +2,7 @@
 // and the database for the forecast peak; writes runs/<id>/plan.json atomically; exits 1 when the
 // forecast peak cannot meet the SLOs with the node catalog given.
 import { access } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { TRANSACTION_CLASSES } from '../../core/classes.js';
 import { BadInputError, ExitCode } from '../../core/errors.js';
@@ -121,7 +121,7 @@ export async function runPlan(options: PlanOptions): Promise<PlanJson> {
     asOf: options.asOf ?? models.forecast.asOf ?? today(),
     generatedAt: new Date().toISOString(),
     toolVersion: packageJson().version,
-    models: models.read.map((f) => relative(process.cwd(), join(options.models, f))),
+    models: models.read,
     workingSetMiBPerWorker: workingSet,
   });
 }
