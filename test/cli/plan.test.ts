@@ -80,11 +80,11 @@ describe('odoo-capacity plan', () => {
     await cp(models, broken, { recursive: true });
     await writeFile(
       join(broken, 'forecast.yaml'),
-      'baseline:\n  order-wave: 2\nheadroom:\n  targetUtilisation: 1.5\n',
+      'schemaVersion: 1\nbaseline:\n  order-wave: 2\nheadroom:\n  targetUtilisation: 1.5\n',
     );
     const result = await runCli(['plan', '--run', dir, '--models', broken]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/forecast\.yaml:4: headroom\.targetUtilisation/);
+    expect(result.stderr).toMatch(/forecast\.yaml:5: headroom\.targetUtilisation/);
     expect(hasStackTrace(result.stderr)).toBe(false);
     expect(await readdir(dir)).not.toContain('plan.json');
   });

@@ -32,18 +32,21 @@ beforeAll(async () => {
   );
 });
 
+const tenant = (degradation: string, ...more: string[]) =>
+  runCli([
+    'tenant',
+    '--run',
+    dir,
+    '--models',
+    join(root, 'models'),
+    '--neighbour-degradation',
+    degradation,
+    ...more,
+  ]);
+
 describe('odoo-capacity tenant', () => {
   it('sends the heavy tenant to a dedicated stack and keeps the light one shared, with reasons', async () => {
-    const result = await runCli([
-      'tenant',
-      '--run',
-      dir,
-      '--models',
-      join(root, 'models'),
-      '--neighbour-degradation',
-      'lab=0.4',
-      '--json',
-    ]);
+    const result = await tenant('lab=0.4', '--json');
     expect(result.code).toBe(0);
     const placement = JSON.parse(result.stdout) as TenantPlacementJson;
     expect(placement.schemaVersion).toBe(1);
@@ -64,15 +67,7 @@ describe('odoo-capacity tenant', () => {
   });
 
   it('rejects a degradation for a database no tenant has', async () => {
-    const result = await runCli([
-      'tenant',
-      '--run',
-      dir,
-      '--models',
-      join(root, 'models'),
-      '--neighbour-degradation',
-      'ghost=0.4',
-    ]);
+    const result = await tenant('ghost=0.4');
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/--neighbour-degradation ghost: no tenant with that database/);
   });

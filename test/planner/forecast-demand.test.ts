@@ -12,6 +12,7 @@ import {
 } from '../../src/planner/forecast-demand.js';
 
 const forecast = forecastSchema.parse({
+  schemaVersion: 1,
   horizonMonths: 12,
   baseline: { 'order-wave': 10, 'month-end-billing': 1 },
   growthPercentPerMonth: { default: 0, 'order-wave': 3 },

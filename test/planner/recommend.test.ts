@@ -20,6 +20,7 @@ database: {instance: local, vcpu: 2, memoryGiB: 24, maxConnections: 200}
   'env.yaml',
 );
 const forecast = forecastSchema.parse({
+  schemaVersion: 1,
   baseline: { 'order-wave': 3, 'stock-moves': 2 },
   growthPercentPerMonth: { default: 2 },
   peaks: [
@@ -121,6 +122,7 @@ describe('buildPlan', () => {
 
   it('is infeasible when no node type in the catalog can hold an Odoo pod', async () => {
     const tiny = nodesSchema.parse({
+      schemaVersion: 1,
       nodeTypes: [{ name: 'tiny', vcpu: 1, memoryGiB: 1, pricePerMonth: 5, reservation: 'gke' }],
     });
     const plan = buildPlan(await inputs({ nodes: tiny }));

@@ -5,6 +5,7 @@ import { tenantSchema } from '../../src/core/models/tenants.js';
 import { decidePlacement, neighbourDegradation } from '../../src/planner/tenant-placement.js';
 
 const tenancy = tenancySchema.parse({
+  schemaVersion: 1,
   weights: {
     dbTimeShare: 0.35,
     workerTimeShare: 0.25,

@@ -32,6 +32,7 @@ const poolSchema = z
 
 export const forecastSchema = z
   .object({
+    schemaVersion: z.literal(1).describe('Format version of this file'),
     asOf: z
       .string()
       .regex(/^\d{4}-\d{2}-\d{2}$/)

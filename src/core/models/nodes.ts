@@ -40,6 +40,7 @@ export const databaseInstanceSchema = z
 
 export const nodesSchema = z
   .object({
+    schemaVersion: z.literal(1).describe('Format version of this file'),
     currency: z.string().min(1).default('USD'),
     daemonSets: z
       .object({

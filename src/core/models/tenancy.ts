@@ -8,6 +8,7 @@ const fraction = z.number().min(0).max(1);
 
 export const tenancySchema = z
   .object({
+    schemaVersion: z.literal(1).describe('Format version of this file'),
     weights: z
       .object({
         dbTimeShare: z.number().min(0),

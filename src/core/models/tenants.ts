@@ -18,6 +18,7 @@ export const tenantSchema = z
 
 export const tenantsSchema = z
   .object({
+    schemaVersion: z.literal(1).describe('Format version of this file'),
     sharedPool: z
       .object({
         regions: z.array(z.string().min(1)).min(1).describe('Regions the shared stack runs in'),
