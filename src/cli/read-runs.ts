@@ -1,5 +1,6 @@
 // Reads run directories (run.json + steps/*/step.json) for the planner commands, checking the
-// schema version. Stands in until the runner's readers (src/core/run-dir.ts) land on main.
+// schema version. Step folders in run.json are relative to the run directory (steps/NN-label).
+// Stands in until the runner's readers (src/core/run-dir.ts) land on main.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BadInputError } from '../core/errors.js';
@@ -35,7 +36,7 @@ export async function readRun(dir: string): Promise<RunData> {
   const steps = await Promise.all(
     run.steps.map(async (s) => ({
       dir: s.dir,
-      step: await readJson<StepJson>(join(dir, 'steps', s.dir, 'step.json')),
+      step: await readJson<StepJson>(join(dir, s.dir, 'step.json')),
     })),
   );
   if (steps.length === 0) throw new BadInputError(`${join(dir, 'run.json')}: the run has no steps`);

@@ -18,7 +18,7 @@ export interface Confidence {
   reasons: string[];
 }
 
-/** A ladder step that a number came from: `runs/<run>/steps/<dir>/step.json`. */
+/** A ladder step that a number came from: `runs/<run>/<dir>/step.json` (dir is `steps/NN-label`). */
 export interface StepRef {
   run: string;
   index: number;
@@ -161,7 +161,8 @@ export interface ClassPrediction {
   class: TransactionClass;
   /** Forecast peak rate, transactions/s. */
   rate: number;
-  /** Predicted p95 of the whole business transaction at the recommended workers. */
+  /** Predicted p95 of the whole business transaction at the recommended workers; null in JSON
+   * (Infinity) when the pool cannot keep up at all. */
   p95Ms: number;
   /** SLO p95; null when models/slo.yaml gives none for this class. */
   sloP95Ms: number | null;

@@ -71,7 +71,7 @@ export function syntheticRun(o: SyntheticRunOptions): RunData {
       };
     }
     const label = `rate-${rate}`;
-    const dir = `${String(index + 1).padStart(2, '0')}-${label}`;
+    const dir = `steps/${String(index + 1).padStart(2, '0')}-${label}`;
     const invalid = o.invalidSteps?.includes(index + 1) ?? false;
     const step: StepJson = {
       schemaVersion: RUN_SCHEMA_VERSION,
@@ -177,8 +177,8 @@ export function syntheticRun(o: SyntheticRunOptions): RunData {
 export async function writeRunDir(parent: string, data: RunData): Promise<string> {
   const dir = join(parent, data.run.id);
   for (const s of data.steps) {
-    await mkdir(join(dir, 'steps', s.dir), { recursive: true });
-    await writeFile(join(dir, 'steps', s.dir, 'step.json'), JSON.stringify(s.step, null, 2));
+    await mkdir(join(dir, s.dir), { recursive: true });
+    await writeFile(join(dir, s.dir, 'step.json'), JSON.stringify(s.step, null, 2));
   }
   await writeFile(join(dir, 'run.json'), JSON.stringify(data.run, null, 2));
   return dir;

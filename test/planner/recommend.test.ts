@@ -70,7 +70,7 @@ describe('buildPlan', () => {
       expect(rec.evidence.steps.length).toBeGreaterThan(0);
       for (const s of rec.evidence.steps) expect(validDirs.has(`${s.run}/${s.dir}`)).toBe(true);
     }
-    expect(web.evidence.steps.some((s) => s.dir === '04-rate-4')).toBe(false);
+    expect(web.evidence.steps.some((s) => s.dir === 'steps/04-rate-4')).toBe(false);
     expect(plan.runs[0]!.invalidSteps).toEqual([
       { index: 4, label: 'rate-4', reasons: ['dropped iterations over the limit (synthetic)'] },
     ]);
