@@ -331,6 +331,8 @@ export interface DatabaseIo extends Grounded {
 export interface DatabaseStorage extends Grounded {
   bytesPerTransaction: Partial<Record<TransactionClass | 'mix', number>>;
   growthGiBPerMonth: number;
+  /** Storage to provision: the size a year out × forecast.yaml database.storageHeadroom. */
+  provisionGiB: number;
 }
 
 export interface ReadReplica extends Grounded {

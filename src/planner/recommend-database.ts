@@ -291,10 +291,12 @@ export function recommendDatabase(input: DatabasePlanInput): {
     storage: {
       bytesPerTransaction: Object.fromEntries(models.map((m) => [m.key, m.sizeBytesPerTx])),
       growthGiBPerMonth,
+      provisionGiB: Math.ceil((sizeIn12 / GIB) * forecast.database.storageHeadroom),
       evidence: evidence({ databaseSizeGiB: sizeNow / GIB, growthGiBPerMonth }, ['F27']),
       assumptions: [
         `monthly volume = today's busy-hour rate × ${forecast.busyHoursPerMonth} busy hours (models/forecast.yaml busyHoursPerMonth)`,
         'pg_database_size grows in file-extension steps: over short steps the per-transaction size is coarse',
+        `provisioned storage = size a year out × ${forecast.database.storageHeadroom} (models/forecast.yaml database.storageHeadroom)`,
       ],
       confidence: { grade: 'low', reasons: ['database size deltas over short load steps'] },
     },

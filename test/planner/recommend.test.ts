@@ -110,6 +110,11 @@ describe('buildPlan', () => {
     expect(plan.database.vcpu.busyCoresAtPeak).toBeGreaterThanOrEqual(busy);
     expect(plan.database.vcpu.vcpu).toBeGreaterThanOrEqual(Math.ceil(busy / 0.6));
     expect(plan.database.connections.pooler.sessionModeDatabases).toEqual(['postgres']);
+    // 20 kB per transaction (synthetic), a year of growth, × 1.3 headroom.
+    expect(plan.database.storage.bytesPerTransaction['order-wave']).toBeCloseTo(20_000, 0);
+    expect(plan.database.storage.provisionGiB).toBeGreaterThanOrEqual(
+      Math.ceil(plan.database.memory.databaseSizeIn12MonthsGiB * 1.3),
+    );
   });
 
   it('is infeasible when an SLO is faster than the transaction itself', async () => {
