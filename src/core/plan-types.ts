@@ -180,9 +180,13 @@ export interface WorkerPoolRecommendation extends Grounded {
   serviceTimeMs: number;
   serviceCv2: number;
   arrivalCv2: number;
-  /** Total HTTP workers across the pool's pods. */
+  /** Total HTTP workers across the pool's pods (pods × workersPerPod). */
   workers: number;
   pods: number;
+  /** What set the pod count: workers at ≤ 2×vCPU+1 per pod, or the Odoo CPU the load needs. */
+  podsLimitedBy: 'workers' | 'cpu';
+  /** Odoo CPU the pool's classes need at the forecast peak (low-load latency − DB time, × rate). */
+  odooCpuCoresAtPeak: number;
   workersPerPod: number;
   cronThreadsPerPod: number;
   podCpu: number;

@@ -86,6 +86,13 @@ export interface DatabasePlanInput {
   connections: ConnectionBudget;
 }
 
+/** DB milliseconds per transaction of a class (its own run, else the mix); null if unmeasured. */
+export function dbMsPerTransaction(runs: readonly RunData[], c: TransactionClass): number | null {
+  const models = costModels(runs);
+  const model = models.find((m) => m.key === c) ?? models.find((m) => m.key === 'mix');
+  return model ? model.busyMs.perTransaction : null;
+}
+
 export function dbBusyCores(runs: readonly RunData[], rates: Rates): number {
   return atRates(costModels(runs), rates, (m) => m.busyMs) / 1000;
 }

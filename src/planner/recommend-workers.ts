@@ -22,7 +22,7 @@ import {
   workersForUsers,
   worstCaseConnections,
 } from './odoo-rules.js';
-import { sizeWorkerPool, type ClassLoad } from './worker-pool.js';
+import { predictPool, sizeWorkerPool, type ClassLoad } from './worker-pool.js';
 
 export type SloTargets = Partial<Record<TransactionClass, { p95Ms: number }>>;
 
@@ -93,14 +93,45 @@ export interface WorkerPlanInput {
   peakRates: Rates;
   slo: SloTargets;
   memory: MemoryEstimate;
+  /** DB milliseconds per transaction of a class, null when no run measured it. */
+  dbMsPerTransaction: (c: TransactionClass) => number | null;
 }
 
-function podShape(environment: Environment, workers: number, spec: PoolSpec) {
+/**
+ * Odoo CPU per transaction: its low-load latency less the time it spent in the database. An
+ * upper bound: it also holds network and any other wait outside PostgreSQL.
+ */
+export function odooCpuSeconds(load: ClassLoad, dbMs: number | null): number {
+  return Math.max(0, load.transaction.mean - (dbMs ?? 0) / 1000);
+}
+
+/**
+ * Pods: enough for the workers at ≤ 2×vCPU+1 and the environment's workers per pod, and enough
+ * CPU for the Odoo processes at the target utilisation.
+ */
+function podShape(
+  environment: Environment,
+  workers: number,
+  cpuCores: number,
+  targetUtilisation: number,
+  nStar: number | null,
+  spec: PoolSpec,
+) {
   const cpu = environment.odoo.cpuPerPod;
   const perPodLimit = maxWorkersForCpu(cpu);
-  const workersPerPod = Math.max(1, Math.min(environment.odoo.workersPerPod, perPodLimit, workers));
-  const pods = Math.ceil(workers / workersPerPod);
-  return { pods, workersPerPod, cronThreadsPerPod: spec.cronThreads, podCpu: cpu, perPodLimit };
+  const byWorkers = Math.ceil(workers / Math.min(environment.odoo.workersPerPod, perPodLimit));
+  const byCpu = Math.ceil(cpuCores / (cpu * targetUtilisation) - 1e-9);
+  const pods = Math.max(1, byWorkers, byCpu);
+  let workersPerPod = Math.max(1, Math.ceil(workers / pods));
+  if (nStar !== null && pods * workersPerPod > nStar)
+    workersPerPod = Math.max(1, Math.floor(nStar / pods));
+  return {
+    pods,
+    workersPerPod,
+    cronThreadsPerPod: spec.cronThreads,
+    podCpu: cpu,
+    podsLimitedBy: byCpu > byWorkers ? ('cpu' as const) : ('workers' as const),
+  };
 }
 
 export function recommendWorkerPool(
@@ -123,7 +154,16 @@ export function recommendWorkerPool(
     targetUtilisation: target,
     nStar,
   });
-  const shape = podShape(input.environment, sizing.workers, spec);
+  const cpuCores = loads.reduce(
+    (t, l) => t + l.rate * odooCpuSeconds(l, input.dbMsPerTransaction(l.class)),
+    0,
+  );
+  const shape = podShape(input.environment, sizing.workers, cpuCores, target, nStar, spec);
+  // Spreading the workers evenly over the pods may round them up: predict what will run.
+  const final =
+    shape.pods * shape.workersPerPod === sizing.workers
+      ? sizing
+      : { ...sizing, ...predictPool(loads, shape.pods * shape.workersPerPod, spec.arrivalCv2) };
   const podMemoryMiB = input.memory.perWorkerMiB * (shape.workersPerPod + shape.cronThreadsPerPod);
   const extrapolation = Math.max(
     ...loads.map((l) => l.rate / input.measured.get(l.class)!.maxThroughput),
@@ -133,6 +173,7 @@ export function recommendWorkerPool(
     `arrivals have c_a² = ${spec.arrivalCv2} (models/forecast.yaml pools.${pool}.arrivalCv2)`,
     'service times at the least loaded valid step carry no queueing',
     'each XML-RPC call of a transaction queues for a worker independently',
+    'Odoo CPU per transaction = its low-load latency less its DB time: an upper bound that also counts network and other waits',
     nStar !== null
       ? `the USL fit over in-flight transactions measured its peak at N*=${nStar}: more workers than that would not add throughput`
       : 'no USL peak within the measured concurrency: workers are not capped by N* (an extrapolated N* is only reported)',
@@ -158,19 +199,21 @@ export function recommendWorkerPool(
     pool,
     classes: loads.map((l) => l.class),
     transactionRate: loads.reduce((s, l) => s + l.rate, 0),
-    requestRate: sizing.requestRate,
-    serviceTimeMs: sizing.serviceTime * 1000,
-    serviceCv2: sizing.serviceCv2,
+    requestRate: final.requestRate,
+    serviceTimeMs: final.serviceTime * 1000,
+    serviceCv2: final.serviceCv2,
     arrivalCv2: spec.arrivalCv2,
-    workers: sizing.workers,
+    workers: shape.pods * shape.workersPerPod,
     pods: shape.pods,
+    podsLimitedBy: shape.podsLimitedBy,
+    odooCpuCoresAtPeak: cpuCores,
     workersPerPod: shape.workersPerPod,
     cronThreadsPerPod: shape.cronThreadsPerPod,
     podCpu: shape.podCpu,
     podMemoryMiB,
-    utilisation: sizing.utilisation,
-    probabilityOfWait: sizing.probabilityOfWait,
-    predictions: sizing.predictions.map((p) => ({
+    utilisation: final.utilisation,
+    probabilityOfWait: final.probabilityOfWait,
+    predictions: final.predictions.map((p) => ({
       class: p.class,
       rate: p.rate,
       p95Ms: p.p95 * 1000,
@@ -180,7 +223,7 @@ export function recommendWorkerPool(
     limitedBy: sizing.limitedBy,
     sloUnreachable: sizing.sloUnreachable,
     nStar,
-    meetsSlo: sizing.meetsSlo && sizing.utilisation <= target + 1e-9,
+    meetsSlo: final.meetsSlo && final.utilisation <= target + 1e-9,
     current,
     evidence: {
       steps: measurements.flatMap((m) => m.points.map((p) => p.step!)).filter(Boolean),
@@ -192,6 +235,7 @@ export function recommendWorkerPool(
           [`${m.class}.callsPerTransaction`, m.lowLoad.calls],
           [`${m.class}.peakRate`, input.peakRates[m.class] ?? 0],
           [`${m.class}.maxMeasuredThroughput`, m.maxThroughput],
+          [`${m.class}.dbMsPerTransaction`, input.dbMsPerTransaction(m.class) ?? 0],
         ]),
       ),
       formulas: ['F11', 'F12', 'F13', 'F15', 'F16', 'F3'],

@@ -17,7 +17,7 @@ import {
 } from '../core/plan-types.js';
 import { forecastDemand, ratesAt } from './forecast-demand.js';
 import { measureClasses, mixPoints, type RunData } from './measurements.js';
-import { recommendDatabase } from './recommend-database.js';
+import { dbMsPerTransaction, recommendDatabase } from './recommend-database.js';
 import { headroomPolicy, recommendAutoscaling, recommendNodePools } from './recommend-nodes.js';
 import {
   POOLS,
@@ -107,7 +107,15 @@ export function buildPlan(inputs: PlanInputs): PlanJson {
   for (const f of fits) for (const w of f.warnings) warnings.push(`${f.id}: ${w}`);
 
   const memory = memoryEstimate(inputs.workingSetMiBPerWorker);
-  const workerInput = { environment, forecast, measured, fits, slo, memory };
+  const workerInput = {
+    environment,
+    forecast,
+    measured,
+    fits,
+    slo,
+    memory,
+    dbMsPerTransaction: (c: TransactionClass) => dbMsPerTransaction(runs, c),
+  };
   const workers = POOLS.map((pool) =>
     recommendWorkerPool(pool, { ...workerInput, peakRates: summary.peakRates }),
   ).filter((w): w is WorkerPoolRecommendation => w !== null);

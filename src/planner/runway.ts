@@ -8,8 +8,8 @@ import type { CapacityRunway, HeadroomPolicy, StepRef, UslFitSummary } from '../
 import { grade } from './confidence.js';
 import { runsOutOn, type Rates } from './forecast-demand.js';
 import type { ClassMeasurement, RunData } from './measurements.js';
-import { dbBusyCores } from './recommend-database.js';
-import { classLoads, type SloTargets } from './recommend-workers.js';
+import { dbBusyCores, dbMsPerTransaction } from './recommend-database.js';
+import { classLoads, odooCpuSeconds, type SloTargets } from './recommend-workers.js';
 import { predictPool } from './worker-pool.js';
 
 export interface RunwayInput {
@@ -43,6 +43,12 @@ export function checkToday(input: RunwayInput, rates: Rates): Check {
     if (missed) return { fits: false, limit: `${missed.class} p95 SLO with ${workers} workers` };
     if (state.utilisation > policy.targetUtilisation)
       return { fits: false, limit: `Odoo workers above ${policy.targetUtilisation} utilisation` };
+    const cpu = loads.reduce(
+      (t, l) => t + l.rate * odooCpuSeconds(l, dbMsPerTransaction(input.runs, l.class)),
+      0,
+    );
+    if (cpu > environment.odoo.pods * environment.odoo.cpuPerPod * policy.targetUtilisation)
+      return { fits: false, limit: `Odoo pod CPU above ${policy.targetUtilisation} utilisation` };
   }
   const db = dbBusyCores(input.runs, rates);
   if (db > environment.database.vcpu * policy.databaseTargetUtilisation)
@@ -92,7 +98,7 @@ export function capacityRunway(input: RunwayInput): CapacityRunway {
     },
     assumptions: [
       'today: the workers of models/environment.yaml serve every class as one pool',
-      'capacity runs out when an SLO is missed or workers or database pass the target utilisation',
+      'capacity runs out when an SLO is missed or workers, pod CPU or database pass the target utilisation',
       'classes without a run are not part of the check',
     ],
     confidence: grade({ fits: input.fits }),

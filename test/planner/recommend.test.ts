@@ -100,6 +100,26 @@ describe('buildPlan', () => {
     expect(plan.unmeasuredClasses).toEqual([]);
   });
 
+  it('adds pods when the Odoo processes need more CPU than the workers’ pods give', async () => {
+    const small = { ...environment, odoo: { ...environment.odoo, cpuPerPod: 0.5 } };
+    const plan = buildPlan(await inputs({ environment: small }));
+    const web = plan.workers.find((w) => w.pool === 'web')!;
+    // Odoo CPU per transaction = low-load latency − DB time (about 250 − 40 and 140 − 25 ms).
+    const peak = plan.forecast.peakRates;
+    const i = web.evidence.inputs;
+    const cpu =
+      (peak['order-wave']! * (i['order-wave.transactionMs']! - 40) +
+        peak['stock-moves']! * (i['stock-moves.transactionMs']! - 25)) /
+      1000;
+    expect(i['order-wave.transactionMs']).toBeGreaterThan(250);
+    expect(i['order-wave.transactionMs']).toBeLessThan(260);
+    expect(web.odooCpuCoresAtPeak).toBeCloseTo(cpu, 2);
+    expect(web.podsLimitedBy).toBe('cpu');
+    expect(web.pods).toBe(Math.ceil(cpu / (0.5 * 0.7)));
+    expect(web.workersPerPod).toBeLessThanOrEqual(2 * 0.5 + 1);
+    expect(web.workers).toBe(web.pods * web.workersPerPod);
+  });
+
   it('prices the DB from the measured cost per transaction', async () => {
     const plan = buildPlan(await inputs());
     // 40 ms per order and 25 ms per stock move, by regression over the steps.
