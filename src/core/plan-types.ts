@@ -167,6 +167,11 @@ export interface ClassPrediction {
   /** SLO p95; null when models/slo.yaml gives none for this class. */
   sloP95Ms: number | null;
   meetsSlo: boolean;
+  /**
+   * Cross-check from the class's USL fit: mean transaction latency at this rate on the deployment
+   * that was measured (R = N/X solved on the curve); null past its X_max or without a fit.
+   */
+  uslMeanLatencyMs: number | null;
 }
 
 export interface WorkerPoolRecommendation extends Grounded {

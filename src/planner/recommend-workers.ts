@@ -22,6 +22,7 @@ import {
   workersForUsers,
   worstCaseConnections,
 } from './odoo-rules.js';
+import { uslLatencyAtThroughput } from './usl.js';
 import { predictPool, sizeWorkerPool, type ClassLoad } from './worker-pool.js';
 
 export type SloTargets = Partial<Record<TransactionClass, { p95Ms: number }>>;
@@ -213,13 +214,18 @@ export function recommendWorkerPool(
     podMemoryMiB,
     utilisation: final.utilisation,
     probabilityOfWait: final.probabilityOfWait,
-    predictions: final.predictions.map((p) => ({
-      class: p.class,
-      rate: p.rate,
-      p95Ms: p.p95 * 1000,
-      sloP95Ms: p.sloP95 === null ? null : p.sloP95 * 1000,
-      meetsSlo: p.meetsSlo,
-    })),
+    predictions: final.predictions.map((p) => {
+      const fit = input.fits.find((f) => f.scope === p.class);
+      const r = fit ? uslLatencyAtThroughput(fit.coefficients, p.rate) : null;
+      return {
+        class: p.class,
+        rate: p.rate,
+        p95Ms: p.p95 * 1000,
+        sloP95Ms: p.sloP95 === null ? null : p.sloP95 * 1000,
+        meetsSlo: p.meetsSlo,
+        uslMeanLatencyMs: r === null ? null : r * 1000,
+      };
+    }),
     limitedBy: sizing.limitedBy,
     sloUnreachable: sizing.sloUnreachable,
     nStar,

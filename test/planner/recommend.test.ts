@@ -92,6 +92,14 @@ describe('buildPlan', () => {
     expect(web.meetsSlo).toBe(true);
     expect(web.utilisation).toBeLessThanOrEqual(0.7);
     for (const p of web.predictions) expect(p.p95Ms).toBeLessThanOrEqual(p.sloP95Ms!);
+    // The USL cross-check: mean latency on the measured curve at the forecast rate, by R = N/X.
+    const order = web.predictions.find((p) => p.class === 'order-wave')!;
+    const fit = plan.fits.find((f) => f.id === 'usl:order-wave')!;
+    if (order.uslMeanLatencyMs !== null) {
+      const n = (order.uslMeanLatencyMs / 1000) * order.rate;
+      const { sigma, kappa, lambda } = fit.coefficients;
+      expect((lambda * n) / (1 + sigma * (n - 1) + kappa * n * (n - 1))).toBeCloseTo(order.rate, 6);
+    } else expect(order.rate).toBeGreaterThan(fit.xMax!);
     // The synthetic service: 2 calls × 110 ms (order-wave), 2 × 60 ms (stock-moves).
     expect(web.serviceTimeMs).toBeGreaterThan(60);
     expect(web.serviceTimeMs).toBeLessThan(140);
