@@ -23,6 +23,7 @@ import {
   worstCaseConnections,
 } from './odoo-rules.js';
 import { uslLatencyAtThroughput } from './usl.js';
+import { contentionStretch, type ContentionStretch } from './usl-contention.js';
 import { predictPool, sizeWorkerPool, type ClassLoad } from './worker-pool.js';
 
 export type SloTargets = Partial<Record<TransactionClass, { p95Ms: number }>>;
@@ -38,23 +39,35 @@ export function memoryEstimate(measuredPerWorkerMiB: number | undefined): Memory
     : { perWorkerMiB: odooRamMb(1), source: 'odoo-rule-of-thumb' };
 }
 
+/**
+ * The load of each class at the given rates, with its low-load service times stretched by the
+ * contention its USL fit shows at that rate (usl-contention.ts); without a fit, as measured.
+ */
 export function classLoads(
   classes: readonly TransactionClass[],
   measured: ReadonlyMap<TransactionClass, ClassMeasurement>,
   rates: Rates,
   slo: SloTargets,
-): ClassLoad[] {
+  fits: readonly UslFitSummary[] = [],
+  measuredWorkers = Infinity,
+): (ClassLoad & { stretch: ContentionStretch | null })[] {
   return classes
     .filter((c) => measured.has(c) && (rates[c] ?? 0) > 0)
     .map((c) => {
       const m = measured.get(c)!;
+      const fit = fits.find((f) => f.scope === c);
+      const stretch = fit
+        ? contentionStretch(fit, rates[c]!, m.lowLoad.concurrency, measuredWorkers)
+        : null;
+      const k = stretch?.factor ?? 1;
       return {
         class: c,
         rate: rates[c]!,
         calls: m.lowLoad.calls,
-        request: m.lowLoad.request,
-        transaction: m.lowLoad.transaction,
+        request: { ...m.lowLoad.request, mean: m.lowLoad.request.mean * k },
+        transaction: { ...m.lowLoad.transaction, mean: m.lowLoad.transaction.mean * k },
         sloP95: slo[c] ? slo[c].p95Ms / 1000 : null,
+        stretch,
       };
     });
 }
@@ -102,8 +115,8 @@ export interface WorkerPlanInput {
  * Odoo CPU per transaction: its low-load latency less the time it spent in the database. An
  * upper bound: it also holds network and any other wait outside PostgreSQL.
  */
-export function odooCpuSeconds(load: ClassLoad, dbMs: number | null): number {
-  return Math.max(0, load.transaction.mean - (dbMs ?? 0) / 1000);
+export function odooCpuSeconds(m: ClassMeasurement, dbMs: number | null): number {
+  return Math.max(0, m.lowLoad.transaction.mean - (dbMs ?? 0) / 1000);
 }
 
 /**
@@ -140,7 +153,15 @@ export function recommendWorkerPool(
   input: WorkerPlanInput,
 ): WorkerPoolRecommendation | null {
   const spec = input.forecast.pools[pool];
-  const loads = classLoads(spec.classes, input.measured, input.peakRates, input.slo);
+  const measuredWorkers = input.environment.odoo.pods * input.environment.odoo.workersPerPod;
+  const loads = classLoads(
+    spec.classes,
+    input.measured,
+    input.peakRates,
+    input.slo,
+    input.fits,
+    measuredWorkers,
+  );
   if (loads.length === 0) return null;
   const fits = fitsFor(
     loads.map((l) => l.class),
@@ -156,7 +177,8 @@ export function recommendWorkerPool(
     nStar,
   });
   const cpuCores = loads.reduce(
-    (t, l) => t + l.rate * odooCpuSeconds(l, input.dbMsPerTransaction(l.class)),
+    (t, l) =>
+      t + l.rate * odooCpuSeconds(input.measured.get(l.class)!, input.dbMsPerTransaction(l.class)),
     0,
   );
   const shape = podShape(input.environment, sizing.workers, cpuCores, target, nStar, spec);
@@ -187,6 +209,11 @@ export function recommendWorkerPool(
   if (missingSlo.length)
     assumptions.push(`no p95 SLO for ${missingSlo.join(', ')}: sized on utilisation only`);
   const caps: { grade: 'low' | 'medium'; reason: string }[] = [];
+  for (const l of loads.filter((x) => x.stretch?.beyondCurve))
+    caps.push({
+      grade: 'low',
+      reason: `${l.class}: ${l.rate.toFixed(2)}/s is past the maximum of its measured USL curve`,
+    });
   if (sizing.limitedBy === 'n-star')
     caps.push({
       grade: 'low',
@@ -242,6 +269,10 @@ export function recommendWorkerPool(
           [`${m.class}.peakRate`, input.peakRates[m.class] ?? 0],
           [`${m.class}.maxMeasuredThroughput`, m.maxThroughput],
           [`${m.class}.dbMsPerTransaction`, input.dbMsPerTransaction(m.class) ?? 0],
+          [
+            `${m.class}.contentionStretch`,
+            loads.find((l) => l.class === m.class)?.stretch?.factor ?? 1,
+          ],
         ]),
       ),
       formulas: ['F11', 'F12', 'F13', 'F15', 'F16', 'F3'],

@@ -29,7 +29,7 @@ export function checkToday(input: RunwayInput, rates: Rates): Check {
   const { environment, policy, measured, slo, forecast } = input;
   const workers = environment.odoo.pods * environment.odoo.workersPerPod;
   const all = [...measured.keys()];
-  const loads = classLoads(all, measured, rates, slo);
+  const loads = classLoads(all, measured, rates, slo, input.fits, workers);
   if (loads.length > 0) {
     // One pool serves every class today; arrivals as variable as the burstiest pool's.
     const arrivalCv2 = Math.max(
@@ -44,7 +44,9 @@ export function checkToday(input: RunwayInput, rates: Rates): Check {
     if (state.utilisation > policy.targetUtilisation)
       return { fits: false, limit: `Odoo workers above ${policy.targetUtilisation} utilisation` };
     const cpu = loads.reduce(
-      (t, l) => t + l.rate * odooCpuSeconds(l, dbMsPerTransaction(input.runs, l.class)),
+      (t, l) =>
+        t +
+        l.rate * odooCpuSeconds(measured.get(l.class)!, dbMsPerTransaction(input.runs, l.class)),
       0,
     );
     if (cpu > environment.odoo.pods * environment.odoo.cpuPerPod * policy.targetUtilisation)

@@ -100,6 +100,8 @@ describe('buildPlan', () => {
       const { sigma, kappa, lambda } = fit.coefficients;
       expect((lambda * n) / (1 + sigma * (n - 1) + kappa * n * (n - 1))).toBeCloseTo(order.rate, 6);
     } else expect(order.rate).toBeGreaterThan(fit.xMax!);
+    // Service times stretched by the contention the fits show, never shrunk.
+    expect(web.evidence.inputs['order-wave.contentionStretch']).toBeGreaterThanOrEqual(1);
     // The synthetic service: 2 calls × 110 ms (order-wave), 2 × 60 ms (stock-moves).
     expect(web.serviceTimeMs).toBeGreaterThan(60);
     expect(web.serviceTimeMs).toBeLessThan(140);
