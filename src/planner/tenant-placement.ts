@@ -56,6 +56,25 @@ export function neighbourDegradation(aloneP95Ms: number, contendedP95Ms: number)
   return contendedP95Ms / aloneP95Ms - 1;
 }
 
+/**
+ * The noisy-neighbour experiment: the neighbour's steady load measured alone, then again while
+ * the tenant runs its peak. Compares the transaction p95 of each class both runs measured, in
+ * their last valid step, and returns the worst rise; null when they share no measured class.
+ */
+export function degradationFromRuns(alone: RunData, contended: RunData): number | null {
+  const last = (run: RunData) => [...run.steps].reverse().find((s) => s.step.valid)?.step;
+  const a = last(alone);
+  const b = last(contended);
+  if (!a || !b) return null;
+  const rises = Object.entries(a.classes).flatMap(([c, stats]) => {
+    const other = b.classes[c as keyof typeof b.classes];
+    return stats && other && stats.transactions > 0 && other.transactions > 0
+      ? [neighbourDegradation(stats.latency.transaction.p95, other.latency.transaction.p95)]
+      : [];
+  });
+  return rises.length ? Math.max(...rises) : null;
+}
+
 const ISOLATION: Record<PlacementDecision, number> = {
   'stay-shared': 0,
   'dedicated-database': 1,

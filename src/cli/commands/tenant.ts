@@ -15,6 +15,7 @@ interface TenantOptions extends GlobalOptions {
   run: string[];
   models: string;
   neighbourDegradation?: string[];
+  noisyNeighbour?: string[];
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -32,6 +33,20 @@ export async function runTenant(options: TenantOptions): Promise<TenantPlacement
     loadTenancy(join(options.models, 'tenancy.yaml')),
   ]);
   const runs = await Promise.all(options.run.map((dir) => readRun(dir)));
+  for (const spec of options.noisyNeighbour ?? []) {
+    const match = /^([^=]+)=([^,]+),(.+)$/.exec(spec);
+    if (!match)
+      throw new BadInputError(
+        `--noisy-neighbour ${spec}: expected <database>=<neighbour alone run>,<neighbour while it peaked run>`,
+      );
+    const [alone, contended] = await Promise.all([readRun(match[2]!), readRun(match[3]!)]);
+    const figure = placement.degradationFromRuns(alone, contended);
+    if (figure === null)
+      throw new BadInputError(
+        `--noisy-neighbour ${spec}: the two runs share no class with a valid step to compare`,
+      );
+    degradation.set(match[1]!, figure);
+  }
   const shares = placement.databaseShares(runs);
   if (shares.length === 0)
     throw new BadInputError(
@@ -82,6 +97,11 @@ export function registerTenant(program: Command): void {
       "noisy-neighbour result: how much the neighbours' p95 rose while this tenant peaked, e.g. lab=0.3",
       collect,
     )
+    .option(
+      '--noisy-neighbour <db=alone,contended>',
+      "the neighbour's run alone and its run while this tenant peaked; their p95 gives the degradation",
+      collect,
+    )
     .option('--json', 'print the decisions as one JSON document on stdout')
     .addHelpText(
       'after',
@@ -89,6 +109,7 @@ export function registerTenant(program: Command): void {
 Examples:
   $ odoo-capacity tenant --run runs/multi-tenant-peak
   $ odoo-capacity tenant --run runs/x --neighbour-degradation tenant_a=0.35 --json
+  $ odoo-capacity tenant --run runs/a-peak --noisy-neighbour tenant_a=runs/b-alone,runs/b-during-a
 
 Thresholds and weights are in models/tenancy.yaml; tenant facts in models/tenants.yaml.
 Exit: 0 decided, 2 bad input.`,
