@@ -20,7 +20,8 @@ export function stepRef(run: RunData, s: { dir: string; step: StepJson }): StepR
 }
 
 export interface LowLoad {
-  step: StepRef;
+  /** The low-load steps the service times come from. */
+  steps: StepRef[];
   concurrency: number;
   calls: number;
   request: ServiceTime;
@@ -51,8 +52,17 @@ function concurrencyOf(step: StepJson, stats: ClassStepStats): number {
   return step.load.model === 'closed' ? stats.concurrency.vusMax : stats.concurrency.littles;
 }
 
-const cv2 = (summary: { mean: number; stddev: number }) =>
-  summary.mean > 0 ? (summary.stddev / summary.mean) ** 2 : 1;
+/** In-flight transactions up to which a step counts as low load. */
+const LOW_LOAD_CONCURRENCY = 1;
+
+/** Mean and squared CV (seconds) of several latency summaries pooled by their counts. */
+function pooled(parts: { n: number; summary: { mean: number; stddev: number } }[]): ServiceTime {
+  const n = parts.reduce((t, p) => t + p.n, 0);
+  const mean = parts.reduce((t, p) => t + p.n * p.summary.mean, 0) / n;
+  const second =
+    parts.reduce((t, p) => t + p.n * (p.summary.stddev ** 2 + p.summary.mean ** 2), 0) / n;
+  return { mean: mean / 1000, cv2: mean > 0 ? second / mean ** 2 - 1 : 1 };
+}
 
 export function measureClass(run: RunData, c: TransactionClass): ClassMeasurement | null {
   const steps = validClassSteps(run, c);
@@ -62,21 +72,30 @@ export function measureClass(run: RunData, c: TransactionClass): ClassMeasuremen
     x: stats.throughput,
     step: stepRef(run, s),
   }));
-  // Service times come from the least loaded valid step, where calls hardly queue.
-  const low = steps.reduce((a, b) =>
+  // Service times come from the low-load steps: those with at most one transaction in flight
+  // on average, where calls hardly queue (or else the least loaded step). Several steps pooled
+  // by their counts steady the estimate on a noisy machine.
+  const least = steps.reduce((a, b) =>
     concurrencyOf(b.s.step, b.stats) < concurrencyOf(a.s.step, a.stats) ? b : a,
   );
-  const lat = low.stats.latency;
+  const low = steps.filter(({ s, stats }) => concurrencyOf(s.step, stats) <= LOW_LOAD_CONCURRENCY);
+  const pool = low.length > 0 ? low : [least];
+  const transactions = pool.reduce((t, x) => t + x.stats.transactions, 0);
+  const requests = pool.reduce((t, x) => t + x.stats.requests, 0);
   return {
     class: c,
     concurrencySource: run.run.ladder.model === 'closed' ? 'vus' : 'littles',
     points,
     lowLoad: {
-      step: stepRef(run, low.s),
-      concurrency: concurrencyOf(low.s.step, low.stats),
-      calls: low.stats.requests / low.stats.transactions,
-      request: { mean: lat.request.mean / 1000, cv2: cv2(lat.request) },
-      transaction: { mean: lat.transaction.mean / 1000, cv2: cv2(lat.transaction) },
+      steps: pool.map(({ s }) => stepRef(run, s)),
+      concurrency:
+        pool.reduce((t, x) => t + concurrencyOf(x.s.step, x.stats) * x.stats.transactions, 0) /
+        transactions,
+      calls: requests / transactions,
+      request: pooled(pool.map((x) => ({ n: x.stats.requests, summary: x.stats.latency.request }))),
+      transaction: pooled(
+        pool.map((x) => ({ n: x.stats.transactions, summary: x.stats.latency.transaction })),
+      ),
     },
     maxThroughput: Math.max(...points.map((p) => p.x)),
     p95ByStep: steps.map(({ s, stats }) => ({

@@ -78,7 +78,7 @@ export function capacityRunway(input: RunwayInput): CapacityRunway {
   for (const c of input.measured.keys()) currentCapacity[c] = (forecast.baseline[c] ?? 0) * lo;
   const out = runsOutOn(forecast, asOf, (rates) => checkToday(input, rates).fits);
   const limitedBy = out ? checkToday(input, scaled(hi)).limit : null;
-  const steps: StepRef[] = [...input.measured.values()].map((m) => m.lowLoad.step);
+  const steps: StepRef[] = [...input.measured.values()].flatMap((m) => m.lowLoad.steps);
   return {
     currentCapacity,
     runsOutOn: out?.date ?? null,
