@@ -7,6 +7,9 @@ import { registerDoctor } from './commands/doctor.js';
 import { registerFit } from './commands/fit.js';
 import { registerPlan } from './commands/plan.js';
 import { registerTenant } from './commands/tenant.js';
+import { registerLab } from './commands/lab.js';
+import { registerReport } from './commands/report.js';
+import { registerSeed } from './commands/seed.js';
 
 export function createProgram(): Command {
   const program = new Command('odoo-capacity')
@@ -29,9 +32,12 @@ Target: ODOO_URL, ODOO_DB, ODOO_USER and ODOO_PASSWORD or ODOO_API_KEY; PGURL fo
 Exit codes: 0 success, 1 failed check or SLO, 2 bad input, 3 target or dependency unreachable.`,
     );
   registerDoctor(program);
+  registerSeed(program);
   registerDemo(program);
   registerFit(program);
   registerPlan(program);
   registerTenant(program);
+  registerLab(program);
+  registerReport(program);
   return program;
 }
