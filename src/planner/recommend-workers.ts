@@ -55,7 +55,7 @@ export function classLoads(
     .filter((c) => measured.has(c) && (rates[c] ?? 0) > 0)
     .map((c) => {
       const m = measured.get(c)!;
-      const fit = fits.find((f) => f.scope === c);
+      const fit = fits.find((f) => f.scope === c && usableFit(f));
       const stretch = fit
         ? contentionStretch(fit, rates[c]!, m.lowLoad.concurrency, measuredWorkers)
         : null;
@@ -87,14 +87,23 @@ export function fitsFor(
   return [...out];
 }
 
+/** A fit good enough to act on (cap workers, stretch service times); others are only reported. */
+export const USABLE_FIT = { minR2: 0.8, maxLooMape: 0.25 } as const;
+
+export function usableFit(fit: UslFitSummary): boolean {
+  return (
+    fit.r2 >= USABLE_FIT.minR2 && (fit.looMape === null || fit.looMape <= USABLE_FIT.maxLooMape)
+  );
+}
+
 /**
- * The N* that caps workers: only where the fit measured the retrograde region (N* within the
- * measured concurrency). An N* extrapolated past the data, or one from a curve whose bend is the
- * queue of a small worker pool rather than contention, is reported but does not cap.
+ * The N* that caps workers: only from a usable fit that measured its retrograde region (N* within
+ * the measured concurrency). An N* extrapolated past the data, or from a poor fit, is reported but
+ * does not cap.
  */
 export function workerCap(fits: readonly UslFitSummary[]): number | null {
   const stars = fits
-    .filter((f) => f.nStar !== null && f.nStar <= f.maxMeasuredN)
+    .filter((f) => usableFit(f) && f.nStar !== null && f.nStar <= f.maxMeasuredN)
     .map((f) => f.nStar!);
   return stars.length ? Math.min(...stars) : null;
 }

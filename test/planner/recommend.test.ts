@@ -165,6 +165,19 @@ describe('buildPlan', () => {
     expect(plan.feasibility.reasons.join(' ')).toMatch(/web node pool: no node type fits/);
   });
 
+  it('acts only on usable fits: a poor fit neither caps workers nor stretches service times', async () => {
+    const { usableFit, workerCap } = await import('../../src/planner/recommend-workers.js');
+    const plan = buildPlan(await inputs());
+    const good = plan.fits.find((f) => f.id === 'usl:order-wave')!;
+    const capped = { ...good, nStar: 1, maxMeasuredN: 4 };
+    expect(usableFit(good)).toBe(true);
+    expect(workerCap([capped])).toBe(1);
+    const poor = { ...capped, r2: 0.45 };
+    expect(usableFit(poor)).toBe(false);
+    expect(workerCap([poor])).toBeNull();
+    expect(workerCap([{ ...capped, looMape: 0.4 }])).toBeNull();
+  });
+
   it('lists forecast classes no run measured instead of sizing them', async () => {
     const plan = buildPlan(await inputs({ runs: [run] }));
     expect(plan.unmeasuredClasses).toEqual(['stock-moves']);
