@@ -141,7 +141,7 @@ export function renderPlan(plan: PlanJson, file: string): string[] {
     const p95 = w.predictions
       .map(
         (p) =>
-          `${p.class} p95 ${Math.round(p.p95Ms)} ms${p.sloP95Ms ? ` / SLO ${p.sloP95Ms}` : ''}`,
+          `${p.class} p95 ${Number.isFinite(p.p95Ms) ? `${Math.round(p.p95Ms)} ms` : 'unbounded'}${p.sloP95Ms ? ` / SLO ${p.sloP95Ms}` : ''}`,
       )
       .join(', ');
     lines.push(
