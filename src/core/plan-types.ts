@@ -2,7 +2,8 @@
 // document (`tenant --json`). The planner builds them; the reports render them. Every
 // recommendation carries its evidence, its assumptions and a confidence grade.
 //
-// Units: rates are per second; latencies in milliseconds; memory in MiB unless the field name
+// Fields added after the first release of schema version 1 are optional, so earlier plans stay
+// readable. Units: rates are per second; latencies in milliseconds; memory in MiB unless the field name
 // says GiB; money per month in the catalog's currency; shares and utilisations are fractions 0–1.
 import type { TransactionClass } from './classes.js';
 
@@ -171,7 +172,7 @@ export interface ClassPrediction {
    * Cross-check from the class's USL fit: mean transaction latency at this rate on the deployment
    * that was measured (R = N/X solved on the curve); null past its X_max or without a fit.
    */
-  uslMeanLatencyMs: number | null;
+  uslMeanLatencyMs?: number | null;
 }
 
 export interface WorkerPoolRecommendation extends Grounded {
@@ -189,9 +190,9 @@ export interface WorkerPoolRecommendation extends Grounded {
   workers: number;
   pods: number;
   /** What set the pod count: workers at ≤ 2×vCPU+1 per pod, or the Odoo CPU the load needs. */
-  podsLimitedBy: 'workers' | 'cpu';
+  podsLimitedBy?: 'workers' | 'cpu';
   /** Odoo CPU the pool's classes need at the forecast peak (low-load latency − DB time, × rate). */
-  odooCpuCoresAtPeak: number;
+  odooCpuCoresAtPeak?: number;
   workersPerPod: number;
   cronThreadsPerPod: number;
   podCpu: number;
@@ -341,7 +342,7 @@ export interface DatabaseStorage extends Grounded {
   bytesPerTransaction: Partial<Record<TransactionClass | 'mix', number>>;
   growthGiBPerMonth: number;
   /** Storage to provision: the size a year out × forecast.yaml database.storageHeadroom. */
-  provisionGiB: number;
+  provisionGiB?: number;
 }
 
 export interface ReadReplica extends Grounded {

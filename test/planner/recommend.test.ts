@@ -95,7 +95,7 @@ describe('buildPlan', () => {
     // The USL cross-check: mean latency on the measured curve at the forecast rate, by R = N/X.
     const order = web.predictions.find((p) => p.class === 'order-wave')!;
     const fit = plan.fits.find((f) => f.id === 'usl:order-wave')!;
-    if (order.uslMeanLatencyMs !== null) {
+    if (order.uslMeanLatencyMs != null) {
       const n = (order.uslMeanLatencyMs / 1000) * order.rate;
       const { sigma, kappa, lambda } = fit.coefficients;
       expect((lambda * n) / (1 + sigma * (n - 1) + kappa * n * (n - 1))).toBeCloseTo(order.rate, 6);
