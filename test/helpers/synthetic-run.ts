@@ -3,7 +3,12 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TransactionClass } from '../../src/core/classes.js';
-import { RUN_SCHEMA_VERSION, type RunJson, type StepJson } from '../../src/core/run-types.js';
+import {
+  RUN_SCHEMA_VERSION,
+  type HistogramsJson,
+  type RunJson,
+  type StepJson,
+} from '../../src/core/run-types.js';
 import { mmcMeanWait } from '../../src/planner/erlang-c.js';
 import type { RunData } from '../../src/planner/measurements.js';
 
@@ -179,6 +184,13 @@ export async function writeRunDir(parent: string, data: RunData): Promise<string
   for (const s of data.steps) {
     await mkdir(join(dir, s.dir), { recursive: true });
     await writeFile(join(dir, s.dir, 'step.json'), JSON.stringify(s.step, null, 2));
+    // No latency histograms in a synthetic run: an empty, well-formed document.
+    const histograms: HistogramsJson = {
+      schemaVersion: RUN_SCHEMA_VERSION,
+      encoding: 'hdr-base64-us',
+      classes: {},
+    };
+    await writeFile(join(dir, s.dir, 'histograms.json'), JSON.stringify(histograms));
   }
   await writeFile(join(dir, 'run.json'), JSON.stringify(data.run, null, 2));
   return dir;
