@@ -98,6 +98,6 @@ describe('odoo-capacity plan', () => {
     await writeFile(join(dir, 'run.json'), JSON.stringify({ ...runJson, schemaVersion: 99 }));
     const old = await runCli(['plan', '--run', dir, '--models', models]);
     expect(old.code).toBe(2);
-    expect(old.stderr).toMatch(/run\.json: schemaVersion 99 is not 1/);
+    expect(old.stderr).toMatch(/run\.json: schemaVersion 99\b/);
   });
 });
