@@ -58,13 +58,14 @@ export function neighbourDegradation(aloneP95Ms: number, contendedP95Ms: number)
 
 /**
  * The noisy-neighbour experiment: the neighbour's steady load measured alone, then again while
- * the tenant runs its peak. Compares the transaction p95 of each class both runs measured, in
- * their last valid step, and returns the worst rise; null when they share no measured class.
+ * the tenant runs its peak. Compares the transaction p95 of each class both runs measured (the
+ * last valid step alone; the last step during the peak even when the overload made it invalid,
+ * since that overload is what is measured, and then the figure is a lower bound) and returns
+ * the worst rise; null when they share no measured class.
  */
 export function degradationFromRuns(alone: RunData, contended: RunData): number | null {
-  const last = (run: RunData) => [...run.steps].reverse().find((s) => s.step.valid)?.step;
-  const a = last(alone);
-  const b = last(contended);
+  const a = [...alone.steps].reverse().find((s) => s.step.valid)?.step;
+  const b = contended.steps.at(-1)?.step;
   if (!a || !b) return null;
   const rises = Object.entries(a.classes).flatMap(([c, stats]) => {
     const other = b.classes[c as keyof typeof b.classes];

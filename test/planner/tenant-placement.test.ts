@@ -2,7 +2,12 @@
 import { describe, expect, it } from 'vitest';
 import { tenancySchema } from '../../src/core/models/tenancy.js';
 import { tenantSchema } from '../../src/core/models/tenants.js';
-import { decidePlacement, neighbourDegradation } from '../../src/planner/tenant-placement.js';
+import {
+  decidePlacement,
+  degradationFromRuns,
+  neighbourDegradation,
+} from '../../src/planner/tenant-placement.js';
+import { ORDER_WAVE, STOCK_MOVES, syntheticRun } from '../helpers/synthetic-run.js';
 
 const tenancy = tenancySchema.parse({
   schemaVersion: 1,
@@ -102,5 +107,25 @@ describe('tenant placement', () => {
     expect(d.metrics.neighbourP95Degradation).toBeNull();
     expect(d.confidence.grade).toBe('low');
     expect(d.assumptions.join(' ')).toMatch(/no noisy-neighbour measurement/);
+  });
+
+  it('measures degradation from the neighbour alone and during the peak, even when the peak broke its step', () => {
+    const steady = (id: string, transactionService: number, invalidSteps: number[] = []) =>
+      syntheticRun({
+        id,
+        classes: [{ ...ORDER_WAVE, transactionService }],
+        rates: [1],
+        workers: 2,
+        invalidSteps,
+      });
+    const alone = steady('alone', 0.25);
+    const during = steady('during', 0.5, [1]);
+    const p95 = (r: typeof alone) =>
+      r.steps[0]!.step.classes['order-wave']!.latency.transaction.p95;
+    expect(degradationFromRuns(alone, during)).toBeCloseTo(p95(during) / p95(alone) - 1, 12);
+    // Without a valid baseline, or without a class in common, there is no figure.
+    expect(degradationFromRuns(steady('bad', 0.25, [1]), during)).toBeNull();
+    const other = syntheticRun({ id: 'o', classes: [STOCK_MOVES], rates: [1], workers: 2 });
+    expect(degradationFromRuns(alone, other)).toBeNull();
   });
 });
