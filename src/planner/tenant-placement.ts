@@ -155,7 +155,7 @@ export function decidePlacement(
         threshold: t.neighbourP95Degradation,
         effect,
       },
-      `its peak raises the neighbours' p95 by ${pct(degradation)} (threshold ${pct(t.neighbourP95Degradation)}); the ${effect === 'dedicated-database' ? 'database' : 'workers'} carry most of its load`,
+      `its peak raises the neighbours' p95 by ${pct(degradation)} (threshold ${pct(t.neighbourP95Degradation)}); the ${effect === 'dedicated-database' ? 'database carries' : 'workers carry'} most of its load`,
     );
   }
   if (tenant.growthPercentPerMonth >= t.growthPercentPerMonth)
