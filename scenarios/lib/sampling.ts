@@ -1,0 +1,91 @@
+// Random draws that shape the payloads: counts from the workload's distributions, products by
+// Zipf popularity, and an evenly spread operation mix. `random` returns [0, 1) like Math.random.
+import type { CountDistribution } from './workload.ts';
+
+export type Random = () => number;
+
+function uniformInt(min: number, max: number, random: Random): number {
+  return min + Math.floor(random() * (max - min + 1));
+}
+
+export function sampleCount(dist: CountDistribution, random: Random): number {
+  switch (dist.distribution) {
+    case 'fixed':
+      return dist.value;
+    case 'uniform':
+      return uniformInt(dist.min, dist.max, random);
+    case 'geometric': {
+      // 1 + Geometric(p) has mean 1/p; inverse transform, cut at max.
+      if (dist.mean <= 1) return 1;
+      const p = 1 / dist.mean;
+      const draw = 1 + Math.floor(Math.log(1 - random()) / Math.log(1 - p));
+      return Math.min(draw, dist.max);
+    }
+    case 'empirical': {
+      const total = dist.weights.reduce((sum, w) => sum + w.weight, 0);
+      let u = random() * total;
+      for (const w of dist.weights) {
+        u -= w.weight;
+        if (u < 0) return w.value;
+      }
+      return dist.weights[dist.weights.length - 1]!.value;
+    }
+  }
+}
+
+/** Ranks 0..n-1 drawn with weight 1 / (rank + 1)^s: rank 0 is the hottest product. */
+export class ZipfSampler {
+  readonly #cdf: Float64Array;
+
+  constructor(n: number, s: number) {
+    if (n < 1) throw new RangeError('ZipfSampler needs at least one item');
+    this.#cdf = new Float64Array(n);
+    let total = 0;
+    for (let k = 0; k < n; k++) this.#cdf[k] = total += 1 / Math.pow(k + 1, s);
+    for (let k = 0; k < n; k++) this.#cdf[k]! /= total;
+  }
+
+  get size(): number {
+    return this.#cdf.length;
+  }
+
+  sample(random: Random): number {
+    const u = random();
+    let lo = 0;
+    let hi = this.#cdf.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.#cdf[mid]! > u) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  }
+
+  /** `count` distinct ranks (an order line per product), at most the number of items. */
+  distinct(count: number, random: Random): number[] {
+    const want = Math.min(count, this.size);
+    const chosen = new Set<number>();
+    // Rejection keeps the popularity skew; past a bound, fill with the next free ranks.
+    for (let tries = 0; chosen.size < want && tries < want * 20; tries++)
+      chosen.add(this.sample(random));
+    for (let k = 0; chosen.size < want; k++) chosen.add(k);
+    return [...chosen];
+  }
+}
+
+const GOLDEN = 0.6180339887498949;
+
+/**
+ * The operation for iteration `index` of a weighted mix. A golden-ratio sequence spreads each
+ * operation evenly through the run, so any window of iterations has close to the modelled mix.
+ */
+export function pickFromMix<K extends string>(weights: Record<K, number>, index: number): K {
+  const keys = Object.keys(weights) as K[];
+  const total = keys.reduce((sum, k) => sum + weights[k], 0);
+  let u = ((index * GOLDEN) % 1) * total;
+  for (const k of keys) {
+    u -= weights[k];
+    if (u < 0) return k;
+  }
+  return keys.filter((k) => weights[k] > 0).pop()!;
+}
