@@ -73,19 +73,26 @@ export class ZipfSampler {
   }
 }
 
-const GOLDEN = 0.6180339887498949;
-
 /**
- * The operation for iteration `index` of a weighted mix. A golden-ratio sequence spreads each
- * operation evenly through the run, so any window of iterations has close to the modelled mix.
+ * The operation of iteration `index` in a weighted mix, and its ordinal among that operation's
+ * iterations. Each operation in turn takes a Bresenham share of what the previous ones left, so
+ * the mix is exact in any window and an operation's ordinals are 0, 1, 2, … with no gaps or
+ * repeats: the k-th delivery takes pool item k, and no two iterations take the same one.
  */
-export function pickFromMix<K extends string>(weights: Record<K, number>, index: number): K {
-  const keys = Object.keys(weights) as K[];
-  const total = keys.reduce((sum, k) => sum + weights[k], 0);
-  let u = ((index * GOLDEN) % 1) * total;
-  for (const k of keys) {
-    u -= weights[k];
-    if (u < 0) return k;
+export function mixSlot<K extends string>(
+  weights: Record<K, number>,
+  index: number,
+): { kind: K; ordinal: number } {
+  const keys = (Object.keys(weights) as K[]).filter((k) => weights[k] > 0);
+  let remaining = keys.reduce((sum, k) => sum + weights[k], 0);
+  let r = index;
+  for (let i = 0; i < keys.length - 1; i++) {
+    const key = keys[i]!;
+    const share = weights[key] / remaining;
+    const before = Math.floor(r * share);
+    if (Math.floor((r + 1) * share) > before) return { kind: key, ordinal: before };
+    r -= before; // r becomes this iteration's index among the iterations left to the rest
+    remaining -= weights[key];
   }
-  return keys.filter((k) => weights[k] > 0).pop()!;
+  return { kind: keys[keys.length - 1]!, ordinal: r };
 }

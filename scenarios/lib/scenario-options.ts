@@ -28,11 +28,33 @@ export interface ArrivalProfile {
   stages: { target: number; seconds: number }[];
 }
 
-export type K6Scenario = Record<string, unknown> & {
-  executor: 'constant-vus' | 'constant-arrival-rate' | 'ramping-arrival-rate';
+interface ScenarioCommon {
   exec: string;
   tags: { class: TransactionClass };
-};
+  gracefulStop: string;
+}
+
+/** The three k6 executors the scenarios use, as k6's options spell them. */
+export type K6Scenario = ScenarioCommon &
+  (
+    | { executor: 'constant-vus'; vus: number; duration: string }
+    | {
+        executor: 'constant-arrival-rate';
+        rate: number;
+        timeUnit: string;
+        duration: string;
+        preAllocatedVUs: number;
+        maxVUs: number;
+      }
+    | {
+        executor: 'ramping-arrival-rate';
+        startRate: number;
+        timeUnit: string;
+        stages: { target: number; duration: string }[];
+        preAllocatedVUs: number;
+        maxVUs: number;
+      }
+  );
 
 export type K6Threshold =
   string | { threshold: string; abortOnFail: boolean; delayAbortEval: string };

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   ZipfSampler,
-  pickFromMix,
+  mixSlot,
   sampleCount,
   type Random,
 } from '../../scenarios/lib/sampling.ts';
@@ -109,38 +109,44 @@ describe('ZipfSampler', () => {
   });
 });
 
-describe('pickFromMix', () => {
+describe('mixSlot', () => {
   const mix = { deliveries: 75, receipts: 10, internalTransfers: 10, inventoryAdjustments: 5 };
+  const slots = Array.from({ length: 1000 }, (_, i) => mixSlot(mix, i));
 
-  it('gives each operation its share, evenly through the run', () => {
+  it('gives each operation its exact share', () => {
     const counts: Record<string, number> = {};
-    for (let i = 0; i < 1000; i++) {
-      const op = pickFromMix(mix, i);
-      counts[op] = (counts[op] ?? 0) + 1;
-    }
+    for (const { kind } of slots) counts[kind] = (counts[kind] ?? 0) + 1;
     expect(counts).toEqual({
       deliveries: 750,
       receipts: 100,
       internalTransfers: 100,
       inventoryAdjustments: 50,
     });
-    // Any window of 40 consecutive iterations is close to the mix too.
-    for (let start = 0; start < 960; start += 37) {
-      let deliveries = 0;
-      for (let i = start; i < start + 40; i++)
-        if (pickFromMix(mix, i) === 'deliveries') deliveries++;
-      expect(Math.abs(deliveries - 30)).toBeLessThanOrEqual(2);
+  });
+
+  it('spreads each operation evenly: any 40 consecutive iterations hold 30 ± 1 deliveries', () => {
+    for (let start = 0; start <= 960; start += 7) {
+      const deliveries = slots.slice(start, start + 40).filter((s) => s.kind === 'deliveries');
+      expect(Math.abs(deliveries.length - 30)).toBeLessThanOrEqual(1);
     }
   });
 
-  it('never picks an operation of weight 0', () => {
-    for (let i = 0; i < 500; i++) {
-      expect(
-        pickFromMix(
-          { deliveries: 0, receipts: 1, internalTransfers: 0, inventoryAdjustments: 0 },
-          i,
-        ),
-      ).toBe('receipts');
+  it('numbers each operation’s iterations 0, 1, 2, … so no two take the same pool item', () => {
+    for (const kind of Object.keys(mix)) {
+      const ordinals = slots.filter((s) => s.kind === kind).map((s) => s.ordinal);
+      expect(ordinals).toEqual(ordinals.map((_, i) => i));
+    }
+  });
+
+  it('holds for awkward weights too, and never picks an operation of weight 0', () => {
+    const odd = { a: 1 / 3, b: 0, c: 0.7, d: 2.9 };
+    const all = Array.from({ length: 5000 }, (_, i) => mixSlot(odd, i));
+    expect(all.some((s) => s.kind === 'b')).toBe(false);
+    for (const kind of ['a', 'c', 'd']) {
+      const ordinals = all.filter((s) => s.kind === kind).map((s) => s.ordinal);
+      expect(ordinals).toEqual(ordinals.map((_, i) => i));
+      const share = odd[kind as keyof typeof odd] / (1 / 3 + 0.7 + 2.9);
+      expect(Math.abs(ordinals.length - 5000 * share)).toBeLessThanOrEqual(2);
     }
   });
 });

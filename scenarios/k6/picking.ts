@@ -1,0 +1,66 @@
+// Validating a picking as a warehouse operator does, on each Odoo series (odoo-contract.md §5):
+// 16 needs the done quantities written first (else the immediate-transfer wizard); 17 and 18 set
+// them to the demand themselves. A backorder wizard is answered as the default button does
+// (skip_backorder: the remainder becomes a backorder).
+import { CallFailure } from '../lib/call-failure.ts';
+import type { OdooFeatures } from '../lib/odoo-version.ts';
+import type { OdooClient, Row } from './client.ts';
+
+interface WizardAction {
+  type: string;
+  res_model?: string;
+  context?: Record<string, unknown>;
+}
+
+function isWizard(value: unknown): value is WizardAction {
+  return value !== null && typeof value === 'object' && 'res_model' in value;
+}
+
+/** Writes each move's demand as its done quantity, one write per distinct quantity. */
+function writeDoneQuantities(client: OdooClient, features: OdooFeatures, pickingId: number): void {
+  const moves = client.searchRead<Row & { product_uom_qty: number }>(
+    'stock.move',
+    [['picking_id', '=', pickingId]],
+    ['product_uom_qty'],
+  );
+  const byQuantity = new Map<number, number[]>();
+  for (const move of moves) {
+    byQuantity.set(move.product_uom_qty, [
+      ...(byQuantity.get(move.product_uom_qty) ?? []),
+      move.id,
+    ]);
+  }
+  for (const [quantity, ids] of byQuantity) {
+    client.write('stock.move', ids, { [features.moveDoneField]: quantity });
+  }
+}
+
+/** Validates the picking and checks it is done. */
+export function validatePicking(
+  client: OdooClient,
+  features: OdooFeatures,
+  pickingId: number,
+): void {
+  if (features.writeDoneQuantitiesBeforeValidate) writeDoneQuantities(client, features, pickingId);
+  let result = client.call('stock.picking', 'button_validate', [[pickingId]]);
+  if (isWizard(result) && result.res_model === 'stock.backorder.confirmation') {
+    result = client.call('stock.picking', 'button_validate', [[pickingId]], {
+      context: { ...result.context, skip_backorder: true },
+    });
+  }
+  if (isWizard(result)) {
+    throw new CallFailure(
+      'other',
+      'stock.picking.button_validate',
+      `returned the ${result.res_model} wizard`,
+    );
+  }
+  const [picking] = client.read<Row & { state: string }>('stock.picking', [pickingId], ['state']);
+  if (picking?.state !== 'done') {
+    throw new CallFailure(
+      'other',
+      'stock.picking.button_validate',
+      `picking ${pickingId} is ${picking?.state ?? 'gone'} after validation`,
+    );
+  }
+}
