@@ -1,12 +1,7 @@
 // The payload shapes: count distributions, Zipf product popularity and the operation mix, drawn
 // with a seeded generator so the frequencies are checked exactly, not by luck.
 import { describe, expect, it } from 'vitest';
-import {
-  ZipfSampler,
-  mixSlot,
-  sampleCount,
-  type Random,
-} from '../../scenarios/lib/sampling.ts';
+import { ZipfSampler, mixSlot, sampleCount, type Random } from '../../scenarios/lib/sampling.ts';
 
 /** mulberry32: a small seeded PRNG, so every run draws the same numbers. */
 function seeded(seed: number): Random {
