@@ -17,6 +17,7 @@ function readOnce(): unknown {
     }
   } else {
     // require(), unlike a static import, loads the parser only here, in VU 0.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const yaml = require('../../node_modules/yaml/browser/index.js') as {
       parse(text: string): unknown;
     };
