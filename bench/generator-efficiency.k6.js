@@ -1,0 +1,46 @@
+// k6 side of bench/generator-efficiency.ts. MODE=client: one execute_kw per iteration through the
+// scenarios' XML-RPC transport (encode, post, decode, classify) — with every scenario module
+// loaded, as a peak-mix VU has them. MODE=static: post the same call pre-encoded, body discarded:
+// the cheapest request k6 can make, the ceiling.
+/* global __ENV, open */
+import http from 'k6/http';
+import { XmlRpcTransport } from '../scenarios/k6/xmlrpc-transport.ts';
+import * as peakMix from '../scenarios/peak-mix.ts';
+
+const mode = __ENV.MODE;
+const target = {
+  url: __ENV.BENCH_URL,
+  db: __ENV.BENCH_DB,
+  user: 'admin',
+  secret: __ENV.BENCH_SECRET,
+  secretKind: 'password',
+};
+const uid = Number(__ENV.BENCH_UID);
+const recordId = Number(__ENV.BENCH_RECORD);
+const staticBody = mode === 'static' ? open(__ENV.BENCH_BODY_FILE) : '';
+const transport = new XmlRpcTransport(target, '60s');
+// Keeps the scenario modules loaded in every VU (their init code and memory count).
+export const loadedScenarioModules = Object.keys(peakMix).length;
+
+export const options = {
+  scenarios: {
+    bench: {
+      executor: 'constant-vus',
+      vus: Number(__ENV.BENCH_VUS),
+      duration: __ENV.BENCH_DURATION,
+      exec: 'iteration',
+    },
+  },
+};
+
+export function iteration() {
+  if (mode === 'client') {
+    const result = transport.executeKw(uid, 'res.partner', 'read', [[recordId], ['name']]);
+    if (result.status !== 'value') throw new Error('unexpected None');
+  } else {
+    http.post(`${target.url}/xmlrpc/2/object`, staticBody, {
+      headers: { 'Content-Type': 'text/xml' },
+      responseType: 'none',
+    });
+  }
+}
