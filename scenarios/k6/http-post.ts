@@ -14,7 +14,12 @@ export function post(
   tags: CallTags,
   timeout: string,
 ): RefinedResponse<'text'> {
-  const res = http.post(url, body, { headers, tags: { ...tags }, timeout, responseType: 'text' });
+  const res = http.post(url, body, {
+    headers,
+    tags: tags as unknown as Record<string, string>,
+    timeout,
+    responseType: 'text',
+  });
   const call = `${tags.model}.${tags.method}`;
   if (res.error_code === REQUEST_TIMEOUT) {
     throw new CallFailure('timeout', call, `no answer within ${timeout}`);

@@ -59,65 +59,63 @@ function encodeDateTime(date: Date): string {
   );
 }
 
-// Parts are pushed onto one array and joined once: repeated `+=` copies the whole body in k6's
-// engine on every step.
-function pushValue(out: string[], value: unknown, where: string): void {
+// Small values are built by concatenation, which k6's engine runs about twice as fast as pushing
+// parts onto an array; long arrays join their parts once, because concatenation copies the whole
+// string each time and grows quadratically (3,000 domain values: 166 ms against 12 ms).
+const JOIN_ABOVE = 16;
+
+function valueXml(value: unknown, where: string): string {
   switch (typeof value) {
     case 'string':
-      out.push('<value><string>', escapeText(value), '</string></value>');
-      return;
+      return '<value><string>' + escapeText(value) + '</string></value>';
     case 'number':
       if (!Number.isFinite(value)) throw new TypeError(`${where}: XML-RPC cannot carry ${value}`);
-      if (Number.isInteger(value) && value >= INT32_MIN && value <= INT32_MAX) {
-        out.push('<value><int>', String(value), '</int></value>');
-      } else {
-        out.push('<value><double>', String(value), '</double></value>');
-      }
-      return;
+      return Number.isInteger(value) && value >= INT32_MIN && value <= INT32_MAX
+        ? '<value><int>' + value + '</int></value>'
+        : '<value><double>' + value + '</double></value>';
     case 'boolean':
-      out.push(
-        value ? '<value><boolean>1</boolean></value>' : '<value><boolean>0</boolean></value>',
-      );
-      return;
+      return value ? '<value><boolean>1</boolean></value>' : '<value><boolean>0</boolean></value>';
     case 'undefined':
-      out.push('<value><nil/></value>');
-      return;
+      return '<value><nil/></value>';
     case 'object':
       break;
     default:
       throw new TypeError(`${where}: XML-RPC cannot carry a ${typeof value}`);
   }
-  if (value === null) {
-    out.push('<value><nil/></value>');
-  } else if (Array.isArray(value)) {
-    out.push('<value><array><data>');
-    for (let i = 0; i < value.length; i++) pushValue(out, value[i], where);
-    out.push('</data></array></value>');
-  } else if (value instanceof Date) {
-    out.push('<value><dateTime.iso8601>', encodeDateTime(value), '</dateTime.iso8601></value>');
-  } else if (value instanceof Uint8Array || value instanceof ArrayBuffer) {
-    const bytes = value instanceof Uint8Array ? value : new Uint8Array(value);
-    out.push('<value><base64>', encodeBase64(bytes), '</base64></value>');
-  } else {
-    out.push('<value><struct>');
-    for (const key of Object.keys(value)) {
-      const member = (value as Record<string, unknown>)[key];
-      // Like Odoo's own clients, an undefined member is left out rather than sent as nil.
-      if (member === undefined) continue;
-      out.push('<member><name>', escapeText(key), '</name>');
-      pushValue(out, member, where);
-      out.push('</member>');
+  if (value === null) return '<value><nil/></value>';
+  if (Array.isArray(value)) {
+    if (value.length > JOIN_ABOVE) {
+      const parts = new Array<string>(value.length);
+      for (let i = 0; i < value.length; i++) parts[i] = valueXml(value[i], where);
+      return '<value><array><data>' + parts.join('') + '</data></array></value>';
     }
-    out.push('</struct></value>');
+    let xml = '<value><array><data>';
+    for (let i = 0; i < value.length; i++) xml += valueXml(value[i], where);
+    return xml + '</data></array></value>';
   }
+  if (value instanceof Date) {
+    return '<value><dateTime.iso8601>' + encodeDateTime(value) + '</dateTime.iso8601></value>';
+  }
+  if (value instanceof Uint8Array || value instanceof ArrayBuffer) {
+    const bytes = value instanceof Uint8Array ? value : new Uint8Array(value);
+    return '<value><base64>' + encodeBase64(bytes) + '</base64></value>';
+  }
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
+  let xml = '<value><struct>';
+  for (let i = 0; i < keys.length; i++) {
+    const member = record[keys[i]!];
+    // Like Odoo's own clients, an undefined member is left out rather than sent as nil.
+    if (member === undefined) continue;
+    xml +=
+      '<member><name>' + escapeText(keys[i]!) + '</name>' + valueXml(member, where) + '</member>';
+  }
+  return xml + '</struct></value>';
 }
 
 /** One `<param>` element, for callers that cache the constant head of a call. */
 export function encodeParam(value: unknown): string {
-  const out: string[] = ['<param>'];
-  pushValue(out, value, 'param');
-  out.push('</param>');
-  return out.join('');
+  return '<param>' + valueXml(value, 'param') + '</param>';
 }
 
 /** The start of a methodCall, up to and including `<params>`. */
@@ -128,14 +126,11 @@ export function encodeCallHead(method: string): string {
 export const CALL_TAIL = '</params></methodCall>';
 
 export function encodeMethodCall(method: string, params: readonly unknown[]): string {
-  const out: string[] = [encodeCallHead(method)];
+  let xml = encodeCallHead(method);
   for (let i = 0; i < params.length; i++) {
-    out.push('<param>');
-    pushValue(out, params[i], `${method} param ${i + 1}`);
-    out.push('</param>');
+    xml += '<param>' + valueXml(params[i], `${method} param ${i + 1}`) + '</param>';
   }
-  out.push(CALL_TAIL);
-  return out.join('');
+  return xml + CALL_TAIL;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -423,27 +418,28 @@ class Reader {
   }
 }
 
-/** Decodes a methodResponse body: its single value, or its fault's code and string. */
-export function decodeMethodResponse(xml: string): MethodResponse {
+/** A fault's struct as a MethodResponse, or undefined when it is not one. */
+function faultResponse(fault: XmlRpcValue): MethodResponse | undefined {
+  if (fault === null || typeof fault !== 'object' || Array.isArray(fault)) return undefined;
+  if (fault instanceof Date || fault instanceof Uint8Array) return undefined;
+  const { faultCode, faultString } = fault as Record<string, XmlRpcValue>;
+  if (typeof faultCode !== 'number' && typeof faultCode !== 'string') return undefined;
+  return {
+    kind: 'fault',
+    faultCode,
+    faultString: typeof faultString === 'string' ? faultString : '',
+  };
+}
+
+/** The exact decoder: a forward scan over every form XML-RPC allows. */
+function decodeByScan(xml: string): MethodResponse {
   const r = new Reader(xml.charCodeAt(0) === 0xfeff ? xml.slice(1) : xml);
   r.open('methodResponse');
   let response: MethodResponse;
   if (r.at('fault')) {
     r.open('fault');
-    const fault = r.value();
+    response = faultResponse(r.value()) ?? r.fail('a struct with faultCode in <fault>');
     r.close('fault');
-    if (fault === null || typeof fault !== 'object' || Array.isArray(fault)) {
-      return r.fail('a struct in <fault>');
-    }
-    const { faultCode, faultString } = fault as Record<string, XmlRpcValue>;
-    if (typeof faultCode !== 'number' && typeof faultCode !== 'string') {
-      return r.fail('faultCode in <fault>');
-    }
-    response = {
-      kind: 'fault',
-      faultCode,
-      faultString: typeof faultString === 'string' ? faultString : '',
-    };
   } else {
     r.open('params');
     r.open('param');
@@ -455,3 +451,85 @@ export function decodeMethodResponse(xml: string): MethodResponse {
   r.end();
   return response;
 }
+
+// The fast path. k6's JavaScript engine interprets each step of the scan above (about 200 µs of
+// CPU for a 300-byte answer), but runs string replacement and JSON.parse natively. So the answer
+// Odoo sends — ints, doubles, booleans, nil, strings, structs and arrays, in Python's layout — is
+// rewritten to JSON by replacing each tag with its JSON punctuation, and parsed in one call.
+// Bodies where that could change the meaning fall back to the scan: any `"`, `\`, `&`, `]` or `}`
+// (they may sit inside a string), CDATA, dates, base64, or anything JSON.parse refuses. For every
+// well-formed answer the result is the scan's (a property test holds them equal).
+
+/** Characters that may not sit unescaped in the text the fast path turns into JSON strings. */
+const UNSAFE_FOR_JSON = /["\\&\]}]|<!\[CDATA\[|<!--/;
+const INT_VALUE = /<value><(?:int|i4|i8)>(-?\d+)<\/(?:int|i4|i8)><\/value>/g;
+/** Tag runs in Python's (and most servers') layout, and their JSON. */
+const TAGS_TO_JSON: readonly (readonly [string, string])[] = [
+  ['<value><string>', '"'],
+  ['</string></value>', '",'],
+  ['<value><string/>', '"",'],
+  ['<member>', ''],
+  ['</member>', ''],
+  ['<name>', '"'],
+  ['</name>', '":'],
+  ['<value><struct>', '{'],
+  ['</struct></value>', '},'],
+  ['<value><array><data>', '['],
+  ['</data></array></value>', '],'],
+  ['<value><double>', ''],
+  ['</double></value>', ','],
+  ['<value><boolean>1</boolean></value>', 'true,'],
+  ['<value><boolean>0</boolean></value>', 'false,'],
+  ['<value><nil/></value>', 'null,'],
+];
+const TRAILING_COMMA = /,(\s*[\]}])/g;
+
+function valueByJson(xmlValue: string): XmlRpcValue | undefined {
+  let text = xmlValue.replace(INT_VALUE, '$1,');
+  // An index loop: k6's engine runs for-of with destructuring three times slower.
+  for (let i = 0; i < TAGS_TO_JSON.length; i++) {
+    const pair = TAGS_TO_JSON[i]!;
+    if (text.indexOf(pair[0]) >= 0) text = text.replaceAll(pair[0], pair[1]);
+  }
+  // An empty string typed as <value><string/></value> left its </value> behind.
+  text = text.replaceAll('"",</value>', '"",');
+  if (text.indexOf('<') >= 0) return undefined;
+  try {
+    return JSON.parse(text.replace(TRAILING_COMMA, '$1').trim().replace(/,$/, '')) as XmlRpcValue;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The part of `text` between an opening and a closing tag, whitespace trimmed, or undefined. */
+function between(text: string, open: string, close: string): string | undefined {
+  return text.startsWith(open) && text.endsWith(close)
+    ? text.slice(open.length, text.length - close.length).trim()
+    : undefined;
+}
+
+function decodeByJson(xml: string): MethodResponse | undefined {
+  let body = xml.trim();
+  if (body.startsWith('<?xml')) body = body.slice(body.indexOf('?>') + 2).trimStart();
+  if (UNSAFE_FOR_JSON.test(body)) return undefined;
+  const inner = between(body, '<methodResponse>', '</methodResponse>');
+  if (inner === undefined) return undefined;
+  const param = between(between(inner, '<params>', '</params>') ?? '', '<param>', '</param>');
+  if (param !== undefined) {
+    const value = valueByJson(param);
+    return value === undefined ? undefined : { kind: 'value', value };
+  }
+  const fault = between(inner, '<fault>', '</fault>');
+  const value = fault === undefined ? undefined : valueByJson(fault);
+  return value === undefined ? undefined : faultResponse(value);
+}
+
+/** Decodes a methodResponse body: its single value, or its fault's code and string. */
+export function decodeMethodResponse(xml: string): MethodResponse {
+  return decodeByJson(xml) ?? decodeByScan(xml);
+}
+
+/** The two decoders alone, for the tests that hold the fast path to the scan. */
+export const decodeMethodResponseByScan = decodeByScan;
+/** undefined when the body is not one the fast path takes. */
+export const decodeMethodResponseByJson = decodeByJson;

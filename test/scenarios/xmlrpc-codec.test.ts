@@ -1,11 +1,14 @@
 // The k6 scenarios' XML-RPC codec against the exchanges recorded from Odoo 17 and against an
 // independent implementation (the npm `xmlrpc` package), in both directions.
+import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   XmlRpcDecodeError,
   decodeMethodResponse,
+  decodeMethodResponseByJson,
+  decodeMethodResponseByScan,
   encodeMethodCall,
   type XmlRpcValue,
 } from '../../scenarios/lib/xmlrpc-codec.ts';
@@ -50,7 +53,25 @@ function xmlCanCarry(s: string): boolean {
 const text = fc
   .string({
     unit: fc.oneof(
-      fc.constantFrom('&', '<', '>', '\r', '\n', '\t', ']]>', '"', "'", ' ', '&amp;', 'é', '€'),
+      fc.constantFrom(
+        '&',
+        '<',
+        '>',
+        '\r',
+        '\n',
+        '\t',
+        ']]>',
+        '"',
+        "'",
+        ' ',
+        '&amp;',
+        'é',
+        '€',
+        ',]',
+        ',}',
+        '\\',
+        'x',
+      ),
       fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 }),
     ),
     maxLength: 20,
@@ -162,6 +183,110 @@ describe('round trips against the xmlrpc package', () => {
         expect(decoded).toEqual({ kind: 'fault', faultCode, faultString });
       }),
     );
+  });
+});
+
+/** Python's own marshaller (Odoo's), fed values as tagged JSON. */
+const PYTHON_DUMPS = `
+import json, sys, xmlrpc.client as x
+def load(v):
+    if isinstance(v, dict):
+        if '$b64' in v: return x.Binary(bytes(v['$b64']))
+        if '$date' in v: return x.DateTime(v['$date'])
+        return {k: load(w) for k, w in v['$struct']}
+    if isinstance(v, list): return [load(w) for w in v]
+    if isinstance(v, int) and not isinstance(v, bool) and not -2**31 <= v < 2**31: return float(v)
+    return v
+out = []
+for kind, v in json.load(sys.stdin):
+    if kind == 'fault': out.append(x.dumps(x.Fault(v[0], v[1]), methodresponse=True))
+    else: out.append(x.dumps((load(v),), methodresponse=True, allow_none=True))
+json.dump(out, sys.stdout)
+`;
+
+function toTaggedJson(value: XmlRpcValue): unknown {
+  if (value instanceof Uint8Array) return { $b64: [...value] };
+  if (value instanceof Date) {
+    return { $date: value.toISOString().slice(0, 19).replace(/[-]/g, '') };
+  }
+  if (Array.isArray(value)) return value.map(toTaggedJson);
+  if (value !== null && typeof value === 'object') {
+    return { $struct: Object.entries(value).map(([k, v]) => [k, toTaggedJson(v)]) };
+  }
+  return value;
+}
+
+/** Whether a value's body needs the scan: text with characters JSON or the rewrite cannot take, or bytes. */
+function needsScan(value: XmlRpcValue): boolean {
+  const unsafe = (t: string): boolean => /["\\&<>\]}\u0000-\u001f]/.test(t);
+  if (typeof value === 'string') return unsafe(value);
+  if (value instanceof Uint8Array || value instanceof Date) return true;
+  if (Array.isArray(value)) return value.some(needsScan);
+  if (value !== null && typeof value === 'object') {
+    return Object.entries(value).some(([k, v]) => unsafe(k) || needsScan(v));
+  }
+  return false;
+}
+
+function pythonDumps(items: ['value' | 'fault', unknown][]): string[] {
+  return JSON.parse(
+    execFileSync('python3', ['-c', PYTHON_DUMPS], {
+      input: JSON.stringify(items),
+      encoding: 'utf8',
+    }),
+  ) as string[];
+}
+
+describe('what Python (Odoo) marshals: the fast path agrees with the scan', () => {
+  // Python sends CR, LF and tab raw and refuses other control characters.
+  const pythonText = text.filter((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(s));
+  const { value: pythonValue } = fc.letrec<{ value: XmlRpcValue }>((tie) => ({
+    value: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      pythonText,
+      fc.constantFrom('plain', 'S00001', 'WH/OUT/00001', '2026-11-23 07:37:17', 'état'),
+      fc.integer({ min: -2_147_483_648, max: 2_147_483_647 }),
+      fc.double({ noNaN: true, noDefaultInfinity: true }).filter((d) => !Object.is(d, -0)),
+      fc.boolean(),
+      fc.constant(null),
+      fc.uint8Array({ maxLength: 20 }),
+      fc.array(tie('value'), { maxLength: 5 }),
+      fc.dictionary(pythonText, tie('value'), { maxKeys: 5 }),
+    ),
+  }));
+
+  it('decodes every value Python marshals, on the fast path when the body allows it', () => {
+    const values = fc.sample(pythonValue, { numRuns: 400, seed: 20261123 });
+    const bodies = pythonDumps(values.map((v) => ['value', toTaggedJson(v)]));
+    let fast = 0;
+    bodies.forEach((xml, i) => {
+      const expected = { kind: 'value', value: values[i] };
+      expect(normalize(decodeMethodResponse(xml))).toEqual(normalize(expected));
+      expect(normalize(decodeMethodResponseByScan(xml))).toEqual(normalize(expected));
+      const byJson = decodeMethodResponseByJson(xml);
+      // Exactly the bodies it cannot rewrite safely fall back to the scan.
+      expect(byJson === undefined, xml).toBe(needsScan(values[i]!));
+      if (byJson !== undefined) {
+        fast++;
+        expect(normalize(byJson)).toEqual(normalize(expected));
+      }
+    });
+    expect(fast).toBeGreaterThan(100);
+  });
+
+  it("takes Odoo's typical answers on the fast path", () => {
+    for (const name of ['object-read-sale-order', 'object-search-count', 'common-version']) {
+      const xml = loadExchanges().find((e) => e.name === name)!.response;
+      expect(decodeMethodResponseByJson(xml), name).toEqual(decodeMethodResponseByScan(xml));
+    }
+    const [fault] = pythonDumps([
+      ['fault', [2, 'The following orders are not in a state requiring confirmation: S00001']],
+    ]);
+    expect(decodeMethodResponseByJson(fault!)).toEqual({
+      kind: 'fault',
+      faultCode: 2,
+      faultString: 'The following orders are not in a state requiring confirmation: S00001',
+    });
   });
 });
 
