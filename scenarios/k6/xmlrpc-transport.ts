@@ -26,6 +26,8 @@ export class XmlRpcTransport implements OdooTransport {
   readonly #objectUrl: string;
   #head = '';
   #headUid = -1;
+  /** Encoded model and method params, per "model method". */
+  readonly #calls = new Map<string, string>();
 
   constructor(target: ScenarioTarget, timeout: string) {
     this.#target = target;
@@ -66,10 +68,15 @@ export class XmlRpcTransport implements OdooTransport {
         encodeParam(this.#target.secret);
       this.#headUid = uid;
     }
+    const key = model + ' ' + method;
+    let target = this.#calls.get(key);
+    if (target === undefined) {
+      target = encodeParam(model) + encodeParam(method);
+      this.#calls.set(key, target);
+    }
     const body =
       this.#head +
-      encodeParam(model) +
-      encodeParam(method) +
+      target +
       encodeParam(args) +
       (kwargs === undefined ? '' : encodeParam(kwargs)) +
       CALL_TAIL;
