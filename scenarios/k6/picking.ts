@@ -35,12 +35,21 @@ function writeDoneQuantities(client: OdooClient, features: OdooFeatures, picking
   }
 }
 
-/** Validates the picking and checks it is done. */
+/** Validates the picking and checks it is done; a failure names the picking. */
 export function validatePicking(
   client: OdooClient,
   features: OdooFeatures,
   pickingId: number,
 ): void {
+  try {
+    validate(client, features, pickingId);
+  } catch (error) {
+    if (!(error instanceof CallFailure)) throw error;
+    throw new CallFailure(error.tag, `picking ${pickingId}`, error.message, error.faultCode);
+  }
+}
+
+function validate(client: OdooClient, features: OdooFeatures, pickingId: number): void {
   if (features.writeDoneQuantitiesBeforeValidate) writeDoneQuantities(client, features, pickingId);
   let result = client.call('stock.picking', 'button_validate', [[pickingId]]);
   if (isWizard(result) && result.res_model === 'stock.backorder.confirmation') {

@@ -83,7 +83,9 @@ export function mixSlot<K extends string>(
   weights: Record<K, number>,
   index: number,
 ): { kind: K; ordinal: number } {
-  const keys = (Object.keys(weights) as K[]).filter((k) => weights[k] > 0);
+  // Sorted: k6 hands setup data to each VU through Go maps, so key order differs between VUs,
+  // and every VU must split the iterations the same way.
+  const keys = (Object.keys(weights) as K[]).filter((k) => weights[k] > 0).sort();
   let remaining = keys.reduce((sum, k) => sum + weights[k], 0);
   let r = index;
   for (let i = 0; i < keys.length - 1; i++) {

@@ -133,6 +133,16 @@ describe('mixSlot', () => {
     }
   });
 
+  it('gives every VU the same split whatever the key order of the weights (k6 setup data)', () => {
+    const reordered = {
+      inventoryAdjustments: 5,
+      internalTransfers: 10,
+      receipts: 10,
+      deliveries: 75,
+    };
+    for (let i = 0; i < 1000; i++) expect(mixSlot(reordered, i)).toEqual(slots[i]);
+  });
+
   it('holds for awkward weights too, and never picks an operation of weight 0', () => {
     const odd = { a: 1 / 3, b: 0, c: 0.7, d: 2.9 };
     const all = Array.from({ length: 5000 }, (_, i) => mixSlot(odd, i));
