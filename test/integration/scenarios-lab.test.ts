@@ -14,9 +14,11 @@ import { loadWorkload, workloadEnvironment } from '../../src/core/models/workloa
 import { startLab, type LabHandle } from '../../src/lab/server/index.js';
 import { OdooClient } from '../../src/odoo/client.js';
 import { seed, type SeedPlan } from '../../src/odoo/seed.js';
-import { REPO, runK6, type K6Result } from '../scenarios/run-k6.js';
+import { REPO, errorMessages, runK6, type K6Result } from '../scenarios/run-k6.js';
 
 const DB = 'scenarios';
+/** A tenant nobody seeded. */
+const EMPTY_DB = 'unseeded';
 const RUN_ID = 'itest';
 const PLAN: SeedPlan = {
   products: 20,
@@ -37,7 +39,7 @@ beforeAll(async () => {
   lab = await startLab({
     port: 0,
     workers: 2,
-    databases: [DB],
+    databases: [DB, EMPTY_DB],
     costScale: 0,
     log: new Logger('warn'),
   });
@@ -265,4 +267,44 @@ describe('peak-mix against the lab', () => {
     expect(scenarios).toEqual(new Set(classes));
     expect(await labViolations()).toEqual([]);
   });
+});
+
+describe('running the scenarios directly, and what stops them', () => {
+  it('a direct k6 run with only the ODOO_* variables reads the workload from models/', async () => {
+    const result = await runK6(join(REPO, 'scenarios', 'order-wave.ts'), {
+      ODOO_URL: lab.url,
+      ODOO_DB: DB,
+      ODOO_PASSWORD: 'admin',
+      OC_DURATION: '4s',
+    });
+    expect([0, 99], result.stderr.slice(-2000)).toContain(result.exitCode);
+    // default.yaml's order wave: 2 orders/s.
+    expect(count(result, 'oc_transactions')).toBeGreaterThanOrEqual(6);
+    expect(result.summary!.metrics.oc_transaction_failed!.value).toBe(0);
+  });
+
+  it.each([
+    [
+      'wrong credentials',
+      { ODOO_PASSWORD: 'not-the-password' },
+      /authenticate: .* refused user "admin" on database "scenarios"/,
+    ],
+    [
+      'a tenant with no seeded data',
+      { ODOO_DB: EMPTY_DB },
+      /order-wave: found 0 seeded products .*run odoo-capacity seed first/,
+    ],
+  ])(
+    '%s stops the run in setup with one line saying what to fix (exit 108)',
+    async (_label, env, message) => {
+      const result = await run('order-wave', { OC_DURATION: '4s', ...env });
+      expect(result.exitCode).toBe(108);
+      expect(
+        errorMessages(result.stderr).some((m) => message.test(m)),
+        result.stderr,
+      ).toBe(true);
+      expect(result.stderr).not.toContain('not-the-password');
+      expect(count(result, 'oc_transactions')).toBe(0);
+    },
+  );
 });

@@ -80,3 +80,13 @@ export async function runK6(
     outJson,
   };
 }
+
+/** The messages k6 logged at level error (its stderr is JSON lines with --log-format json). */
+export function errorMessages(stderr: string): string[] {
+  return stderr
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as { level: string; msg: string })
+    .filter((entry) => entry.level === 'error')
+    .map((entry) => entry.msg);
+}
