@@ -1,6 +1,6 @@
 // Validating a picking as a warehouse operator does, on each Odoo series (odoo-contract.md §5):
-// 16 needs the done quantities written first (else the immediate-transfer wizard); 17 and 18 set
-// them to the demand themselves. A backorder wizard is answered as the default button does
+// 16 needs its done quantities set first (else the immediate-transfer wizard); 17 and 18 set them
+// to the demand themselves. A backorder wizard is answered as the default button does
 // (skip_backorder: the remainder becomes a backorder).
 import { CallFailure } from '../lib/call-failure.ts';
 import type { OdooFeatures } from '../lib/odoo-version.ts';
@@ -14,25 +14,6 @@ interface WizardAction {
 
 function isWizard(value: unknown): value is WizardAction {
   return value !== null && typeof value === 'object' && 'res_model' in value;
-}
-
-/** Writes each move's demand as its done quantity, one write per distinct quantity. */
-function writeDoneQuantities(client: OdooClient, features: OdooFeatures, pickingId: number): void {
-  const moves = client.searchRead<Row & { product_uom_qty: number }>(
-    'stock.move',
-    [['picking_id', '=', pickingId]],
-    ['product_uom_qty'],
-  );
-  const byQuantity = new Map<number, number[]>();
-  for (const move of moves) {
-    byQuantity.set(move.product_uom_qty, [
-      ...(byQuantity.get(move.product_uom_qty) ?? []),
-      move.id,
-    ]);
-  }
-  for (const [quantity, ids] of byQuantity) {
-    client.write('stock.move', ids, { [features.moveDoneField]: quantity });
-  }
 }
 
 /** Validates the picking and checks it is done; a failure names the picking. */
@@ -50,7 +31,10 @@ export function validatePicking(
 }
 
 function validate(client: OdooClient, features: OdooFeatures, pickingId: number): void {
-  if (features.writeDoneQuantitiesBeforeValidate) writeDoneQuantities(client, features, pickingId);
+  // 16: "Set quantities" — quantity_done := reserved. It returns None: committed, then fault 1.
+  if (features.setQuantitiesBeforeValidate) {
+    client.call('stock.picking', 'action_set_quantities_to_reservation', [[pickingId]]);
+  }
   let result = client.call('stock.picking', 'button_validate', [[pickingId]]);
   if (isWizard(result) && result.res_model === 'stock.backorder.confirmation') {
     result = client.call('stock.picking', 'button_validate', [[pickingId]], {

@@ -1,5 +1,5 @@
 // What changes between the Odoo series the scenarios run against, decided once from
-// common.version's server_serie (odoo-contract.md §5 and §6).
+// common.version's server_serie (odoo-contract.md §5).
 
 export interface OdooVersion {
   server_serie?: string;
@@ -10,19 +10,13 @@ export interface OdooVersion {
 
 export interface OdooFeatures {
   major: number;
-  /** The field a done quantity is written to on stock.move: 16 `quantity_done`, 17+ `quantity`. */
-  moveDoneField: 'quantity_done' | 'quantity';
   /**
-   * 16 validates only what has a done quantity (else the immediate-transfer wizard): the client
-   * writes done quantities first. 17+ sets quantities to the demand when nothing is picked.
+   * 16 validates only what has a done quantity (`quantity_done`), else it answers the
+   * immediate-transfer wizard: the client first sets the done quantities to the reservation
+   * (the "Set quantities" button). 17 and 18 replaced `quantity_done` by `quantity` and `picked`,
+   * and button_validate sets the quantities to the demand itself when nothing is picked.
    */
-  writeDoneQuantitiesBeforeValidate: boolean;
-  /** 17+ marks moves `picked`. */
-  hasPicked: boolean;
-  /** How a product is made storable: 16/17 `detailed_type='product'`, 18+ `is_storable`. */
-  storable: { field: 'detailed_type'; value: 'product' } | { field: 'is_storable'; value: true };
-  /** Odoo 19 deprecates XML-RPC in favour of JSON-2. */
-  prefersJson2: boolean;
+  setQuantitiesBeforeValidate: boolean;
 }
 
 /** The major version from server_serie ("17.0", "saas~17.4", "18.0+e") or server_version_info. */
@@ -44,15 +38,5 @@ export function featuresOf(version: OdooVersion): OdooFeatures {
       `common.version: Odoo ${major} is not supported; the scenarios need 16 or later`,
     );
   }
-  return {
-    major,
-    moveDoneField: major === 16 ? 'quantity_done' : 'quantity',
-    writeDoneQuantitiesBeforeValidate: major === 16,
-    hasPicked: major >= 17,
-    storable:
-      major >= 18
-        ? { field: 'is_storable', value: true }
-        : { field: 'detailed_type', value: 'product' },
-    prefersJson2: major >= 19,
-  };
+  return { major, setQuantitiesBeforeValidate: major === 16 };
 }

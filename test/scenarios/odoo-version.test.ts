@@ -6,31 +6,18 @@ import { decodeMethodResponse } from '../../scenarios/lib/xmlrpc-codec.ts';
 import { loadExchanges } from '../helpers/fixture-server.js';
 
 describe('featuresOf', () => {
-  it('reads the recorded Odoo 17 version: quantity and picked, detailed_type', () => {
+  it('reads the recorded Odoo 17 version: button_validate sets the quantities itself', () => {
     const response = loadExchanges().find((e) => e.name === 'common-version')!.response;
     const decoded = decodeMethodResponse(response);
     expect(decoded.kind).toBe('value');
     const features = featuresOf(decoded.kind === 'value' ? (decoded.value as object) : {});
-    expect(features).toMatchObject({
-      major: 17,
-      moveDoneField: 'quantity',
-      writeDoneQuantitiesBeforeValidate: false,
-      hasPicked: true,
-      storable: { field: 'detailed_type', value: 'product' },
-    });
+    expect(features).toEqual({ major: 17, setQuantitiesBeforeValidate: false });
   });
 
-  it('16 writes quantity_done before validating; 18 makes products storable with is_storable', () => {
-    expect(featuresOf({ server_serie: '16.0' })).toMatchObject({
-      moveDoneField: 'quantity_done',
-      writeDoneQuantitiesBeforeValidate: true,
-      hasPicked: false,
-    });
-    expect(featuresOf({ server_serie: '18.0' }).storable).toEqual({
-      field: 'is_storable',
-      value: true,
-    });
-    expect(featuresOf({ server_serie: '19.0' }).prefersJson2).toBe(true);
+  it('16 sets the done quantities before validating; 18 and 19 do not', () => {
+    expect(featuresOf({ server_serie: '16.0' }).setQuantitiesBeforeValidate).toBe(true);
+    expect(featuresOf({ server_serie: '18.0' }).setQuantitiesBeforeValidate).toBe(false);
+    expect(featuresOf({ server_serie: '19.0' }).setQuantitiesBeforeValidate).toBe(false);
   });
 
   it('reads SaaS and Enterprise series, and refuses what it does not support', () => {
