@@ -186,35 +186,22 @@ export function stockMoves(data: SetupData): void {
       });
       return;
     }
-    case 'receipts': {
+    case 'receipts':
+    case 'internalTransfers': {
+      const receipt = slot.kind === 'receipts';
       const { stock, supplier } = d.locations;
       const values = transferValues(
         d,
-        d.pickingTypes.incoming,
-        supplier,
+        receipt ? d.pickingTypes.incoming : d.pickingTypes.internal,
+        receipt ? supplier : stock,
         stock,
-        loadMarker(data.session, 'IN', iteration),
+        loadMarker(data.session, receipt ? 'IN' : 'INT', iteration),
       );
-      validated('receive goods', () => {
+      validated(receipt ? 'receive goods' : 'internal transfer', () => {
         const pickingId = client.create('stock.picking', values);
         client.call('stock.picking', 'action_confirm', [[pickingId]]);
-        validatePicking(client, features, pickingId);
-      });
-      return;
-    }
-    case 'internalTransfers': {
-      const { stock } = d.locations;
-      const values = transferValues(
-        d,
-        d.pickingTypes.internal,
-        stock,
-        stock,
-        loadMarker(data.session, 'INT', iteration),
-      );
-      validated('internal transfer', () => {
-        const pickingId = client.create('stock.picking', values);
-        client.call('stock.picking', 'action_confirm', [[pickingId]]);
-        client.call('stock.picking', 'action_assign', [[pickingId]]);
+        // A receipt from a supplier is ready once confirmed; stock moved internally is reserved.
+        if (!receipt) client.call('stock.picking', 'action_assign', [[pickingId]]);
         validatePicking(client, features, pickingId);
       });
       return;

@@ -7,14 +7,13 @@ import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Logger } from '../../src/core/logger.js';
-import { Secret } from '../../src/core/secret.js';
 import { loadSlo } from '../../src/core/models/slo.js';
 import { loadWorkload, workloadEnvironment } from '../../src/core/models/workload.js';
-import { startLab, type LabHandle } from '../../src/lab/server/index.js';
-import { OdooClient } from '../../src/odoo/client.js';
+import type { LabHandle } from '../../src/lab/server/index.js';
+import type { OdooClient } from '../../src/odoo/client.js';
 import { seed, type SeedPlan } from '../../src/odoo/seed.js';
 import { REPO, errorMessages, runK6, type K6Result } from '../scenarios/run-k6.js';
+import { labViolations as violationsOf, startSeededLab } from '../scenarios/seeded-lab.js';
 
 const DB = 'scenarios';
 /** A tenant nobody seeded. */
@@ -36,21 +35,7 @@ let client: OdooClient;
 let workloadJson: string;
 
 beforeAll(async () => {
-  lab = await startLab({
-    port: 0,
-    workers: 2,
-    databases: [DB, EMPTY_DB],
-    costScale: 0,
-    log: new Logger('warn'),
-  });
-  client = new OdooClient({
-    url: lab.url,
-    db: DB,
-    user: 'admin',
-    secret: new Secret('admin'),
-    secretKind: 'password',
-  });
-  await seed(client, PLAN);
+  ({ lab, client } = await startSeededLab([DB, EMPTY_DB], PLAN));
   // The shipped models, with a burst short enough to happen twice in a 14 s run, and billing in
   // batches of 5 at one batch a second, so a short run (and its share of the mix) bills several.
   const workload = await loadWorkload(join(REPO, 'models', 'workload', 'default.yaml'));
@@ -142,11 +127,7 @@ function count(result: K6Result, metric: string): number {
   return (result.summary!.metrics[metric]?.count as number | undefined) ?? 0;
 }
 
-async function labViolations(): Promise<unknown[]> {
-  const response = await fetch(`${lab.url}/lab/check`);
-  const body = (await response.json()) as { databases: { violations: unknown[] }[] };
-  return body.databases.flatMap((d) => d.violations);
-}
+const labViolations = (): Promise<unknown[]> => violationsOf(lab);
 
 async function search(model: string, domain: unknown[], fields: string[]): Promise<Row[]> {
   return client.call<Row[]>(model, 'search_read', [domain], { kwargs: { fields } });

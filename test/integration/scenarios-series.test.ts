@@ -3,14 +3,11 @@
 // let button_validate set the quantities). Short runs of the classes whose calls differ.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Logger } from '../../src/core/logger.js';
-import { Secret } from '../../src/core/secret.js';
 import { loadSlo } from '../../src/core/models/slo.js';
 import { loadWorkload, workloadEnvironment } from '../../src/core/models/workload.js';
-import { startLab, type LabHandle } from '../../src/lab/server/index.js';
-import { OdooClient } from '../../src/odoo/client.js';
-import { seed } from '../../src/odoo/seed.js';
+import type { LabHandle } from '../../src/lab/server/index.js';
 import { REPO, runK6 } from '../scenarios/run-k6.js';
+import { labViolations, startSeededLab } from '../scenarios/seeded-lab.js';
 
 for (const serie of ['16.0', '18.0'] as const) {
   describe(`against a lab emulating Odoo ${serie}`, () => {
@@ -18,29 +15,18 @@ for (const serie of ['16.0', '18.0'] as const) {
     let workloadJson: string;
 
     beforeAll(async () => {
-      lab = await startLab({
-        port: 0,
-        workers: 2,
-        databases: ['series'],
+      ({ lab } = await startSeededLab(
+        ['series'],
+        {
+          products: 10,
+          customers: 4,
+          readyOrders: 20,
+          deliveredOrders: 10,
+          stock: 300,
+          linesPerOrder: 2,
+        },
         serie,
-        costScale: 0,
-        log: new Logger('warn'),
-      });
-      const client = new OdooClient({
-        url: lab.url,
-        db: 'series',
-        user: 'admin',
-        secret: new Secret('admin'),
-        secretKind: 'password',
-      });
-      await seed(client, {
-        products: 10,
-        customers: 4,
-        readyOrders: 20,
-        deliveredOrders: 10,
-        stock: 300,
-        linesPerOrder: 2,
-      });
+      ));
       const workload = await loadWorkload(join(REPO, 'models', 'workload', 'default.yaml'));
       workload.classes['month-end-billing'].payload.batchSize = 3;
       workloadJson = workloadEnvironment(workload, await loadSlo(join(REPO, 'models', 'slo.yaml')));
@@ -68,12 +54,7 @@ for (const serie of ['16.0', '18.0'] as const) {
       const metrics = result.summary!.metrics;
       expect(metrics.oc_transactions!.count).toBeGreaterThan(0);
       expect(metrics.oc_transaction_failed!.value, warnings).toBe(0);
-      const { violations } = (
-        (await (await fetch(`${lab.url}/lab/check`)).json()) as {
-          databases: { violations: unknown[] }[];
-        }
-      ).databases[0]!;
-      expect(violations).toEqual([]);
+      expect(await labViolations(lab)).toEqual([]);
     });
   });
 }
