@@ -176,7 +176,7 @@ async function main(): Promise<void> {
     console.error(`target ${t.url}, ${VUS} VUs, ${SECONDS} s per run, ${ROUNDS} rounds`);
     const rows: { round: number; mode: string; m: Measure }[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
-      for (const mode of ['static', 'client']) {
+      for (const mode of ['static', 'static-tagged', 'client']) {
         // The marginal run: what 2S seconds cost beyond S seconds.
         const short = await runK6(mode, VUS, SECONDS, env);
         const long = await runK6(mode, VUS, 2 * SECONDS, env);
@@ -203,6 +203,7 @@ async function main(): Promise<void> {
           { iterations: 0, cpuSeconds: 0, maxRssMiB: 0 },
         );
     const ratio = perCore(total('client')) / perCore(total('static'));
+    const taggedRatio = perCore(total('client')) / perCore(total('static-tagged'));
     // Each round's own ratio shows how much a busy machine moves the numbers.
     const roundRatios = Array.from({ length: ROUNDS }, (_, i) => {
       const of = (mode: string): Measure =>
@@ -225,6 +226,8 @@ async function main(): Promise<void> {
       staticItPerCoreSecond: Number(fmt(perCore(total('static')))),
       clientItPerCoreSecond: Number(fmt(perCore(total('client')))),
       ratio: Number(fmt(ratio, 3)),
+      staticTaggedItPerCoreSecond: Number(fmt(perCore(total('static-tagged')))),
+      ratioToStaticTagged: Number(fmt(taggedRatio, 3)),
       roundRatios: roundRatios.map((r) => Number(fmt(r, 3))),
       goal: 0.8,
       memoryPerVuMiB: { client: Number(fmt(perVuMiB, 2)), static: Number(fmt(staticPerVuMiB, 2)) },
@@ -233,7 +236,9 @@ async function main(): Promise<void> {
       ),
     };
     console.error(
-      `\nclient/static iterations per busy core: ${fmt(ratio, 3)} (goal ≥ 0.8; rounds ${roundRatios.map((r) => fmt(r, 2)).join(', ')}); k6 memory per VU: ${fmt(perVuMiB, 2)} MiB with the scenarios (${fmt(staticPerVuMiB, 2)} MiB static)`,
+      `\nclient/static iterations per busy core: ${fmt(ratio, 3)} (goal ≥ 0.8; rounds ${roundRatios.map((r) => fmt(r, 2)).join(', ')}); ` +
+        `client/static-tagged (same tags, text body, timeout): ${fmt(taggedRatio, 3)}; ` +
+        `k6 memory per VU: ${fmt(perVuMiB, 2)} MiB with the scenarios (${fmt(staticPerVuMiB, 2)} MiB static)`,
     );
     console.log(JSON.stringify(result, null, 2));
     rmSync(dir, { recursive: true, force: true });
