@@ -1,0 +1,58 @@
+// k6 side of bench/generator-efficiency.ts. MODE=client: one execute_kw per iteration through the
+// scenarios' XML-RPC transport (encode, post, decode, classify) — with every scenario module
+// loaded, as a peak-mix VU has them. MODE=static: post the same call pre-encoded, body discarded:
+// the cheapest request k6 can make, the ceiling. MODE=static-tagged: the same pre-encoded post
+// with what the contract asks of every request (model/method tags, the body read as text, the
+// request timeout), so the gap to the client is our own code.
+/* global __ENV, open */
+import http from 'k6/http';
+import { XmlRpcTransport } from '../scenarios/k6/xmlrpc-transport.ts';
+import * as peakMix from '../scenarios/peak-mix.ts';
+
+const mode = __ENV.MODE;
+const target = {
+  url: __ENV.BENCH_URL,
+  db: __ENV.BENCH_DB,
+  user: 'admin',
+  secret: __ENV.BENCH_SECRET,
+  secretKind: 'password',
+};
+const uid = Number(__ENV.BENCH_UID);
+const recordId = Number(__ENV.BENCH_RECORD);
+const staticBody = mode === 'client' ? '' : open(__ENV.BENCH_BODY_FILE);
+const transport = new XmlRpcTransport(target, '60s');
+// Keeps the scenario modules loaded in every VU (their init code and memory count).
+export const loadedScenarioModules = Object.keys(peakMix).length;
+
+export const options = {
+  scenarios: {
+    bench: {
+      executor: 'constant-vus',
+      vus: Number(__ENV.BENCH_VUS),
+      duration: __ENV.BENCH_DURATION,
+      exec: 'iteration',
+    },
+  },
+};
+
+export function iteration() {
+  if (mode === 'client') {
+    const result = transport.executeKw(uid, 'res.partner', 'read', [[recordId], ['name']]);
+    // Use the decoded value, as a scenario does.
+    if (result.status !== 'value' || typeof result.value[0].name !== 'string') {
+      throw new Error('unexpected answer');
+    }
+  } else if (mode === 'static-tagged') {
+    http.post(`${target.url}/xmlrpc/2/object`, staticBody, {
+      headers: { 'Content-Type': 'text/xml' },
+      tags: { model: 'res.partner', method: 'read' },
+      timeout: '60s',
+      responseType: 'text',
+    });
+  } else {
+    http.post(`${target.url}/xmlrpc/2/object`, staticBody, {
+      headers: { 'Content-Type': 'text/xml' },
+      responseType: 'none',
+    });
+  }
+}

@@ -1,0 +1,30 @@
+// One HTTP POST for the transports: k6's http.post with the request's tags and timeout, and
+// transport failures (no answer in time, connection refused or reset) as tagged CallFailures.
+import http, { type RefinedResponse } from 'k6/http';
+import { CallFailure } from '../lib/call-failure.ts';
+import type { CallTags } from '../lib/transport.ts';
+
+/** k6's error_code for a request that timed out (k6 docs, "Error codes"). */
+const REQUEST_TIMEOUT = 1050;
+
+export function post(
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+  tags: CallTags,
+  timeout: string,
+): RefinedResponse<'text'> {
+  const res = http.post(url, body, {
+    headers,
+    tags: tags as unknown as Record<string, string>,
+    timeout,
+    responseType: 'text',
+  });
+  // Reading a response's fields crosses into Go: look at the error only when there is one.
+  if (res.status !== 0) return res;
+  const call = `${tags.model}.${tags.method}`;
+  if (res.error_code === REQUEST_TIMEOUT) {
+    throw new CallFailure('timeout', call, `no answer within ${timeout}`);
+  }
+  throw new CallFailure('http', call, `no HTTP answer from ${url} (${res.error})`);
+}

@@ -1,0 +1,59 @@
+// Validating a picking as a warehouse operator does, on each Odoo series (odoo-contract.md §5):
+// 16 needs its done quantities set first (else the immediate-transfer wizard); 17 and 18 set them
+// to the demand themselves. A backorder wizard is answered as the default button does
+// (skip_backorder: the remainder becomes a backorder).
+import { CallFailure } from '../lib/call-failure.ts';
+import type { OdooFeatures } from '../lib/odoo-version.ts';
+import type { OdooClient, Row } from './client.ts';
+
+interface WizardAction {
+  type: string;
+  res_model?: string;
+  context?: Record<string, unknown>;
+}
+
+function isWizard(value: unknown): value is WizardAction {
+  return value !== null && typeof value === 'object' && 'res_model' in value;
+}
+
+/** Validates the picking and checks it is done; a failure names the picking. */
+export function validatePicking(
+  client: OdooClient,
+  features: OdooFeatures,
+  pickingId: number,
+): void {
+  try {
+    validate(client, features, pickingId);
+  } catch (error) {
+    if (!(error instanceof CallFailure)) throw error;
+    throw new CallFailure(error.tag, `picking ${pickingId}`, error.message, error.faultCode);
+  }
+}
+
+function validate(client: OdooClient, features: OdooFeatures, pickingId: number): void {
+  // 16: "Set quantities" — quantity_done := reserved. It returns None: committed, then fault 1.
+  if (features.setQuantitiesBeforeValidate) {
+    client.call('stock.picking', 'action_set_quantities_to_reservation', [[pickingId]]);
+  }
+  let result = client.call('stock.picking', 'button_validate', [[pickingId]]);
+  if (isWizard(result) && result.res_model === 'stock.backorder.confirmation') {
+    result = client.call('stock.picking', 'button_validate', [[pickingId]], {
+      context: { ...result.context, skip_backorder: true },
+    });
+  }
+  if (isWizard(result)) {
+    throw new CallFailure(
+      'other',
+      'stock.picking.button_validate',
+      `returned the ${result.res_model} wizard`,
+    );
+  }
+  const [picking] = client.read<Row & { state: string }>('stock.picking', [pickingId], ['state']);
+  if (picking?.state !== 'done') {
+    throw new CallFailure(
+      'other',
+      'stock.picking.button_validate',
+      `picking ${pickingId} is ${picking?.state ?? 'gone'} after validation`,
+    );
+  }
+}

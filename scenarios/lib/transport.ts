@@ -1,0 +1,31 @@
+// The transport seam on the k6 side (design.md, "Transport seam"): XML-RPC for Odoo 16-18,
+// JSON-2 beside it for 19 and later. A transport turns one Odoo call into its value or a
+// CallFailure; it never retries (Odoo retries concurrency failures itself).
+import type { OdooVersion } from './odoo-version.ts';
+
+/** The tags every request carries (docs/contracts.md), besides the scenario's `class`. */
+export interface CallTags {
+  model: string;
+  method: string;
+}
+
+/**
+ * `none` is Odoo's "committed, then fault 1": the method returned None, which XML-RPC cannot
+ * carry. The change is committed; the caller re-reads what it needs.
+ */
+export type CallResult = { status: 'value'; value: unknown } | { status: 'none' };
+
+export interface OdooTransport {
+  readonly name: 'xmlrpc' | 'json2';
+  version(): OdooVersion;
+  /** The uid, or false when the target refuses the credentials. */
+  authenticate(): number | false;
+  /** Calls model.method as `uid`. */
+  executeKw(
+    uid: number,
+    model: string,
+    method: string,
+    args: unknown[],
+    kwargs?: Record<string, unknown>,
+  ): CallResult;
+}

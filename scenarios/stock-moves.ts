@@ -1,0 +1,244 @@
+// Stock moves: the warehouse floor. Pack stations validate ready deliveries from the seeded pool
+// (each picking taken by exactly one iteration, across VUs and k6 processes), goods-in receives
+// supplier receipts, replenishment moves stock internally (reserved, then validated), and cycle
+// counts apply inventory adjustments to quants. The mix comes from the workload and is spread
+// evenly through the run.
+import exec from 'k6/execution';
+import { CallFailure } from './lib/call-failure.ts';
+import { ZipfSampler, mixSlot, sampleCount } from './lib/sampling.ts';
+import type { StockMovesClass, Workload } from './lib/workload.ts';
+import type { OdooClient, Row } from './k6/client.ts';
+import { stockValidationSuccess } from './k6/metrics.ts';
+import { optionsFor } from './k6/options.ts';
+import { validatePicking } from './k6/picking.ts';
+import { clientFor, loadMarker, setupRun, type Session, type SetupData } from './k6/session.ts';
+import { transaction } from './k6/transaction.ts';
+
+export const options = optionsFor('stock-moves');
+/** This class's k6 scenario (executor, rate, VUs), as peak-mix runs it too. */
+export const stockMovesScenario = options.scenarios?.['stock-moves'];
+
+export interface StockMovesData {
+  /** Assigned deliveries of the OC-SEED-READY orders, oldest first. */
+  readyPickings: number[];
+  /** Seeded products by popularity rank, with their unit of measure. */
+  products: { id: number; code: string; uom: number }[];
+  /** Quants of the seeded products in the warehouse's stock location. */
+  quants: number[];
+  locations: { stock: number; supplier: number };
+  pickingTypes: { incoming: number; internal: number };
+  payload: StockMovesClass['payload'];
+}
+
+type Many2one = [number, string] | false;
+
+export function prepareStockMoves(
+  client: OdooClient,
+  _s: Session,
+  workload: Workload,
+): StockMovesData {
+  const payload = workload.classes['stock-moves'].payload;
+  const [warehouse] = client.searchRead<Row & { lot_stock_id: Many2one }>(
+    'stock.warehouse',
+    [],
+    ['lot_stock_id'],
+    { order: 'id', limit: 1 },
+  );
+  if (!warehouse || !warehouse.lot_stock_id) throw new Error('no warehouse with a stock location');
+  const stock = warehouse.lot_stock_id[0];
+  const types = client.searchRead<Row & { code: string; warehouse_id: Many2one }>(
+    'stock.picking.type',
+    [['code', 'in', ['incoming', 'outgoing', 'internal']]],
+    ['code', 'warehouse_id'],
+    { order: 'id' },
+  );
+  const ofWarehouse = (code: string): number[] =>
+    types
+      .filter((t) => t.code === code && (!t.warehouse_id || t.warehouse_id[0] === warehouse.id))
+      .map((t) => t.id);
+  const [incoming] = ofWarehouse('incoming');
+  const [internal] = ofWarehouse('internal');
+  const [supplier] = client.search('stock.location', [['usage', '=', 'supplier']], { limit: 1 });
+  if (incoming === undefined || internal === undefined || supplier === undefined) {
+    throw new Error(
+      'the warehouse lacks a receipt or internal picking type, or a supplier location',
+    );
+  }
+  const products = client
+    .searchRead<Row & { default_code: string; uom_id: Many2one }>(
+      'product.product',
+      [['default_code', '=like', 'OC-P-%']],
+      ['default_code', 'uom_id'],
+      { order: 'default_code' },
+    )
+    .map((p) => ({ id: p.id, code: p.default_code, uom: p.uom_id ? p.uom_id[0] : 1 }));
+  if (products.length === 0)
+    throw new Error('no seeded products (OC-P-*); run odoo-capacity seed first');
+  const readyOrders = client.searchRead<Row & { name: string }>(
+    'sale.order',
+    [['client_order_ref', '=like', 'OC-SEED-READY-%']],
+    ['name'],
+  );
+  const readyPickings =
+    readyOrders.length === 0
+      ? []
+      : client.search(
+          'stock.picking',
+          [
+            ['origin', 'in', readyOrders.map((o) => o.name)],
+            ['state', '=', 'assigned'],
+            ['picking_type_id', 'in', ofWarehouse('outgoing')],
+          ],
+          { order: 'id' },
+        );
+  if (payload.mix.deliveries > 0 && readyPickings.length === 0) {
+    throw new Error(
+      'no ready deliveries (assigned pickings of orders OC-SEED-READY-*); run odoo-capacity seed --ready-orders N',
+    );
+  }
+  const quants = client.search(
+    'stock.quant',
+    [
+      ['product_id', 'in', products.map((p) => p.id)],
+      ['location_id', '=', stock],
+    ],
+    { order: 'id' },
+  );
+  if (payload.mix.inventoryAdjustments > 0 && quants.length === 0) {
+    throw new Error(
+      'no quants of the seeded products in the stock location; run odoo-capacity seed',
+    );
+  }
+  return {
+    readyPickings,
+    products,
+    quants,
+    locations: { stock, supplier },
+    pickingTypes: { incoming, internal },
+    payload,
+  };
+}
+
+export function setup(): SetupData {
+  return setupRun('stock-moves', { 'stock-moves': prepareStockMoves });
+}
+
+let popularity: ZipfSampler | undefined;
+
+/** A transfer of a few products drawn by popularity, as stock.picking create values. */
+function transferValues(
+  data: StockMovesData,
+  pickingType: number,
+  from: number,
+  to: number,
+  origin: string,
+): Record<string, unknown> {
+  popularity ??= new ZipfSampler(data.products.length, data.payload.productSkew.zipfS);
+  const ranks = popularity.distinct(
+    sampleCount(data.payload.linesPerTransfer, Math.random),
+    Math.random,
+  );
+  return {
+    picking_type_id: pickingType,
+    location_id: from,
+    location_dest_id: to,
+    origin,
+    move_ids: ranks.map((rank) => {
+      const product = data.products[rank]!;
+      return [
+        0,
+        0,
+        {
+          name: product.code,
+          product_id: product.id,
+          product_uom: product.uom,
+          product_uom_qty: sampleCount(data.payload.quantityPerLine, Math.random),
+          location_id: from,
+          location_dest_id: to,
+        },
+      ];
+    }),
+  };
+}
+
+function validated(name: string, body: () => void): void {
+  stockValidationSuccess.add(transaction(name, body));
+}
+
+export function stockMoves(data: SetupData): void {
+  const d = data.classes['stock-moves'] as StockMovesData;
+  const client = clientFor(data.session);
+  const { features } = data.session;
+  const iteration = exec.scenario.iterationInTest;
+  const slot = mixSlot(d.payload.mix, iteration);
+  switch (slot.kind) {
+    case 'deliveries': {
+      const picking = d.readyPickings[slot.ordinal];
+      validated('validate delivery', () => {
+        if (picking === undefined) {
+          throw new CallFailure(
+            'other',
+            'ready pool',
+            `exhausted after ${d.readyPickings.length} deliveries; seed more (odoo-capacity seed --ready-orders)`,
+          );
+        }
+        validatePicking(client, features, picking);
+      });
+      return;
+    }
+    case 'receipts':
+    case 'internalTransfers': {
+      const receipt = slot.kind === 'receipts';
+      const { stock, supplier } = d.locations;
+      const values = transferValues(
+        d,
+        receipt ? d.pickingTypes.incoming : d.pickingTypes.internal,
+        receipt ? supplier : stock,
+        stock,
+        loadMarker(data.session, receipt ? 'IN' : 'INT', iteration),
+      );
+      validated(receipt ? 'receive goods' : 'internal transfer', () => {
+        const pickingId = client.create('stock.picking', values);
+        client.call('stock.picking', 'action_confirm', [[pickingId]]);
+        // A receipt from a supplier is ready once confirmed; stock moved internally is reserved.
+        if (!receipt) client.call('stock.picking', 'action_assign', [[pickingId]]);
+        validatePicking(client, features, pickingId);
+      });
+      return;
+    }
+    case 'inventoryAdjustments': {
+      const quant = d.quants[slot.ordinal % d.quants.length]!;
+      // Cycle counts find a few more units than recorded: counting up never leaves a quant
+      // with less on hand than it has reserved.
+      const found = 1 + Math.floor(Math.random() * 5);
+      transaction('inventory adjustment', () => {
+        if (quant === undefined)
+          throw new CallFailure('other', 'stock.quant', 'no quants of the seeded products');
+        const [before] = client.read<Row & { quantity: number }>(
+          'stock.quant',
+          [quant],
+          ['quantity'],
+        );
+        client.write('stock.quant', [quant], { inventory_quantity: before!.quantity + found });
+        // Odoo applies the count and returns None: committed, then fault 1 (odoo-contract.md §5).
+        const result = client.call('stock.quant', 'action_apply_inventory', [[quant]]);
+        if (result !== undefined && result !== false && result !== true) {
+          throw new CallFailure('other', 'stock.quant.action_apply_inventory', 'returned a wizard');
+        }
+        const [after] = client.read<Row & { inventory_quantity_set: boolean }>(
+          'stock.quant',
+          [quant],
+          ['inventory_quantity_set'],
+        );
+        if (after?.inventory_quantity_set !== false) {
+          throw new CallFailure(
+            'other',
+            'stock.quant.action_apply_inventory',
+            `quant ${quant}: count not applied`,
+          );
+        }
+      });
+      return;
+    }
+  }
+}

@@ -1,0 +1,222 @@
+// models/workload/*.yaml: what load each transaction class puts on Odoo — its arrival rate and
+// profile, the executor (open or closed model) and the shapes of its payloads. The runner
+// validates it here and hands it to k6 as OC_WORKLOAD; the scenarios read the same shape
+// (scenarios/lib/workload.ts, held to this schema by a test). Every field is required, so the
+// YAML a direct `k6 run` reads needs no defaults filled in to mean the same thing.
+import { z } from 'zod';
+import { loadYamlFile } from '../load-yaml.js';
+import { k6Duration } from './k6-duration.js';
+import type { Slo } from './slo.js';
+
+const positiveInt = z.number().int().positive();
+
+const countDistribution = z
+  .discriminatedUnion('distribution', [
+    z
+      .object({
+        distribution: z.literal('fixed'),
+        value: positiveInt.describe('Always this many'),
+      })
+      .strict(),
+    z
+      .object({
+        distribution: z.literal('uniform'),
+        min: positiveInt.describe('Smallest count'),
+        max: positiveInt.describe('Largest count'),
+      })
+      .strict()
+      .refine((d) => d.min <= d.max, { message: 'min must not exceed max', path: ['max'] }),
+    z
+      .object({
+        distribution: z.literal('geometric'),
+        mean: z.number().min(1).describe('Mean count: 1 + a geometric variable'),
+        max: positiveInt.describe('Counts above this are cut to it'),
+      })
+      .strict(),
+    z
+      .object({
+        distribution: z.literal('empirical'),
+        weights: z
+          .array(
+            z
+              .object({
+                value: positiveInt.describe('A count'),
+                weight: z.number().positive().describe('Its relative frequency'),
+              })
+              .strict(),
+          )
+          .min(1)
+          .describe('Observed counts and how often each occurs'),
+      })
+      .strict(),
+  ])
+  .describe('A whole-number count drawn per transaction: fixed, uniform, geometric or empirical');
+
+const productSkew = z
+  .object({
+    zipfS: z
+      .number()
+      .min(0)
+      .max(5)
+      .describe(
+        'Zipf exponent of product popularity: rank r (OC-P-0001 is rank 1) weighs 1/r^s; 0 is uniform, about 1 is typical of SKU sales',
+      ),
+  })
+  .strict()
+  .describe('How concentrated demand is on hot products (hot quants contend on row locks)');
+
+const loadFields = {
+  executor: z
+    .enum(['open', 'closed'])
+    .describe(
+      'open: arrivals at `rate` whatever the response time (k6 arrival-rate executors); closed: `vus` looping back to back (constant-vus)',
+    ),
+  rate: z
+    .number()
+    .positive()
+    .describe(
+      'Open model: business transactions per second; with `stages` the starting rate, with `burst` the rate between spikes',
+    ),
+  duration: k6Duration.describe('How long the class runs (the hold; a warm-up comes on top)'),
+  stages: z
+    .array(
+      z
+        .object({
+          rate: z.number().min(0).describe('Rate reached at the end of the stage, transactions/s'),
+          duration: k6Duration.describe('Length of the stage; stages are stretched to `duration`'),
+        })
+        .strict(),
+    )
+    .min(1)
+    .optional()
+    .describe('Open model: a ramping profile (k6 ramping-arrival-rate) instead of a constant rate'),
+  burst: z
+    .object({
+      peakRate: z.number().positive().describe('Rate during a spike, transactions/s'),
+      spikeSeconds: z.number().positive().describe('Length of each spike, seconds'),
+      periodSeconds: z.number().positive().describe('One spike every this many seconds'),
+    })
+    .strict()
+    .refine((b) => b.periodSeconds >= b.spikeSeconds + 3, {
+      message: 'periodSeconds must exceed spikeSeconds by at least 3 (1 s ramps each side)',
+      path: ['periodSeconds'],
+    })
+    .optional()
+    .describe('Open model: short spikes at a high rate, `rate` in between'),
+  vus: positiveInt.describe('Closed model: VUs'),
+  preAllocatedVUs: positiveInt.describe('Open model: VUs k6 starts up front'),
+  maxVUs: positiveInt.describe(
+    'Open model: the most VUs k6 may use when responses slow down; past it, iterations are dropped (and the step is invalid)',
+  ),
+};
+
+const classLoad = z.object(loadFields).strict();
+
+function loadRules(c: z.infer<typeof classLoad>, ctx: z.RefinementCtx): void {
+  if (c.preAllocatedVUs > c.maxVUs) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'preAllocatedVUs must not exceed maxVUs',
+      path: ['preAllocatedVUs'],
+    });
+  }
+  if (c.stages && c.burst) {
+    ctx.addIssue({ code: 'custom', message: 'give stages or burst, not both', path: ['burst'] });
+  }
+}
+
+const transferShape = {
+  quantityPerLine: countDistribution.describe('Units per line'),
+  productSkew,
+};
+
+export const workloadSchema = z
+  .object({
+    schemaVersion: z.literal(1).describe('Format version of this file'),
+    name: z.string().min(1).describe('A name for reports, e.g. "mid-size-3pl"'),
+    description: z.string().optional().describe('Who this workload models, and from what data'),
+    classes: z
+      .object({
+        'order-wave': classLoad
+          .extend({
+            payload: z
+              .object({
+                linesPerOrder: countDistribution.describe('Order lines per sale order'),
+                ...transferShape,
+              })
+              .strict()
+              .describe('Sale orders created and confirmed'),
+          })
+          .superRefine(loadRules)
+          .describe('Sale orders created and confirmed (stock reserved at confirmation)'),
+        'stock-moves': classLoad
+          .extend({
+            payload: z
+              .object({
+                mix: z
+                  .object({
+                    deliveries: z.number().min(0).describe('Ready deliveries validated'),
+                    receipts: z.number().min(0).describe('Supplier receipts created and validated'),
+                    internalTransfers: z
+                      .number()
+                      .min(0)
+                      .describe('Internal transfers created, reserved and validated'),
+                    inventoryAdjustments: z
+                      .number()
+                      .min(0)
+                      .describe('Quants counted and applied (stock.quant action_apply_inventory)'),
+                  })
+                  .strict()
+                  .refine(
+                    (m) =>
+                      m.deliveries + m.receipts + m.internalTransfers + m.inventoryAdjustments > 0,
+                    {
+                      message: 'at least one weight must be positive',
+                    },
+                  )
+                  .describe('Relative weights of the warehouse operations'),
+                linesPerTransfer: countDistribution.describe(
+                  'Lines per receipt or internal transfer',
+                ),
+                ...transferShape,
+              })
+              .strict()
+              .describe('The operation mix, and the shape of receipts and internal transfers'),
+          })
+          .describe(
+            'Warehouse operations: validate deliveries, receipts, internal transfers, adjustments',
+          ),
+        'carrier-burst': classLoad
+          .superRefine(loadRules)
+          .describe(
+            'Carrier status updates: write the tracking reference, read the picking, look it up by origin',
+          ),
+        'month-end-billing': classLoad
+          .extend({
+            payload: z
+              .object({
+                batchSize: positiveInt
+                  .max(500)
+                  .describe('Delivered orders invoiced by one sale.advance.payment.inv call'),
+              })
+              .strict()
+              .describe('How many orders one invoicing call takes'),
+          })
+          .superRefine(loadRules)
+          .describe('Delivered orders invoiced in batches, then the invoices posted'),
+      })
+      .strict()
+      .describe('One entry per transaction class'),
+  })
+  .strict();
+
+export type WorkloadModel = z.infer<typeof workloadSchema>;
+
+export function loadWorkload(file: string): Promise<WorkloadModel> {
+  return loadYamlFile(workloadSchema, file);
+}
+
+/** OC_WORKLOAD, the one environment variable that carries the validated models to k6. */
+export function workloadEnvironment(workload: WorkloadModel, slo: Slo): string {
+  return JSON.stringify({ workload, slo });
+}

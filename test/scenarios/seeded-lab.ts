@@ -1,0 +1,46 @@
+// A lab for the scenario tests: started on a free port with no cost burn (the tests check
+// behaviour, not capacity), its first database seeded through the external API.
+import { Logger } from '../../src/core/logger.js';
+import { Secret } from '../../src/core/secret.js';
+import type { OdooSerie } from '../../src/lab/contract.js';
+import { startLab, type LabHandle } from '../../src/lab/server/index.js';
+import { OdooClient } from '../../src/odoo/client.js';
+import { seed, type SeedPlan } from '../../src/odoo/seed.js';
+
+export interface SeededLab {
+  lab: LabHandle;
+  /** A client of the first (seeded) database. */
+  client: OdooClient;
+  plan: SeedPlan;
+}
+
+export async function startSeededLab(
+  databases: string[],
+  plan: SeedPlan,
+  serie?: OdooSerie,
+): Promise<SeededLab> {
+  const lab = await startLab({
+    port: 0,
+    workers: 2,
+    databases,
+    costScale: 0,
+    log: new Logger('warn'),
+    ...(serie ? { serie } : {}),
+  });
+  const client = new OdooClient({
+    url: lab.url,
+    db: databases[0]!,
+    user: 'admin',
+    secret: new Secret('admin'),
+    secretKind: 'password',
+  });
+  await seed(client, plan);
+  return { lab, client, plan };
+}
+
+/** What `lab check` reports for every tenant database. */
+export async function labViolations(lab: LabHandle): Promise<unknown[]> {
+  const response = await fetch(`${lab.url}/lab/check`);
+  const body = (await response.json()) as { databases: { violations: unknown[] }[] };
+  return body.databases.flatMap((d) => d.violations);
+}
