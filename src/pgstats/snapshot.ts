@@ -3,23 +3,22 @@
 // (pg_stat_statements), and cluster-wide (checkpointer, background writer, WAL, I/O). Column
 // and view differences from PostgreSQL 13 to 18 are settled here, so deltas read one shape.
 import type pg from 'pg';
-import { RUN_SCHEMA_VERSION } from '../core/run-types.js';
+import { RUN_SCHEMA_VERSION, type DatabaseDelta } from '../core/run-types.js';
 import { OWN_QUERY_MARK, type ServerFeatures } from './server-features.js';
 
-export interface DatabaseCounters {
-  oid: number;
-  datname: string;
-  xactCommit: number;
-  xactRollback: number;
-  blksRead: number;
-  blksHit: number;
-  tempBytes: number;
-  deadlocks: number;
-  conflicts: number;
-  /** ms, PG 14+. */
-  activeTimeMs?: number;
-  sizeBytes: number;
-}
+/** The cumulative counters of pg_stat_database whose differences make a DatabaseDelta. */
+export type DatabaseCounters = Pick<
+  DatabaseDelta,
+  | 'datname'
+  | 'xactCommit'
+  | 'xactRollback'
+  | 'blksRead'
+  | 'blksHit'
+  | 'tempBytes'
+  | 'deadlocks'
+  | 'conflicts'
+  | 'activeTimeMs'
+> & { oid: number; sizeBytes: number };
 
 export interface StatementCounters {
   dbid: number;
