@@ -1,7 +1,6 @@
 // One PostgreSQL statistics session for a run: the server's features read once, a connection
 // for snapshots and another for the activity sampler (so a slow snapshot never delays a sample).
 import type pg from 'pg';
-import { log } from '../core/logger.js';
 import { connectPg } from '../core/pg-connect.js';
 import type { Secret } from '../core/secret.js';
 import { startActivitySampler, type ActivitySampler } from './activity-sampler.js';
@@ -19,13 +18,12 @@ export class PgStatsSession {
     this.#sampler = sampler;
   }
 
-  /** Connects and reads the server's features; says in one line what statistics are missing. */
+  /** Connects and reads the server's features (features.statStatements.note says what is missing). */
   static async open(url: Secret): Promise<PgStatsSession> {
     const snapshots = await connectPg(url, 'PostgreSQL statistics (PGURL)');
     try {
       const features = await detectFeatures(snapshots);
       const sampler = await connectPg(url, 'PostgreSQL statistics (PGURL)');
-      if (features.statStatements.note) log.warn(features.statStatements.note);
       return new PgStatsSession(features, snapshots, sampler);
     } catch (error) {
       await snapshots.end().catch(() => {});

@@ -58,6 +58,7 @@ export function summarizeHistogram(histogram: Histogram): LatencySummary {
     p90: ms(histogram.getValueAtPercentile(90)),
     p95: ms(histogram.getValueAtPercentile(95)),
     p99: ms(histogram.getValueAtPercentile(99)),
-    max: ms(histogram.maxValue),
+    // The top bucket's highest value, as for the percentiles, so p99 ≤ max always holds.
+    max: ms(histogram.getValueAtPercentile(100)),
   };
 }

@@ -62,9 +62,7 @@ describe('ingest of real k6 output', () => {
     const hold = classes['order-wave']!;
     const k6All = summary['oc_transaction_duration{class:order-wave}']!;
     // Warm-up is the first 40 arrivals: the hold holds the rest.
-    expect(hold.transactions + hold.errors.total).toBe(
-      summary.iterations!.count! - 40,
-    );
+    expect(hold.transactions + hold.errors.total).toBe(summary.iterations!.count! - 40);
     // The steady-state histogram is a subset; re-ingest with every sample to compare like with like.
     const all = await ingestAllPhases(plain());
     expect(all.count).toBe(k6All.count);
@@ -142,7 +140,9 @@ describe('ingest of real k6 output', () => {
   });
 
   it('names the line of a corrupt sample in the middle of the output', async () => {
-    const lines = gunzipSync(await readFile(gz())).toString('utf8').split('\n');
+    const lines = gunzipSync(await readFile(gz()))
+      .toString('utf8')
+      .split('\n');
     const at = lines.findIndex((l) => l.startsWith('{"metric":"oc_transaction_duration"'));
     lines[at] = lines[at]!.replace('"value":', '"value":,');
     const bad = join(dir, 'bad.ndjson.gz');

@@ -1,7 +1,14 @@
 // The real k6 and the contract probe script, for the runner's tests.
 import { join } from 'node:path';
 
-export const PROBE_SCRIPT = join(import.meta.dirname, '..', '..', 'fixtures', 'k6', 'contract-probe.js');
+export const PROBE_SCRIPT = join(
+  import.meta.dirname,
+  '..',
+  '..',
+  'fixtures',
+  'k6',
+  'contract-probe.js',
+);
 
 /** k6 as the global setup found it (scripts/ensure-k6.sh). */
 export function k6Binary(): string {

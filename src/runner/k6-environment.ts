@@ -1,0 +1,41 @@
+// What a k6 scenario is told about the step it runs (docs/contracts.md, "k6 side ↔ runner"):
+// OC_* for the load and the workload, ODOO_* for the target. The secret goes here, in k6's
+// environment, and nowhere else: not on its command line, not in run.json.
+import type { LoadProfile } from '../core/classes.js';
+import type { LadderSpec, LadderStepSpec } from '../core/run-types.js';
+import type { OdooTarget } from '../core/target.js';
+
+export interface K6StepEnvironment {
+  runId: string;
+  profile: LoadProfile;
+  ladder: Pick<LadderSpec, 'model' | 'warmupSeconds' | 'holdSeconds' | 'caps'>;
+  step: LadderStepSpec;
+  /** The validated workload from models/ (OC_WORKLOAD), or undefined for the script's default. */
+  workload?: unknown;
+}
+
+/** The non-secret variables: also what a k6-operator TestRun sets on its runners. */
+export function loadVariables(e: K6StepEnvironment): Record<string, string> {
+  const open = e.ladder.model === 'open';
+  return {
+    OC_PROFILE: e.profile,
+    OC_EXECUTOR: open ? 'open' : 'closed',
+    // Open model: OC_RATE arrivals per second, OC_VUS the most VUs the arrival-rate executor
+    // may allocate (the ladder's cap). Closed model: exactly OC_VUS.
+    OC_RATE: String(e.step.rate ?? 0),
+    OC_VUS: String(open ? e.ladder.caps.maxVus : e.step.vus),
+    OC_WARMUP: `${e.ladder.warmupSeconds}s`,
+    OC_DURATION: `${e.ladder.holdSeconds}s`,
+    OC_RUN_ID: e.runId,
+    ...(e.workload !== undefined && { OC_WORKLOAD: JSON.stringify(e.workload) }),
+  };
+}
+
+export function targetVariables(target: OdooTarget): Record<string, string> {
+  return {
+    ODOO_URL: target.url,
+    ODOO_DB: target.db,
+    ODOO_USER: target.user,
+    [target.secretKind === 'api_key' ? 'ODOO_API_KEY' : 'ODOO_PASSWORD']: target.secret.reveal(),
+  };
+}
