@@ -21,7 +21,8 @@ import { ingestFile } from './k6-output-ingest.js';
 import { emptyDatabase } from './run-step.js';
 import { mergeMeasurements } from './step-measurements.js';
 import { stepFigures } from './step-stats.js';
-import { loadProblems, stopAfter } from './stop-criteria.js';
+import { stepDocument } from './step-document.js';
+import { stopAfter } from './stop-criteria.js';
 
 export const IMPORT_FILE = 'import.json';
 export const IMPORTED_NOTE =
@@ -128,21 +129,13 @@ export async function importRun(request: ImportRequest): Promise<{ dir: string; 
     }
     const measured = mergeMeasurements(await Promise.all(outputs.map((o) => ingestFile(o))));
     const figures = stepFigures(measured, spec.holdSeconds);
-    const step = spec.steps[folder.index - 1]!;
-    const stepJson: StepJson = {
-      schemaVersion: RUN_SCHEMA_VERSION,
+    const stepJson = stepDocument({
       index: folder.index,
-      label: folder.label,
-      load: { ...step, model: spec.model },
-      window: figures.window,
-      valid: true,
-      invalidReasons: [],
-      classes: figures.classes,
+      spec,
+      figures,
       database: emptyDatabase(IMPORTED_NOTE),
       k6ExitCode: 0,
-    };
-    stepJson.invalidReasons = [...figures.problems, ...loadProblems(stepJson, spec)];
-    stepJson.valid = stepJson.invalidReasons.length === 0;
+    });
     const summaries = await Promise.all(
       entries
         .filter((e) => SUMMARY.test(e))

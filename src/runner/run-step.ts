@@ -6,7 +6,6 @@ import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beginStep, commitStep } from '../core/run-dir.js';
 import type { LadderSpec, LadderStepSpec, StepJson } from '../core/run-types.js';
-import { RUN_SCHEMA_VERSION } from '../core/run-types.js';
 import type { OdooTarget } from '../core/target.js';
 import type { ActivitySample, ActivitySampler } from '../pgstats/activity-sampler.js';
 import { databaseDeltas } from '../pgstats/delta.js';
@@ -19,7 +18,7 @@ import { K6OutputIngest, ingestFollowing, type LiveView } from './k6-output-inge
 import { k6Failure, startK6, type K6Outcome, type K6Process } from './k6-process.js';
 import { mergeMeasurements } from './step-measurements.js';
 import { stepFigures } from './step-stats.js';
-import { loadProblems } from './stop-criteria.js';
+import { stepDocument } from './step-document.js';
 
 export interface RunControl {
   /** Ctrl-C: end the current step cleanly (k6 stops, the step is discarded). */
@@ -220,30 +219,20 @@ async function measureStep(ctx: StepContext, staging: string): Promise<StepResul
   const after = await ctx.stats?.snapshot();
 
   const figures = stepFigures(measured, spec.holdSeconds);
-  const k6ExitCode = Math.max(...outcomes.map((o) => o.exitCode ?? 1));
-  const stepJson: StepJson = {
-    schemaVersion: RUN_SCHEMA_VERSION,
+  const stepJson = stepDocument({
     index: ctx.index,
-    label: step.label,
-    load: { ...step, model: spec.model },
-    window: figures.window,
-    valid: true,
-    invalidReasons: [],
-    classes: figures.classes,
+    spec,
+    figures,
     database:
       before && after ? databaseDeltas(before, after, samples) : emptyDatabase(NO_STATS_NOTE),
-    k6ExitCode,
-  };
-  const reasons = [
-    ...(abortedForErrors ? [abortedForErrors] : []),
-    ...figures.problems,
-    ...loadProblems(stepJson, spec),
-    ...outcomes
-      .filter((o) => !o.meaning.measured)
-      .map((o) => `k6 exited ${o.exitCode} (${o.meaning.name})`),
-  ];
-  stepJson.valid = reasons.length === 0;
-  stepJson.invalidReasons = reasons;
+    k6ExitCode: Math.max(...outcomes.map((o) => o.exitCode ?? 1)),
+    problems: [
+      ...(abortedForErrors ? [abortedForErrors] : []),
+      ...outcomes
+        .filter((o) => !o.meaning.measured)
+        .map((o) => `k6 exited ${o.exitCode} (${o.meaning.name})`),
+    ],
+  });
 
   const dir = await commitStep(
     ctx.runDir,

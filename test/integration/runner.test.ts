@@ -44,6 +44,16 @@ function run(args: string[], extra: Record<string, string> = {}) {
   );
 }
 
+/** An order-wave ladder of short steps at the given rates, as run id `id`. */
+function ladder(
+  id: string,
+  rates: string,
+  extra: string[] = [],
+  envExtra: Record<string, string> = {},
+) {
+  return run(['--class', 'order-wave', '--rates', rates, ...SHORT, '--id', id, ...extra], envExtra);
+}
+
 async function filesUnder(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
   return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
@@ -83,16 +93,7 @@ afterAll(async () => {
 
 describe('odoo-capacity run', () => {
   it('a 3-step ladder produces a complete run directory, with no secret anywhere in it', async () => {
-    const result = await run([
-      '--class',
-      'order-wave',
-      '--rates',
-      '2,4,6',
-      ...SHORT,
-      '--json',
-      '--id',
-      'three-steps',
-    ]);
+    const result = await ladder('three-steps', '2,4,6', ['--json']);
     expect(result.code, result.stderr).toBe(0);
     const { run: dir } = JSON.parse(result.stdout) as { run: string };
     const onDisk = await readRun(dir);
@@ -154,10 +155,7 @@ describe('odoo-capacity run', () => {
       delayMs: (rate) => (rate >= 6 ? 40 : 5),
     });
     try {
-      const result = await run(
-        ['--class', 'order-wave', '--rates', '2,4,6,8', ...SHORT, '--json', '--id', 'knee'],
-        { ODOO_URL: slow.url, PGURL: '' },
-      );
+      const result = await ladder('knee', '2,4,6,8', ['--json'], { ODOO_URL: slow.url, PGURL: '' });
       expect(result.code, result.stderr).toBe(0);
       const runJson = JSON.parse(
         await readFile(join(runsDir, 'knee', 'run.json'), 'utf8'),
@@ -174,20 +172,10 @@ describe('odoo-capacity run', () => {
   it('aborts when the error rate passes the cap, marking the step invalid', async () => {
     const failing = await startLoadTarget({ password: ODOO_PASSWORD, faultFraction: 1 / 2 });
     try {
-      const result = await run(
-        [
-          '--class',
-          'order-wave',
-          '--rates',
-          '10,20',
-          ...SHORT,
-          '--id',
-          'errors',
-          '--max-error-rate',
-          '0.1',
-        ],
-        { ODOO_URL: failing.url, PGURL: '' },
-      );
+      const result = await ladder('errors', '10,20', ['--max-error-rate', '0.1'], {
+        ODOO_URL: failing.url,
+        PGURL: '',
+      });
       expect(result.code).toBe(1);
       expect(hasStackTrace(result.stderr)).toBe(false);
       const runJson = JSON.parse(
@@ -209,28 +197,8 @@ describe('odoo-capacity run', () => {
   });
 
   it('a 2-segment run merges to the same counts as a single-process run', async () => {
-    const one = await run([
-      '--class',
-      'order-wave',
-      '--rates',
-      '8',
-      ...SHORT,
-      '--json',
-      '--id',
-      'seg1',
-    ]);
-    const two = await run([
-      '--class',
-      'order-wave',
-      '--rates',
-      '8',
-      ...SHORT,
-      '--json',
-      '--id',
-      'seg2',
-      '--segments',
-      '2',
-    ]);
+    const one = await ladder('seg1', '8', ['--json']);
+    const two = await ladder('seg2', '8', ['--json', '--segments', '2']);
     expect(one.code, one.stderr).toBe(0);
     expect(two.code, two.stderr).toBe(0);
     const a = (await readRun(join(runsDir, 'seg1'))).steps[0]!;
@@ -319,16 +287,7 @@ describe('odoo-capacity run', () => {
     await admin.connect();
     await admin.query('DROP EXTENSION pg_stat_statements');
     try {
-      const result = await run([
-        '--class',
-        'order-wave',
-        '--rates',
-        '2',
-        ...SHORT,
-        '--json',
-        '--id',
-        'no-pgss',
-      ]);
+      const result = await ladder('no-pgss', '2', ['--json']);
       expect(result.code, result.stderr).toBe(0);
       const lines = result.stderr.split('\n').filter((l) => l.includes('pg_stat_statements'));
       expect(lines).toHaveLength(1);
@@ -351,17 +310,7 @@ describe('odoo-capacity run', () => {
       await readFile(join(import.meta.dirname, '..', '..', 'models', 'environment.yaml'), 'utf8')
     ).replace('production: false', 'production: true');
     await writeFile(join(models, 'environment.yaml'), text);
-    const result = await run([
-      '--class',
-      'order-wave',
-      '--rates',
-      '2',
-      ...SHORT,
-      '--models',
-      models,
-      '--id',
-      'prod',
-    ]);
+    const result = await ladder('prod', '2', ['--models', models]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^error: .*environment\.yaml: .*production.*--allow-production/m);
     expect(existsSync(join(runsDir, 'prod'))).toBe(false);
@@ -381,9 +330,6 @@ describe('odoo-capacity run', () => {
   });
 
   it('fails with k6’s exit code named when the script throws, and records the run as failed', async () => {
-      broken,
-      "export const options = { vus: 1, iterations: 1 };\nexport default function () { throw new Error('boom in the scenario'); }\n",
-    );
     const thrower = join(runsDir, 'thrower.js');
     await writeFile(thrower, "throw new Error('init exploded');\n");
     const result = await runCli(
