@@ -101,6 +101,11 @@ export class K6Process {
     return this.#child.pid;
   }
 
+  /** The last stderr lines so far (secrets masked). */
+  get stderrTail(): readonly string[] {
+    return [...this.#tail];
+  }
+
   get finished(): boolean {
     return this.#finished;
   }
