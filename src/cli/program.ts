@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { packageJson } from '../core/package-root.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDoctor } from './commands/doctor.js';
+import { registerK8s } from './commands/k8s.js';
 import { registerRun } from './commands/run.js';
 
 export function createProgram(): Command {
@@ -29,5 +30,6 @@ Exit codes: 0 success, 1 failed check or SLO, 2 bad input, 3 target or dependenc
   registerDoctor(program);
   registerDemo(program);
   registerRun(program);
+  registerK8s(program);
   return program;
 }
