@@ -25,7 +25,17 @@ interface Sample {
 
 type Handler = (sample: Sample) => void;
 
-const POINT_PREFIX = '{"metric":"';
+const POINT_PREFIX = Buffer.from('{"metric":"', 'latin1');
+const QUOTE = 0x22;
+const CLOSING_BRACE = 0x7d;
+
+function hasPointPrefix(data: Buffer, start: number, end: number): boolean {
+  if (end - start <= POINT_PREFIX.length) return false;
+  for (let i = 0; i < POINT_PREFIX.length; i++) {
+    if (data[start + i] !== POINT_PREFIX[i]) return false;
+  }
+  return true;
+}
 // k6's own Trends besides http_req_duration: timings of connection phases, iterations, groups
 // and other protocols. They are not class latencies.
 const BUILTIN_TREND =
@@ -57,24 +67,25 @@ export class K6OutputIngest {
     this.#file = file;
   }
 
-  /** Consumes one line of k6 JSON output. */
-  consumeLine(line: string, lineNo: number): void {
+  /** Consumes one line of k6 JSON output: data[start, end). */
+  consumeLine(data: Buffer, start: number, end: number, lineNo: number): void {
     this.measurements.lines = lineNo;
-    if (line.length === 0) return;
-    if (line.startsWith(POINT_PREFIX)) {
-      const name = line.slice(POINT_PREFIX.length, line.indexOf('"', POINT_PREFIX.length));
-      const handler = this.#handler(name);
+    if (end === start) return;
+    if (hasPointPrefix(data, start, end)) {
+      const nameStart = start + POINT_PREFIX.length;
+      const nameEnd = data.indexOf(QUOTE, nameStart);
+      const handler = this.#handler(data.toString('latin1', nameStart, nameEnd));
       if (handler === null) {
-        if (!line.endsWith('}')) throw this.#malformed(lineNo);
+        if (data[end - 1] !== CLOSING_BRACE) throw this.#malformed(lineNo);
         return;
       }
-      const parsed = this.#parse(line, lineNo) as { data?: Sample };
+      const parsed = this.#parse(data.toString('utf8', start, end), lineNo) as { data?: Sample };
       if (!parsed.data) throw this.#malformed(lineNo);
       handler(parsed.data);
       return;
     }
     // Metric declarations, or another key order: parse and dispatch on the type.
-    const parsed = this.#parse(line, lineNo) as {
+    const parsed = this.#parse(data.toString('utf8', start, end), lineNo) as {
       type?: string;
       metric?: string;
       data?: Sample & { name?: string; type?: string };
@@ -211,7 +222,9 @@ export class K6OutputIngest {
 /** Ingests a finished k6 output file (plain or .gz). */
 export async function ingestFile(file: string): Promise<StepMeasurements> {
   const ingest = new K6OutputIngest(file);
-  await forEachLine(readChunks(file), file, (line, n) => ingest.consumeLine(line, n));
+  await forEachLine(readChunks(file), file, (data, start, end, n) =>
+    ingest.consumeLine(data, start, end, n),
+  );
   return ingest.measurements;
 }
 
@@ -224,6 +237,8 @@ export async function ingestFollowing(
   ingest: K6OutputIngest,
   done: () => boolean,
 ): Promise<StepMeasurements> {
-  await forEachLine(followChunks(file, done), file, (line, n) => ingest.consumeLine(line, n));
+  await forEachLine(followChunks(file, done), file, (data, start, end, n) =>
+    ingest.consumeLine(data, start, end, n),
+  );
   return ingest.measurements;
 }
