@@ -196,6 +196,55 @@ describe('odoo-capacity run', () => {
     }
   });
 
+  it('runs a closed-model ladder at exact VU counts, reading concurrency from the VU gauge', async () => {
+    const result = await run(
+      ['--class', 'stock-moves', '--vus', '1,3', ...SHORT, '--id', 'closed', '--json'],
+      { PGURL: '' },
+    );
+    expect(result.code, result.stderr).toBe(0);
+    const { run: runJson, steps } = await readRun(join(runsDir, 'closed'));
+    expect(runJson.ladder.model).toBe('closed');
+    expect(steps.map((s) => s.step.load)).toEqual([
+      { label: 'vus-1', vus: 1, model: 'closed' },
+      { label: 'vus-3', vus: 3, model: 'closed' },
+    ]);
+    const c = steps[1]!.step.classes['stock-moves']!;
+    expect(c.concurrency.vusMax).toBe(3);
+    // Little's law on a closed loop with no think time: about the VU count.
+    expect(c.concurrency.littles).toBeGreaterThan(1.5);
+    expect(c.concurrency.littles).toBeLessThanOrEqual(3.05);
+  });
+
+  it('splits a peak-mix step into per-class figures, the workload’s mix reaching k6', async () => {
+    const workload = join(runsDir, 'workload.yaml');
+    await writeFile(
+      workload,
+      'mix:\n  order-wave: 4\n  stock-moves: 2\n  carrier-burst: 1\n  month-end-billing: 1\n',
+    );
+    const result = await run(
+      ['--class', 'peak-mix', '--rates', '16', ...SHORT, '--id', 'mix', '--workload', workload],
+      { PGURL: '' },
+    );
+    expect(result.code, result.stderr).toBe(0);
+    const { run: runJson, steps } = await readRun(join(runsDir, 'mix'));
+    expect(runJson.scenario?.workload).toEqual({
+      mix: { 'order-wave': 4, 'stock-moves': 2, 'carrier-burst': 1, 'month-end-billing': 1 },
+    });
+    const classes = steps[0]!.step.classes;
+    expect(Object.keys(classes).sort()).toEqual([
+      'carrier-burst',
+      'month-end-billing',
+      'order-wave',
+      'stock-moves',
+    ]);
+    // 16/s split 4:2:1:1 over a 2 s hold.
+    expect(classes['order-wave']!.transactions).toBeGreaterThanOrEqual(16);
+    expect(classes['carrier-burst']!.transactions).toBeGreaterThanOrEqual(4);
+    expect(classes['order-wave']!.transactions).toBeGreaterThan(
+      3 * classes['carrier-burst']!.transactions,
+    );
+  });
+
   it('a 2-segment run merges to the same counts as a single-process run', async () => {
     const one = await ladder('seg1', '8', ['--json']);
     const two = await ladder('seg2', '8', ['--json', '--segments', '2']);
