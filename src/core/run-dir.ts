@@ -37,6 +37,11 @@ export function stepDirName(index: number, label: string): string {
 
 /** Creates runs/<id>/ for a new run; an existing one is never overwritten. */
 export async function createRunDir(runsDir: string, id: string): Promise<string> {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(id)) {
+    throw new BadInputError(`run id "${id}": use letters, digits, dots, dashes and underscores`, {
+      hint: 'The id names the folder runs/<id>.',
+    });
+  }
   const dir = join(runsDir, id);
   if (existsSync(dir)) {
     throw new BadInputError(`${dir}: a run with this id already exists`, {

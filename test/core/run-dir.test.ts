@@ -106,6 +106,10 @@ describe('run directory', () => {
     expect(await readdir(join(dir, 'steps'))).toEqual([]);
   });
 
+  it('refuses a run id that is not a plain folder name', async () => {
+    await expect(createRunDir(runs, '../escape')).rejects.toThrow(/run id "\.\.\/escape"/);
+  });
+
   it('never overwrites an existing run', async () => {
     await createRunDir(runs, 'r1');
     await expect(createRunDir(runs, 'r1')).rejects.toThrow(/already exists/);

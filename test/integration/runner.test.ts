@@ -247,7 +247,7 @@ describe('odoo-capacity run', () => {
 
   it('a 2-segment run merges to the same counts as a single-process run', async () => {
     const one = await ladder('seg1', '8', ['--json']);
-    const two = await ladder('seg2', '8', ['--json', '--segments', '2']);
+    const two = await ladder('seg2', '8', ['--json', '--segments', '2', '--keep-raw']);
     expect(one.code, one.stderr).toBe(0);
     expect(two.code, two.stderr).toBe(0);
     const a = (await readRun(join(runsDir, 'seg1'))).steps[0]!;
@@ -265,6 +265,10 @@ describe('odoo-capacity run', () => {
     };
     expect(summary.segments.map((s) => s.segment)).toEqual(['0:1/2', '1/2:1']);
     const perSegment = summary.segments.map((s) => s.summary.metrics.iterations.count);
+    // --keep-raw keeps each segment's own k6 output beside the merged figures.
+    expect(
+      (await readdir(join(runsDir, 'seg2', b.dir))).filter((f) => f.startsWith('k6-out')),
+    ).toEqual(['k6-out.seg1.ndjson', 'k6-out.seg2.ndjson']);
     expect(perSegment.every((n) => n > 0)).toBe(true);
   });
 
