@@ -196,6 +196,32 @@ describe('odoo-capacity run', () => {
     }
   });
 
+  it('counts dropped iterations in the hold and stops, the step invalid', async () => {
+    // One VU, each transaction two 150 ms calls: about 3 arrivals a second get served of 12.
+    const slow = await startLoadTarget({ password: ODOO_PASSWORD, delayMs: () => 150 });
+    try {
+      const result = await ladder('dropped', '12,16', ['--max-vus', '1', '--json'], {
+        ODOO_URL: slow.url,
+        PGURL: '',
+      });
+      expect(result.code).toBe(1);
+      const { run: runJson, steps } = await readRun(join(runsDir, 'dropped'));
+      expect(runJson.steps).toHaveLength(1);
+      const c = steps[0]!.step.classes['order-wave']!;
+      // 12/s × 2 s offered in the hold; what was not served was dropped.
+      expect(c.droppedIterations).toBeGreaterThan(10);
+      expect(c.droppedIterations + c.transactions).toBeLessThanOrEqual(12 * 3 + 1);
+      expect(steps[0]!.step.valid).toBe(false);
+      expect(steps[0]!.step.invalidReasons.join()).toMatch(/dropped iterations/);
+      expect(runJson.stopReason).toMatchObject({
+        kind: 'failed',
+        detail: expect.stringMatching(/dropped/),
+      });
+    } finally {
+      await slow.close();
+    }
+  });
+
   it('runs a closed-model ladder at exact VU counts, reading concurrency from the VU gauge', async () => {
     const result = await run(
       ['--class', 'stock-moves', '--vus', '1,3', ...SHORT, '--id', 'closed', '--json'],
