@@ -222,6 +222,47 @@ describe('odoo-capacity run', () => {
     }
   });
 
+  it.skipIf(!existsSync('/usr/bin/script'))(
+    'shows a live line per step on a terminal (rate, p95, errors, ETA), and stays quiet with --json',
+    async () => {
+      // util-linux `script` gives the command a pseudo-terminal, as a user's shell would.
+      const command = [
+        process.execPath,
+        BIN,
+        'run',
+        '--script',
+        PROBE_SCRIPT,
+        '--runs-dir',
+        runsDir,
+        '--class',
+        'order-wave',
+        '--rates',
+        '4',
+        '--warmup',
+        '1s',
+        '--hold',
+        '2s',
+      ]
+        .map((a) => `'${a}'`)
+        .join(' ');
+      const tty = await new Promise<string>((resolve) => {
+        const child = spawn('script', ['-qfec', command, '/dev/null'], { env: env({ PGURL: '' }) });
+        let out = '';
+        child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+        child.on('exit', () => resolve(out));
+      });
+      expect(tty).toMatch(
+        /\r\x1b\[2Kstep 1\/1 rate-4 · (warm-up|hold) \d+s\/3s · [\d.]+ tx\/s · p95 [\d.]+ ms · errors [\d.]+% · ETA \d+s/,
+      );
+      expect(tty).toMatch(/step 1\/1 rate-4: order-wave [\d.]+ tx\/s/);
+
+      const quiet = await ladder('quiet', '4', ['--json'], { PGURL: '' });
+      expect(quiet.code).toBe(0);
+      expect(JSON.parse(quiet.stdout)).toMatchObject({ id: 'quiet', status: 'complete' });
+      expect(quiet.stderr).not.toMatch(/step 1\/1/);
+    },
+  );
+
   it('runs a closed-model ladder at exact VU counts, reading concurrency from the VU gauge', async () => {
     const result = await run(
       ['--class', 'stock-moves', '--vus', '1,3', ...SHORT, '--id', 'closed', '--json'],
