@@ -251,8 +251,10 @@ describe('odoo-capacity run', () => {
         child.stdout.on('data', (c: Buffer) => (out += c.toString()));
         child.on('exit', () => resolve(out));
       });
+      // Each update rewrites the line: carriage return and erase-line, then the figures.
+      expect(tty).toContain('\r\u001b[2Kstep 1/1 rate-4 · ');
       expect(tty).toMatch(
-        /\r\x1b\[2Kstep 1\/1 rate-4 · (warm-up|hold) \d+s\/3s · [\d.]+ tx\/s · p95 [\d.]+ ms · errors [\d.]+% · ETA \d+s/,
+        /step 1\/1 rate-4 · (warm-up|hold) \d+s\/3s · [\d.]+ tx\/s · p95 [\d.]+ ms · errors [\d.]+% · ETA \d+s/,
       );
       expect(tty).toMatch(/step 1\/1 rate-4: order-wave [\d.]+ tx\/s/);
 
