@@ -8,7 +8,7 @@ import type { OdooTarget } from '../core/target.js';
 export interface K6StepEnvironment {
   runId: string;
   profile: LoadProfile;
-  ladder: Pick<LadderSpec, 'model' | 'warmupSeconds' | 'holdSeconds' | 'caps'>;
+  ladder: Pick<LadderSpec, 'model' | 'warmupSeconds' | 'holdSeconds'>;
   step: LadderStepSpec;
   /** The validated workload from models/ (OC_WORKLOAD), or undefined for the script's default. */
   workload?: unknown;
@@ -20,10 +20,9 @@ export function loadVariables(e: K6StepEnvironment): Record<string, string> {
   return {
     OC_PROFILE: e.profile,
     OC_EXECUTOR: open ? 'open' : 'closed',
-    // Open model: OC_RATE arrivals per second, OC_VUS the most VUs the arrival-rate executor
-    // may allocate (the ladder's cap). Closed model: exactly OC_VUS.
-    OC_RATE: String(e.step.rate ?? 0),
-    OC_VUS: String(open ? e.ladder.caps.maxVus : e.step.vus),
+    // Open model: OC_RATE arrivals per second. Closed model: OC_VUS. Only the one that applies
+    // is set: in a peak-mix, the scenarios split each over the classes of its own model.
+    ...(open ? { OC_RATE: String(e.step.rate) } : { OC_VUS: String(e.step.vus) }),
     OC_WARMUP: `${e.ladder.warmupSeconds}s`,
     OC_DURATION: `${e.ladder.holdSeconds}s`,
     OC_RUN_ID: e.runId,

@@ -100,6 +100,18 @@ export function stepFigures(m: StepMeasurements, holdSeconds?: number): StepFigu
         : 'no transaction completed in the steady-state window',
     );
   }
+  const transactions = [...m.classes.values()].reduce((s, c) => s + c.transactions, 0);
+  if (holdSeconds !== undefined && transactions > 0) {
+    // A k6 that stopped early (an abortOnFail threshold, test.abort) leaves a short steady state;
+    // its throughput over the configured hold would be wrong. The slack allows for sparse
+    // arrivals at the window's edges.
+    const slack = Math.max(2, 0.1 * holdSeconds, (2 * holdSeconds) / transactions);
+    if (span < holdSeconds - slack) {
+      problems.push(
+        `the steady state lasted ${span.toFixed(1)} s of the ${holdSeconds} s hold: k6 stopped early`,
+      );
+    }
+  }
   return {
     classes,
     histograms,

@@ -61,8 +61,11 @@ describe('ingest of real k6 output', () => {
     const { classes } = stepFigures(m, 4);
     const hold = classes['order-wave']!;
     const k6All = summary['oc_transaction_duration{class:order-wave}']!;
-    // Warm-up is the first 40 arrivals: the hold holds the rest.
-    expect(hold.transactions + hold.errors.total).toBe(summary.iterations!.count! - 40);
+    // k6's own counts of the hold (the probe's phase:hold submetrics), exactly.
+    expect(hold.transactions).toBe(summary['oc_transactions{class:order-wave,phase:hold}']!.count);
+    expect(hold.errors.total).toBe(summary['oc_faults{class:order-wave,phase:hold}']!.count);
+    // At most 40 arrivals a second for the 4 s hold; fewer only if k6 dropped some.
+    expect(hold.transactions + hold.errors.total).toBeLessThanOrEqual(160);
     // The steady-state histogram is a subset; re-ingest with every sample to compare like with like.
     const all = await ingestAllPhases(plain());
     expect(all.count).toBe(k6All.count);
@@ -107,7 +110,7 @@ describe('ingest of real k6 output', () => {
       3,
     );
     expect(c.concurrency.vusMax).toBeGreaterThanOrEqual(1);
-    expect(droppedIterations).toBe(0);
+    expect(droppedIterations).toBeLessThanOrEqual(summary.dropped_iterations?.count ?? 0);
     expect(Date.parse(window.end) - Date.parse(window.start)).toBeGreaterThan(3000);
   });
 
@@ -164,8 +167,11 @@ describe('ingest of real k6 output', () => {
 });
 
 async function ingestAllPhases(file: string) {
-  // Rewrite warm-up samples as hold ones: the same file with every sample counted.
-  const text = (await readFile(file, 'utf8')).replaceAll('"phase":"warmup"', '"phase":"hold"');
+  // Rewrite warm-up and cool-down samples as hold ones: the same file with every sample counted.
+  const text = (await readFile(file, 'utf8')).replace(
+    /"phase":"(warmup|cooldown)"/g,
+    '"phase":"hold"',
+  );
   const copy = join(dir, 'all-phases.ndjson');
   await writeFile(copy, text);
   const m = await ingestFile(copy);

@@ -172,7 +172,6 @@ describe('odoo-capacity k8s', () => {
     expect(onDisk.run.target.url).toBe(target.url);
     expect(onDisk.steps).toHaveLength(1);
     const c = onDisk.steps[0]!.step.classes['order-wave']!;
-    // k6's own count across both pods, minus the warm-up's rate × 1 s arrivals, is the hold.
     const iterations = await Promise.all(
       [0, 1].map(async (i) => {
         const summary = JSON.parse(
@@ -182,7 +181,9 @@ describe('odoo-capacity k8s', () => {
       }),
     );
     expect(iterations.every((n) => n > 0)).toBe(true);
-    expect(c.transactions + c.errors.total).toBe(iterations[0]! + iterations[1]! - 8);
+    // k6's own count across both pods covers the warm-up's 8 arrivals and the hold's 8 × 2.
+    expect(iterations[0]! + iterations[1]!).toBeGreaterThanOrEqual(8 + 16);
+    expect(c.transactions + c.errors.total).toBe(16);
     expect(onDisk.steps[0]!.step.database.cluster.note).toMatch(/not collected/);
   });
 });

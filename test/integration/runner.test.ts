@@ -200,9 +200,10 @@ describe('odoo-capacity run', () => {
     // One VU, each transaction two 150 ms calls: about 3 arrivals a second get served of 12.
     const slow = await startLoadTarget({ password: ODOO_PASSWORD, delayMs: () => 150 });
     try {
-      const result = await ladder('dropped', '12,16', ['--max-vus', '1', '--json'], {
+      const result = await ladder('dropped', '12,16', ['--json'], {
         ODOO_URL: slow.url,
         PGURL: '',
+        PROBE_MAX_VUS: '1',
       });
       expect(result.code).toBe(1);
       const { run: runJson, steps } = await readRun(join(runsDir, 'dropped'));
@@ -333,6 +334,15 @@ describe('odoo-capacity run', () => {
       segments: { segment: string; summary: { metrics: { iterations: { count: number } } } }[];
     };
     expect(summary.segments.map((s) => s.segment)).toEqual(['0:1/2', '1/2:1']);
+    // The merge is exact: what k6 itself counted in each segment's hold, added up.
+    const holdCounts = summary.segments.map(
+      (s) =>
+        (s.summary.metrics as Record<string, { count: number }>)[
+          'oc_transactions{class:order-wave,phase:hold}'
+        ]!.count,
+    );
+    expect(holdCounts[0]! + holdCounts[1]!).toBe(cb.transactions);
+    expect(cb.transactions).toBe(8 * 2);
     const perSegment = summary.segments.map((s) => s.summary.metrics.iterations.count);
     // --keep-raw keeps each segment's own k6 output beside the merged figures.
     expect(
