@@ -14,7 +14,13 @@ import {
   readStepJson,
   writeRunJson,
 } from '../core/run-dir.js';
-import type { LadderSpec, RunJson, StepJson, StopReason } from '../core/run-types.js';
+import type {
+  LadderSpec,
+  LadderStepSpec,
+  RunJson,
+  StepJson,
+  StopReason,
+} from '../core/run-types.js';
 import { RUN_SCHEMA_VERSION } from '../core/run-types.js';
 import type { Secret } from '../core/secret.js';
 import type { OdooTarget } from '../core/target.js';
@@ -39,6 +45,11 @@ interface Common {
   keepRaw?: boolean;
   control: RunControl;
   events?: LadderEvents;
+  /**
+   * Runs before each step, before its first PostgreSQL snapshot (so its writes stay out of the
+   * step's deltas): topping up the seeded pools the step will consume. Returns a note, or nothing.
+   */
+  prepareStep?: (step: LadderStepSpec, index: number, spec: LadderSpec) => Promise<string | void>;
 }
 
 export interface NewLadderRequest extends Common {
@@ -236,6 +247,8 @@ async function climb(
   for (let i = run.steps.length; i < total && !stop; i++) {
     const step = spec.steps[i]!;
     request.events?.onStepStart?.(i + 1, total, step.label);
+    const note = await request.prepareStep?.(step, i + 1, spec);
+    if (note) request.events?.onNote?.(note);
     const result = await runStep({
       runDir: dir,
       runId: run.id,
