@@ -104,19 +104,18 @@ export async function runStep(ctx: StepContext): Promise<StepResult> {
   }
 }
 
-async function measureStep(ctx: StepContext, staging: string): Promise<StepResult> {
+interface Segment {
+  label: string;
+  output: string;
+  summary: string;
+  process: K6Process;
+  ingest: K6OutputIngest;
+}
+
+/** Starts one k6 process per execution segment, each followed live by its own ingest. */
+function startSegments(ctx: StepContext, staging: string): Segment[] {
   const { spec, step } = ctx;
   const count = spec.segments;
-  const suffix = (i: number) => (count === 1 ? '' : `.seg${i + 1}`);
-  const outputs = Array.from({ length: count }, (_, i) =>
-    join(staging, `k6-out${suffix(i)}.ndjson`),
-  );
-  const summaries = Array.from({ length: count }, (_, i) =>
-    join(staging, `k6-summary${suffix(i)}.json`),
-  );
-  const label = `step ${ctx.index} (${step.label})`;
-
-  const before: PgSnapshot | undefined = await ctx.stats?.snapshot();
   const env = {
     ...loadVariables({
       runId: ctx.runId,
@@ -128,8 +127,12 @@ async function measureStep(ctx: StepContext, staging: string): Promise<StepResul
     ...targetVariables(ctx.target),
   };
   const timeoutMs = (spec.warmupSeconds + spec.holdSeconds) * 1000 + K6_OVERHEAD_MS;
-  const processes: K6Process[] = outputs.map((out, i) =>
-    startK6({
+  return Array.from({ length: count }, (_, i) => {
+    const suffix = count === 1 ? '' : `.seg${i + 1}`;
+    const output = join(staging, `k6-out${suffix}.ndjson`);
+    const summary = join(staging, `k6-summary${suffix}.json`);
+    const label = `step ${ctx.index} (${step.label})${count === 1 ? '' : `, segment ${i + 1}/${count}`}`;
+    const process = startK6({
       binary: ctx.k6.path,
       args: [
         'run',
@@ -138,65 +141,87 @@ async function measureStep(ctx: StepContext, staging: string): Promise<StepResul
         '--summary-trend-stats',
         'min,med,avg,p(90),p(95),p(99),max,count',
         '--summary-export',
-        summaries[i]!,
+        summary,
         '--out',
-        `json=${out}`,
+        `json=${output}`,
         ...segmentArgs(i, count),
         ctx.script,
       ],
       env,
       timeoutMs,
-      label: count === 1 ? label : `${label}, segment ${i + 1}/${count}`,
-    }),
-  );
-  const ingests = outputs.map((out) => new K6OutputIngest(out));
-  const ingesting = Promise.all(
-    outputs.map((out, i) => ingestFollowing(out, ingests[i]!, () => processes[i]!.finished)),
-  );
-  // A failed ingest (a corrupt line) must not stay unobserved while the step goes on.
-  ingesting.catch(() => processes.forEach((p) => p.interrupt()));
+      label,
+    });
+    return { label, output, summary, process, ingest: new K6OutputIngest(output) };
+  });
+}
 
+interface Watch {
+  /** Stops watching; returns the activity samples taken during the hold. */
+  stop(): Promise<ActivitySample[]>;
+  /** Why the step was aborted for its error rate, if it was. */
+  abortedForErrors(): string | undefined;
+}
+
+/**
+ * Once a second while k6 runs: start sampling PostgreSQL when the hold begins, abort the step
+ * when its error rate passes the cap, and report the live figures.
+ */
+function watchStep(ctx: StepContext, segments: Segment[]): Watch {
+  const { spec } = ctx;
   let sampler: ActivitySampler | undefined;
-  let abortedForErrors: string | undefined;
+  let aborted: string | undefined;
   const started = Date.now();
-  const onInterrupt = () => processes.forEach((p) => p.interrupt());
-  const onKill = () => processes.forEach((p) => p.kill());
-  ctx.control.interrupt.addEventListener('abort', onInterrupt);
-  ctx.control.kill.addEventListener('abort', onKill);
-  if (ctx.control.interrupt.aborted) onInterrupt();
   const ticker = setInterval(() => {
-    const inHold = ingests.some((i) => i.measurements.holdFirst !== undefined);
+    const inHold = segments.some((s) => s.ingest.measurements.holdFirst !== undefined);
     if (inHold && !sampler && ctx.stats) {
       sampler = ctx.stats.startSampler(spec.sampleIntervalSeconds ?? 5);
     }
-    const live = sumLive(ingests.map((i) => i.live()));
+    const live = sumLive(segments.map((s) => s.ingest.live()));
     const attempts = live.transactions + live.errors;
-    if (
-      !abortedForErrors &&
-      attempts >= MIN_ATTEMPTS_FOR_ABORT &&
-      live.errors / attempts > spec.caps.maxErrorRate
-    ) {
-      abortedForErrors = `aborted: ${live.errors} of ${attempts} transactions failed, over the cap maxErrorRate ${spec.caps.maxErrorRate}`;
-      processes.forEach((p) => p.interrupt());
+    const cap = spec.caps.maxErrorRate;
+    if (!aborted && attempts >= MIN_ATTEMPTS_FOR_ABORT && live.errors / attempts > cap) {
+      aborted = `aborted: ${live.errors} of ${attempts} transactions failed, over the cap maxErrorRate ${cap}`;
+      segments.forEach((s) => s.process.interrupt());
     }
     ctx.onTick?.({
       index: ctx.index,
-      label: step.label,
+      label: ctx.step.label,
       phase: inHold ? 'hold' : 'warm-up',
       elapsed: (Date.now() - started) / 1000,
       live,
     });
   }, 1000);
+  return {
+    async stop() {
+      clearInterval(ticker);
+      return (await sampler?.stop()) ?? [];
+    },
+    abortedForErrors: () => aborted,
+  };
+}
+
+async function measureStep(ctx: StepContext, staging: string): Promise<StepResult> {
+  const { spec } = ctx;
+  const before: PgSnapshot | undefined = await ctx.stats?.snapshot();
+  const segments = startSegments(ctx, staging);
+  const ingesting = Promise.all(
+    segments.map((s) => ingestFollowing(s.output, s.ingest, () => s.process.finished)),
+  );
+  // A failed ingest (a corrupt line) must not stay unobserved while the step goes on.
+  ingesting.catch(() => segments.forEach((s) => s.process.interrupt()));
+  const onInterrupt = () => segments.forEach((s) => s.process.interrupt());
+  const onKill = () => segments.forEach((s) => s.process.kill());
+  ctx.control.interrupt.addEventListener('abort', onInterrupt);
+  ctx.control.kill.addEventListener('abort', onKill);
+  if (ctx.control.interrupt.aborted) onInterrupt();
+  const watch = watchStep(ctx, segments);
 
   let outcomes: K6Outcome[];
-  let samples: ActivitySample[] = [];
+  let samples: ActivitySample[];
   try {
-    outcomes = await Promise.all(processes.map((p) => p.done));
-    samples = (await sampler?.stop()) ?? [];
-    sampler = undefined;
+    outcomes = await Promise.all(segments.map((s) => s.process.done));
   } finally {
-    clearInterval(ticker);
-    await sampler?.stop();
+    samples = await watch.stop();
     ctx.control.interrupt.removeEventListener('abort', onInterrupt);
     ctx.control.kill.removeEventListener('abort', onKill);
   }
@@ -206,10 +231,9 @@ async function measureStep(ctx: StepContext, staging: string): Promise<StepResul
     await rm(staging, { recursive: true, force: true });
     return { kind: 'interrupted' };
   }
+  const abortedForErrors = watch.abortedForErrors();
   for (const [i, outcome] of outcomes.entries()) {
-    const failure =
-      !abortedForErrors &&
-      k6Failure(outcome, processes.length === 1 ? label : `${label}, segment ${i + 1}/${count}`);
+    const failure = !abortedForErrors && k6Failure(outcome, segments[i]!.label);
     if (failure) {
       await ingesting.catch(() => undefined);
       throw failure;
@@ -240,12 +264,15 @@ async function measureStep(ctx: StepContext, staging: string): Promise<StepResul
     {
       step: stepJson,
       histograms: figures.histograms,
-      k6Summary: await readSummaries(summaries, count),
+      k6Summary: await readSummaries(
+        segments.map((s) => s.summary),
+        segments.length,
+      ),
       ...(before && { pgBefore: before }),
       ...(after && { pgAfter: after }),
       ...(ctx.stats && { pgSamples: samples }),
     },
-    ctx.keepRaw ? outputs.map((o) => o.slice(staging.length + 1)) : [],
+    ctx.keepRaw ? segments.map((s) => s.output.slice(staging.length + 1)) : [],
   );
   return { kind: 'measured', step: stepJson, dir, ...(abortedForErrors && { abortedForErrors }) };
 }
