@@ -5,7 +5,9 @@ import { packageJson } from '../core/package-root.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerK8s } from './commands/k8s.js';
+import { registerLab } from './commands/lab.js';
 import { registerRun } from './commands/run.js';
+import { registerSeed } from './commands/seed.js';
 
 export function createProgram(): Command {
   const program = new Command('odoo-capacity')
@@ -28,7 +30,9 @@ Target: ODOO_URL, ODOO_DB, ODOO_USER and ODOO_PASSWORD or ODOO_API_KEY; PGURL fo
 Exit codes: 0 success, 1 failed check or SLO, 2 bad input, 3 target or dependency unreachable.`,
     );
   registerDoctor(program);
+  registerSeed(program);
   registerDemo(program);
+  registerLab(program);
   registerRun(program);
   registerK8s(program);
   return program;

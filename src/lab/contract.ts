@@ -35,7 +35,14 @@ export interface LabOrm {
     args: unknown[],
     kwargs: Record<string, unknown>,
   ): Promise<MethodResult>;
-  /** Creates the schema and base data of one tenant database (admin user, company, warehouse, journals, sequences). */
+  /**
+   * Creates the schema and base data of one tenant database (admin user, company, warehouse,
+   * journals, sequences). The server's authentication reads, with Odoo's names:
+   * res_users(id, login, password, active) with admin as id 2 and `password` a passlib
+   * pbkdf2_sha512 hash (`hashSecret(adminPassword, PASSWORD_ROUNDS)` from orm/password-hash.ts), and
+   * res_users_apikeys(user_id, scope, index, key): `index` the key's first 8 characters, `key`
+   * `hashSecret(key, API_KEY_ROUNDS)`, scope NULL for global keys.
+   */
   bootstrap(
     client: pg.ClientBase,
     options: { adminPassword: string; serie: OdooSerie },
@@ -44,3 +51,12 @@ export interface LabOrm {
 
 /** Per-call cost keys, matching test/fixtures/odoo-17.0-service-times.json "calls". */
 export type CostKey = string;
+
+/**
+ * A float field's value. Odoo marshals Python floats as <double> even when integral (10.0, not
+ * 10); a bare JS number that is integral goes out as <int>. Wrap float values in read results
+ * with `new OdooFloat(x)` where the type matters to clients; the server unwraps it.
+ */
+export class OdooFloat {
+  constructor(readonly value: number) {}
+}

@@ -1,0 +1,385 @@
+// `lab start|stop|status|check`: runs the lab (the Odoo-compatible target over PostgreSQL) in the
+// foreground or detached, reads its live status, and runs its data invariants.
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { Option, type Command } from 'commander';
+import { writeFileAtomic } from '../../core/atomic-write.js';
+import { BadInputError, CheckFailedError, UnreachableError } from '../../core/errors.js';
+import { log } from '../../core/logger.js';
+import { Secret } from '../../core/secret.js';
+import type { OdooSerie } from '../../lab/contract.js';
+import type { LabCheckResult, LabStatus } from '../../lab/server/index.js';
+import { printJson, printLines, type GlobalOptions } from '../output.js';
+
+/** Secrets reach a detached lab through these variables, never through its argv. */
+const ADMIN_PASSWORD_ENV = 'LAB_ADMIN_PASSWORD';
+const PG_URL_ENV = 'LAB_PG_URL';
+const SERIES = ['16.0', '17.0', '18.0'];
+const START_TIMEOUT_MS = 300_000;
+
+interface StartFlags {
+  port: string;
+  workers: string;
+  databases: string;
+  pgUrl?: string;
+  serie: string;
+  adminPassword?: string;
+  limitTimeReal: string;
+  costScale: string;
+  detach?: boolean;
+  ormModule?: string;
+  checkModule?: string;
+}
+
+interface PortFlags extends GlobalOptions {
+  port: string;
+}
+
+function integer(flag: string, raw: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || value < min || value > max) {
+    throw new BadInputError(`${flag}: expected an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function positiveNumber(flag: string, raw: string): number {
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(value) || value < 0) {
+    throw new BadInputError(`${flag}: expected a number of 0 or more, got "${raw}"`);
+  }
+  return value;
+}
+
+function labUrl(port: number): string {
+  return `http://127.0.0.1:${port}`;
+}
+
+/** Where detached labs keep their pid and log files: one pair per port. */
+function stateDir(): string {
+  const runtime = process.env.XDG_RUNTIME_DIR;
+  return runtime
+    ? join(runtime, 'odoo-capacity')
+    : join(tmpdir(), `odoo-capacity-${process.getuid?.() ?? 'user'}`);
+}
+
+interface PidFile {
+  pid: number;
+  port: number;
+  url: string;
+  log: string;
+}
+
+function pidFilePath(port: number): string {
+  return join(stateDir(), `lab-${port}.json`);
+}
+
+function readPidFile(port: number): PidFile | undefined {
+  const file = pidFilePath(port);
+  if (!existsSync(file)) return undefined;
+  return JSON.parse(readFileSync(file, 'utf8')) as PidFile;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function getJson<T>(port: number, path: string): Promise<{ status: number; body: T }> {
+  let response: Response;
+  try {
+    response = await fetch(`${labUrl(port)}${path}`, { signal: AbortSignal.timeout(600_000) });
+  } catch (error) {
+    throw new UnreachableError(`no lab answers on 127.0.0.1:${port}`, {
+      hint: 'Start one with `odoo-capacity lab start`, or give its --port.',
+      cause: error,
+    });
+  }
+  const text = await response.text();
+  try {
+    return { status: response.status, body: JSON.parse(text) as T };
+  } catch {
+    throw new UnreachableError(`127.0.0.1:${port}${path} did not answer with JSON: is it a lab?`);
+  }
+}
+
+async function startForeground(flags: StartFlags, port: number): Promise<void> {
+  const workers = integer('--workers', flags.workers, 0, 256);
+  if (workers === 0) {
+    throw new BadInputError('--workers 0 (threaded mode) is not available in the lab', {
+      hint: 'Use --workers 1 or more: the prefork model is what the lab emulates.',
+    });
+  }
+  if (!SERIES.includes(flags.serie)) {
+    throw new BadInputError(`--serie: expected one of ${SERIES.join(', ')}, got "${flags.serie}"`);
+  }
+  const limitTimeRealSeconds = positiveNumber('--limit-time-real', flags.limitTimeReal);
+  const costScale = positiveNumber('--cost-scale', flags.costScale);
+  const { parseDatabases } = await import('../../lab/server/databases.js');
+  const databases = parseDatabases(flags.databases);
+  const rawPassword = flags.adminPassword ?? process.env[ADMIN_PASSWORD_ENV] ?? 'admin';
+  if (rawPassword === '') throw new BadInputError('--admin-password: must not be empty');
+  const pgUrl = flags.pgUrl ?? process.env[PG_URL_ENV];
+  const { pathToFileURL } = await import('node:url');
+  const { startLab } = await import('../../lab/server/index.js');
+  const lab = await startLab({
+    port,
+    workers,
+    databases,
+    serie: flags.serie as OdooSerie,
+    adminPassword: new Secret(rawPassword),
+    pgUrl: pgUrl ? new Secret(pgUrl) : undefined,
+    limitTimeRealSeconds,
+    costScale,
+    ormModule: flags.ormModule ? pathToFileURL(flags.ormModule).href : undefined,
+    checkModule: flags.checkModule ? pathToFileURL(flags.checkModule).href : undefined,
+  });
+  log.info(`lab: ready at ${lab.url} (databases: ${databases.join(', ')}); Ctrl-C stops it`);
+  await new Promise<void>((resolve) => {
+    const shutdown = (signal: string) => {
+      log.info(`lab: ${signal}, stopping workers and PostgreSQL`);
+      lab.stop().then(resolve, resolve);
+    };
+    process.once('SIGINT', () => shutdown('SIGINT'));
+    process.once('SIGTERM', () => shutdown('SIGTERM'));
+  });
+  log.info('lab: stopped');
+}
+
+/** Starts `lab start` again as a detached process, waits until it serves, writes the pid file. */
+async function startDetached(flags: StartFlags, port: number): Promise<PidFile> {
+  const existing = readPidFile(port);
+  if (existing && alive(existing.pid)) {
+    throw new UnreachableError(`port ${port}: a lab already runs there (pid ${existing.pid})`, {
+      hint: `Stop it with \`odoo-capacity lab stop --port ${port}\`.`,
+    });
+  }
+  await mkdir(stateDir(), { recursive: true, mode: 0o700 });
+  const logFile = join(stateDir(), `lab-${port}.log`);
+  const args = [
+    process.argv[1]!,
+    'lab',
+    'start',
+    '--port',
+    String(port),
+    '--workers',
+    flags.workers,
+    '--databases',
+    flags.databases,
+    '--serie',
+    flags.serie,
+    '--limit-time-real',
+    flags.limitTimeReal,
+    '--cost-scale',
+    flags.costScale,
+    ...(flags.ormModule ? ['--orm-module', flags.ormModule] : []),
+    ...(flags.checkModule ? ['--check-module', flags.checkModule] : []),
+  ];
+  const env = { ...process.env };
+  if (flags.adminPassword !== undefined) env[ADMIN_PASSWORD_ENV] = flags.adminPassword;
+  if (flags.pgUrl !== undefined) env[PG_URL_ENV] = flags.pgUrl;
+  const out = openSync(logFile, 'w', 0o600);
+  const child = spawn(process.execPath, args, {
+    detached: true,
+    stdio: ['ignore', out, out],
+    env,
+  });
+  closeSync(out);
+  let exited: number | null | undefined;
+  child.once('exit', (code) => (exited = code));
+  child.unref();
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (exited !== undefined) {
+      const tail = readFileSync(logFile, 'utf8').trim().split('\n').slice(-2).join(' | ');
+      throw new UnreachableError(`the lab did not start: ${tail}`, { hint: `See ${logFile}.` });
+    }
+    const ready = await fetch(`${labUrl(port)}/lab/status`, { signal: AbortSignal.timeout(2000) })
+      .then((r) => r.ok && r.json())
+      .then((s) => (s as LabStatus).workers.idle + (s as LabStatus).workers.busy > 0)
+      .catch(() => false);
+    if (ready) {
+      const pidFile: PidFile = { pid: child.pid!, port, url: labUrl(port), log: logFile };
+      await writeFileAtomic(pidFilePath(port), JSON.stringify(pidFile, null, 2));
+      return pidFile;
+    }
+    await delay(250);
+  }
+  child.kill('SIGTERM');
+  throw new UnreachableError(`the lab did not serve within ${START_TIMEOUT_MS / 1000} s`, {
+    hint: `See ${logFile}.`,
+  });
+}
+
+async function stopLab(port: number): Promise<{ stopped: boolean; pid?: number }> {
+  const pidFile = readPidFile(port);
+  if (!pidFile) {
+    throw new BadInputError(`no detached lab is recorded for port ${port}`, {
+      hint: `Labs started with --detach leave ${pidFilePath(port)}; a foreground lab stops with Ctrl-C.`,
+    });
+  }
+  if (alive(pidFile.pid)) {
+    process.kill(pidFile.pid, 'SIGTERM');
+    const deadline = Date.now() + 60_000;
+    while (alive(pidFile.pid) && Date.now() < deadline) await delay(100);
+    if (alive(pidFile.pid)) process.kill(pidFile.pid, 'SIGKILL');
+  }
+  await rm(pidFilePath(port), { force: true });
+  return { stopped: true, pid: pidFile.pid };
+}
+
+export function renderStatus(status: LabStatus): string[] {
+  const w = status.workers;
+  return [
+    `lab on port ${status.lab.port} (pid ${status.lab.pid}), serie ${status.lab.serie}, cost scale ${status.lab.cost_scale}, up ${Math.round(status.lab.uptime_s)} s`,
+    `databases: ${status.databases.join(', ')}`,
+    `workers: ${w.busy} busy, ${w.idle} idle of ${w.configured} (peak concurrent ${w.peak_concurrent})`,
+    `queue: ${status.queue.length} waiting (peak ${status.queue.peak})`,
+    `requests: ${status.requests.served} served, faults ${JSON.stringify(status.requests.faults)}, killed by limit_time_real ${status.requests.killed_limit_time_real}`,
+    `retries: ${status.retries.total} ${JSON.stringify(status.retries.by_code)}`,
+  ];
+}
+
+/** One line per violation: the ORM's checker returns { invariant, record, detail }. */
+function describeViolation(violation: unknown): string {
+  if (typeof violation === 'string') return violation;
+  const v = violation as Partial<Record<'invariant' | 'record' | 'detail', string>>;
+  return v.invariant && v.detail
+    ? `${v.invariant}: ${v.record ?? ''} ${v.detail}`.replace(/\s+/g, ' ')
+    : JSON.stringify(violation);
+}
+
+/** A subcommand that talks to a running lab on --port, with --json output. */
+function portCommand(lab: Command, name: string, description: string, examples: string): Command {
+  return lab
+    .command(name)
+    .description(description)
+    .option('--port <port>', 'the lab port', '8069')
+    .option('--json', 'print the result as JSON on stdout')
+    .addHelpText('after', `\nExamples:\n${examples}`);
+}
+
+export function registerLab(program: Command): void {
+  const lab = program
+    .command('lab')
+    .description('run the lab: an Odoo-compatible target over PostgreSQL, for demos and CI')
+    .addHelpText(
+      'after',
+      `
+The lab is not Odoo: it serves Odoo's XML-RPC API with Odoo's runtime behaviour (prefork
+workers, REPEATABLE READ, retries), and each call burns the CPU time real Odoo 17.0 took.
+
+Examples:
+  $ odoo-capacity lab start                          foreground on 127.0.0.1:8069, Ctrl-C stops
+  $ odoo-capacity lab start --workers 4 --databases a,b,c --detach
+  $ odoo-capacity lab status --json
+  $ odoo-capacity lab check
+  $ odoo-capacity lab stop`,
+    );
+
+  const start = lab
+    .command('start')
+    .description('start the lab (embedded PostgreSQL unless --pg-url) and serve until interrupted')
+    .option('--port <port>', 'HTTP port on 127.0.0.1', '8069')
+    .option('--workers <n>', 'prefork worker processes, each serving one request at a time', '2')
+    .option('--databases <names>', 'tenant databases, comma-separated', 'lab')
+    .option('--pg-url <url>', `PostgreSQL to use (default: $${PG_URL_ENV}, else an embedded one)`)
+    .option('--serie <serie>', 'Odoo series to emulate: 16.0, 17.0 or 18.0', '17.0')
+    .option(
+      '--admin-password <password>',
+      `password of user admin in new databases (default: $${ADMIN_PASSWORD_ENV}, else admin)`,
+    )
+    .option('--limit-time-real <seconds>', 'kill a request running longer (0: no limit)', '120')
+    .option('--cost-scale <factor>', "multiply Odoo 17.0's per-call CPU times", '1')
+    .option('--detach', 'run in the background; `lab stop` ends it')
+    .addOption(new Option('--orm-module <file>', 'module exporting the ORM (tests)').hideHelp())
+    .addOption(
+      new Option('--check-module <file>', 'module exporting checkDatabase (tests)').hideHelp(),
+    )
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ odoo-capacity lab start
+  $ odoo-capacity lab start --port 8070 --workers 4 --databases t1,t2 --serie 16.0
+  $ LAB_ADMIN_PASSWORD=s3cret odoo-capacity lab start --detach
+
+Exit: 0 after a clean stop, 2 bad flags, 3 port in use or PostgreSQL unreachable.`,
+    );
+  start.action(async (flags: StartFlags) => {
+    const port = integer('--port', flags.port, 1, 65535);
+    if (flags.detach) {
+      const pidFile = await startDetached(flags, port);
+      log.info(
+        `lab: running in the background at ${pidFile.url} (pid ${pidFile.pid}, log ${pidFile.log})`,
+      );
+      return;
+    }
+    await startForeground(flags, port);
+  });
+
+  portCommand(
+    lab,
+    'stop',
+    'stop a lab started with --detach',
+    '  $ odoo-capacity lab stop --port 8069',
+  ).action(async (flags: PortFlags) => {
+    const result = await stopLab(integer('--port', flags.port, 1, 65535));
+    if (flags.json) printJson(result);
+    else printLines([`lab: stopped (pid ${result.pid})`]);
+  });
+
+  portCommand(
+    lab,
+    'status',
+    "print a running lab's workers, queue, retries and faults",
+    '  $ odoo-capacity lab status\n  $ odoo-capacity lab status --port 8070 --json',
+  ).action(async (flags: PortFlags) => {
+    const { body } = await getJson<LabStatus>(
+      integer('--port', flags.port, 1, 65535),
+      '/lab/status',
+    );
+    if (flags.json) printJson(body);
+    else printLines(renderStatus(body));
+  });
+
+  portCommand(
+    lab,
+    'check',
+    "check the running lab's data invariants; exit 1 listing each violation",
+    '  $ odoo-capacity lab check\n  $ odoo-capacity lab check --port 8070 --json\n\nExit: 0 no violation, 1 violations, 3 no lab answers.',
+  ).action(async (flags: PortFlags) => {
+    const port = integer('--port', flags.port, 1, 65535);
+    const { status, body } = await getJson<LabCheckResult & { error?: string }>(port, '/lab/check');
+    if (status !== 200) {
+      throw new UnreachableError(
+        `lab check on port ${port} failed: ${body.error ?? `HTTP ${status}`}`,
+      );
+    }
+    if (flags.json) printJson(body);
+    else {
+      printLines(
+        body.databases.flatMap((d) =>
+          d.violations.length === 0
+            ? [`ok   ${d.db}: no violation`]
+            : [
+                `FAIL ${d.db}: ${d.violations.length} violation(s)`,
+                ...d.violations.map((v) => `  - ${describeViolation(v)}`),
+              ],
+        ),
+      );
+    }
+    if (!body.ok) {
+      const count = body.databases.reduce((n, d) => n + d.violations.length, 0);
+      throw new CheckFailedError(`lab check: ${count} invariant violation(s)`);
+    }
+  });
+}

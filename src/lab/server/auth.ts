@@ -1,0 +1,132 @@
+// Authentication as Odoo's res.users does it (odoo-contract.md §1 "API keys"), per worker
+// process: the password is checked against res_users.password (passlib pbkdf2_sha512), then,
+// for RPC, against the global API keys in res_users_apikeys. `check` results are cached per
+// (db, uid, secret) like Odoo's @ormcache on res.users.check, so each worker pays the hash cost
+// once; failures are not cached. Failures count per (database, client IP) toward the login
+// cooldown (_assert_can_auth): after `cooldownAfter` failures, calls are refused for
+// `cooldownSeconds`, in this process only.
+import { createHash } from 'node:crypto';
+import type pg from 'pg';
+import type { Logger } from '../../core/logger.js';
+import { AccessDenied } from '../exceptions.js';
+import { API_KEY_INDEX_SIZE, verifySecret } from '../orm/password-hash.js';
+
+export interface AuthPolicy {
+  /** base.login_cooldown_after (10 on a new Odoo database). */
+  cooldownAfter: number;
+  /** base.login_cooldown_duration in seconds (60). */
+  cooldownSeconds: number;
+}
+
+export const DEFAULT_AUTH_POLICY: AuthPolicy = { cooldownAfter: 10, cooldownSeconds: 60 };
+
+type Queryable = Pick<pg.Pool, 'query'>;
+
+export class Authenticator {
+  readonly #policy: AuthPolicy;
+  readonly #log: Logger;
+  readonly #verified = new Set<string>();
+  readonly #failures = new Map<string, { count: number; last: number }>();
+
+  constructor(policy: AuthPolicy, log: Logger) {
+    this.#policy = policy;
+    this.#log = log;
+  }
+
+  /** res.users.authenticate: the uid, or AccessDenied (which common.authenticate turns into False). */
+  async authenticate(
+    db: Queryable,
+    dbName: string,
+    login: string,
+    password: string,
+    ip: string,
+  ): Promise<number> {
+    try {
+      if (!password) throw new AccessDenied();
+      const uid = await this.#guarded(dbName, ip, async () => {
+        const found = await db.query<{ id: number }>(
+          'SELECT id FROM res_users WHERE login = $1 AND active ORDER BY id LIMIT 1',
+          [login],
+        );
+        const uid = found.rows[0]?.id;
+        if (uid === undefined) throw new AccessDenied();
+        await this.#checkCredentials(db, uid, password);
+        return uid;
+      });
+      this.#log.info(`Login successful for db:${dbName} login:${login} from ${ip}`);
+      return uid;
+    } catch (error) {
+      if (error instanceof AccessDenied)
+        this.#log.info(`Login failed for db:${dbName} login:${login} from ${ip}`);
+      throw error;
+    }
+  }
+
+  /** res.users.check: returns when (uid, secret) may call, else throws AccessDenied. */
+  async check(
+    db: Queryable,
+    dbName: string,
+    uid: number,
+    secret: string,
+    ip: string,
+  ): Promise<void> {
+    if (!secret) throw new AccessDenied();
+    const key = `${dbName}\0${uid}\0${createHash('sha256').update(secret).digest('hex')}`;
+    if (this.#verified.has(key)) return;
+    await this.#guarded(dbName, ip, async () => {
+      const user = await db.query<{ active: boolean }>(
+        'SELECT active FROM res_users WHERE id = $1',
+        [uid],
+      );
+      if (!user.rows[0]?.active) throw new AccessDenied();
+      await this.#checkCredentials(db, uid, secret);
+    });
+    this.#verified.add(key);
+  }
+
+  /** _check_credentials for a non-interactive call: the password, else a global API key. */
+  async #checkCredentials(db: Queryable, uid: number, secret: string): Promise<void> {
+    const stored = await db.query<{ password: string | null }>(
+      'SELECT password FROM res_users WHERE id = $1',
+      [uid],
+    );
+    const hash = stored.rows[0]?.password;
+    if (hash && (await verifySecret(secret, hash))) return;
+    const keys = await db.query<{ user_id: number; key: string }>(
+      `SELECT k.user_id, k.key FROM res_users_apikeys k JOIN res_users u ON u.id = k.user_id
+        WHERE u.active AND k.index = $1 AND k.scope IS NULL`,
+      [secret.slice(0, API_KEY_INDEX_SIZE)],
+    );
+    for (const row of keys.rows) {
+      if (row.user_id === uid && (await verifySecret(secret, row.key))) return;
+    }
+    throw new AccessDenied();
+  }
+
+  /** _assert_can_auth: refuse during the cooldown, count failures, forget them on success. */
+  async #guarded<T>(dbName: string, ip: string, attempt: () => Promise<T>): Promise<T> {
+    const source = `${dbName}\0${ip}`;
+    const previous = this.#failures.get(source);
+    if (
+      this.#policy.cooldownAfter > 0 &&
+      previous &&
+      previous.count >= this.#policy.cooldownAfter &&
+      Date.now() - previous.last < this.#policy.cooldownSeconds * 1000
+    ) {
+      this.#log.warn(
+        `Login attempt ignored for ${ip} on ${dbName}: ${previous.count} failures since last success`,
+      );
+      throw new AccessDenied('Too many login failures, please wait a bit before trying again.');
+    }
+    try {
+      const result = await attempt();
+      this.#failures.delete(source);
+      return result;
+    } catch (error) {
+      if (error instanceof AccessDenied) {
+        this.#failures.set(source, { count: (previous?.count ?? 0) + 1, last: Date.now() });
+      }
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,335 @@
+// The prefork master: it owns the listening socket and one FIFO queue of requests, forks N
+// worker processes and hands a request to a worker only when that worker is idle, as Odoo's
+// workers accept() from the shared socket only when idle. Queued requests wait (never a 503).
+// A worker busy for longer than limit_time_real is SIGKILLed: its client connection drops, its
+// PostgreSQL connection dies with it (so its transaction rolls back), and a new worker is forked.
+//
+// The master reads each HTTP request before queueing it rather than passing the raw socket to
+// the worker: it must answer /lab/status itself while every worker is busy, and Node cannot
+// hand over a socket it has started reading without private APIs. The scheduling is Odoo's:
+// one queue, one request per worker, HTTP/1.0-style `Connection: close` answers.
+import { fork, type ChildProcess } from 'node:child_process';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Logger } from '../../core/logger.js';
+import type { RpcRequest } from './dispatch.js';
+import type { MasterMessage, WorkerConfig, WorkerMessage } from './messages.js';
+import { LAB_STATUS_SCHEMA, type LabStatus } from './status.js';
+import type { LabIdentity } from './version.js';
+
+export interface MasterOptions {
+  host: string;
+  port: number;
+  workers: number;
+  limitTimeRealSeconds: number;
+  workerScript: string;
+  identity: LabIdentity;
+  databases: readonly string[];
+  log: Logger;
+  /** Answers GET /lab/check; the master runs it itself. */
+  check?: () => Promise<unknown>;
+}
+
+interface Job {
+  id: number;
+  request: RpcRequest;
+  res: ServerResponse;
+}
+
+interface Slot {
+  child: ChildProcess;
+  state: 'starting' | 'idle' | 'busy';
+  served: number;
+  job?: Job;
+  since?: number;
+  timer?: NodeJS.Timeout;
+  killed?: boolean;
+}
+
+const MAX_BODY_BYTES = 64 * 1024 * 1024;
+
+export class PreforkMaster {
+  readonly #options: MasterOptions;
+  readonly #server: Server;
+  readonly #queue: Job[] = [];
+  readonly #slots = new Set<Slot>();
+  readonly #started = Date.now();
+  #nextId = 1;
+  #stopping = false;
+  #port = 0;
+  #workerConfig: WorkerConfig | undefined;
+  #counters = {
+    served: 0,
+    peakBusy: 0,
+    peakQueue: 0,
+    killed: 0,
+    crashes: 0,
+    faults: {} as Record<string, number>,
+    retries: {} as Record<string, number>,
+  };
+
+  constructor(options: MasterOptions) {
+    this.#options = options;
+    // No request timeout: a request queued behind busy workers waits as long as it takes, as in
+    // Odoo's accept queue; limit_time_real bounds only the time a worker spends on it.
+    this.#server = createServer({ requestTimeout: 0 }, (req, res) => this.#onRequest(req, res));
+    // Every request is its own connection, as with Odoo's HTTP/1.0 workers.
+    this.#server.keepAliveTimeout = 0;
+  }
+
+  get port(): number {
+    return this.#port;
+  }
+
+  /** Binds the port; fails with EADDRINUSE before anything else starts. */
+  listen(): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const onError = (error: Error) => reject(error);
+      this.#server.once('error', onError);
+      this.#server.listen(this.#options.port, this.#options.host, () => {
+        this.#server.off('error', onError);
+        this.#port = (this.#server.address() as { port: number }).port;
+        resolve(this.#port);
+      });
+    });
+  }
+
+  /** Forks the workers and resolves when all of them are ready to serve. */
+  async startWorkers(config: WorkerConfig): Promise<void> {
+    this.#workerConfig = config;
+    await Promise.all(Array.from({ length: this.#options.workers }, () => this.#fork()));
+  }
+
+  #fork(): Promise<void> {
+    const child = fork(this.#options.workerScript, [], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      serialization: 'advanced',
+    });
+    const slot: Slot = { child, state: 'starting', served: 0 };
+    this.#slots.add(slot);
+    return new Promise((resolve, reject) => {
+      child.on('message', (message: WorkerMessage) => {
+        switch (message.type) {
+          case 'ready':
+            slot.state = 'idle';
+            resolve();
+            this.#dispatch();
+            break;
+          case 'init-failed':
+            reject(new Error(`lab worker failed to start: ${message.message}`));
+            child.kill('SIGKILL');
+            break;
+          case 'response':
+            this.#onResponse(slot, message);
+            break;
+          case 'log':
+            this.#options.log.info(message.line.replace(/\n$/, ''));
+            break;
+        }
+      });
+      child.on('exit', (code, signal) => {
+        this.#slots.delete(slot);
+        clearTimeout(slot.timer);
+        if (slot.state === 'starting') {
+          reject(new Error(`lab worker exited during start (${signal ?? code})`));
+        }
+        if (slot.job) {
+          // A crash while serving: the client sees the connection drop, as with Odoo.
+          if (!slot.killed) {
+            this.#counters.crashes++;
+            this.#options.log.error(
+              `worker ${child.pid} died (${signal ?? code}) while serving a request`,
+            );
+          }
+          slot.job.res.socket?.destroy();
+          slot.job = undefined;
+        }
+        if (!this.#stopping && slot.state !== 'starting') {
+          this.#fork().catch((error: Error) => this.#options.log.error(error.message));
+        }
+      });
+      this.#send(slot, { type: 'init', config: this.#workerConfig! });
+    });
+  }
+
+  #send(slot: Slot, message: MasterMessage): void {
+    if (slot.child.connected) slot.child.send(message);
+  }
+
+  #onRequest(req: IncomingMessage, res: ServerResponse): void {
+    res.shouldKeepAlive = false;
+    const path = req.url ?? '/';
+    if (req.method === 'GET' && path.split('?')[0] === '/lab/status') {
+      return this.#json(res, 200, this.status());
+    }
+    if (req.method === 'GET' && path.split('?')[0] === '/lab/check') {
+      return this.#serveCheck(res);
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        res
+          .writeHead(413, { 'content-type': 'text/plain', connection: 'close' })
+          .end('Request Entity Too Large\n');
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (res.writableEnded) return;
+      const job: Job = {
+        id: this.#nextId++,
+        request: {
+          path,
+          httpMethod: req.method ?? 'GET',
+          body: Buffer.concat(chunks).toString('utf8'),
+          ip: req.socket.remoteAddress ?? 'n/a',
+        },
+        res,
+      };
+      this.#queue.push(job);
+      this.#counters.peakQueue = Math.max(this.#counters.peakQueue, this.#queue.length);
+      this.#dispatch();
+    });
+  }
+
+  #serveCheck(res: ServerResponse): void {
+    const check = this.#options.check;
+    if (!check) return this.#json(res, 501, { error: 'lab check is not available' });
+    check().then(
+      (result) => this.#json(res, 200, result),
+      (error: Error) => this.#json(res, 500, { error: error.message }),
+    );
+  }
+
+  #json(res: ServerResponse, status: number, value: unknown): void {
+    res
+      .writeHead(status, { 'content-type': 'application/json', connection: 'close' })
+      .end(JSON.stringify(value));
+  }
+
+  /** Hands queued requests, oldest first, to idle workers. */
+  #dispatch(): void {
+    for (const slot of this.#slots) {
+      if (slot.state !== 'idle') continue;
+      let job: Job | undefined;
+      while ((job = this.#queue.shift())) {
+        // A client that gave up while queued has nothing to wait for.
+        if (!job.res.socket?.destroyed) break;
+      }
+      if (!job) return;
+      slot.state = 'busy';
+      slot.job = job;
+      slot.since = Date.now();
+      const busy = [...this.#slots].filter((s) => s.state === 'busy').length;
+      this.#counters.peakBusy = Math.max(this.#counters.peakBusy, busy);
+      if (this.#options.limitTimeRealSeconds > 0) {
+        slot.timer = setTimeout(() => this.#kill(slot), this.#options.limitTimeRealSeconds * 1000);
+      }
+      this.#send(slot, { type: 'request', id: job.id, request: job.request });
+    }
+  }
+
+  #kill(slot: Slot): void {
+    if (slot.state !== 'busy') return;
+    this.#counters.killed++;
+    slot.killed = true;
+    this.#options.log.error(
+      `worker ${slot.child.pid} (${slot.job?.request.path}) timeout after ${this.#options.limitTimeRealSeconds} s (limit_time_real): killed`,
+    );
+    slot.child.kill('SIGKILL');
+  }
+
+  #onResponse(slot: Slot, message: Extract<WorkerMessage, { type: 'response' }>): void {
+    clearTimeout(slot.timer);
+    const job = slot.job;
+    slot.job = undefined;
+    slot.state = 'idle';
+    slot.served++;
+    this.#counters.served++;
+    const { stats, response } = message;
+    if (stats.fault !== undefined) {
+      const key = String(stats.fault).split('\n')[0]!;
+      this.#counters.faults[key] = (this.#counters.faults[key] ?? 0) + 1;
+    }
+    for (const [code, n] of Object.entries(stats.retries)) {
+      this.#counters.retries[code] = (this.#counters.retries[code] ?? 0) + n;
+    }
+    if (job && job.id === message.id && !job.res.socket?.destroyed) {
+      job.res
+        .writeHead(response.status, {
+          'content-type': response.contentType,
+          'content-length': Buffer.byteLength(response.body),
+          connection: 'close',
+        })
+        .end(response.body);
+    }
+    this.#dispatch();
+  }
+
+  status(): LabStatus {
+    const list = [...this.#slots].map((s) => ({
+      pid: s.child.pid ?? 0,
+      state: s.state,
+      served: s.served,
+      ...(s.state === 'busy' && s.since ? { busy_s: (Date.now() - s.since) / 1000 } : {}),
+    }));
+    const busy = list.filter((w) => w.state === 'busy').length;
+    const retries = this.#counters.retries;
+    const { identity, databases } = this.#options;
+    return {
+      schema: LAB_STATUS_SCHEMA,
+      lab: {
+        pid: process.pid,
+        port: this.#port,
+        serie: identity.serie,
+        cost_scale: identity.costScale,
+        uptime_s: (Date.now() - this.#started) / 1000,
+      },
+      databases: [...databases],
+      workers: {
+        configured: this.#options.workers,
+        alive: list.length,
+        busy,
+        idle: list.filter((w) => w.state === 'idle').length,
+        peak_concurrent: this.#counters.peakBusy,
+        list,
+      },
+      queue: { length: this.#queue.length, peak: this.#counters.peakQueue },
+      requests: {
+        served: this.#counters.served,
+        faults: { ...this.#counters.faults },
+        killed_limit_time_real: this.#counters.killed,
+        worker_crashes: this.#counters.crashes,
+      },
+      retries: {
+        total: Object.values(retries).reduce((a, b) => a + b, 0),
+        by_code: { ...retries },
+      },
+      limit_time_real_s: this.#options.limitTimeRealSeconds,
+    };
+  }
+
+  /** Stops listening, drops queued requests, and ends every worker. */
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    for (const job of this.#queue.splice(0)) job.res.socket?.destroy();
+    this.#server.closeAllConnections();
+    const exits = [...this.#slots].map(
+      (slot) =>
+        new Promise<void>((resolve) => {
+          if (slot.child.exitCode !== null || slot.child.signalCode !== null) return resolve();
+          slot.child.once('exit', () => resolve());
+          const force = setTimeout(() => slot.child.kill('SIGKILL'), 5000);
+          slot.child.once('exit', () => clearTimeout(force));
+          if (slot.child.connected) this.#send(slot, { type: 'shutdown' });
+          else slot.child.kill('SIGTERM');
+        }),
+    );
+    await Promise.all(exits);
+    await closed;
+  }
+}

@@ -1,0 +1,29 @@
+// The messages the master and its workers exchange over the IPC channel of child_process.fork.
+import type { AuthPolicy } from './auth.js';
+import type { RequestStats, RpcRequest, RpcResponse } from './dispatch.js';
+import type { LabIdentity } from './version.js';
+
+/** Sent once to a new worker: everything it needs, secrets included (never on argv or env). */
+export interface WorkerConfig {
+  identity: LabIdentity;
+  databases: string[];
+  /** PostgreSQL URL of the `postgres` database; the worker swaps in each tenant's name. */
+  pgUrl: string;
+  /** File URL of the module exporting `orm: LabOrm`. */
+  ormModule: string;
+  authPolicy: AuthPolicy;
+  /** Connections per tenant database in this worker (Odoo's db_maxconn is per process). */
+  dbMaxConn: number;
+  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+}
+
+export type MasterMessage =
+  | { type: 'init'; config: WorkerConfig }
+  | { type: 'request'; id: number; request: RpcRequest }
+  | { type: 'shutdown' };
+
+export type WorkerMessage =
+  | { type: 'ready' }
+  | { type: 'init-failed'; message: string }
+  | { type: 'response'; id: number; response: RpcResponse; stats: RequestStats }
+  | { type: 'log'; line: string };

@@ -1,0 +1,29 @@
+// common.version as Odoo answers it (four keys), plus the lab's own `lab` key so that any tool
+// can tell it is talking to the lab and not to Odoo (docs/contracts.md "Lab ↔ tools").
+import type { OdooSerie } from '../contract.js';
+import { COST_PROFILE_NAME } from './cost-profile.js';
+
+export const SERIES: readonly OdooSerie[] = ['16.0', '17.0', '18.0'];
+
+export interface LabIdentity {
+  serie: OdooSerie;
+  costScale: number;
+  workers: number;
+}
+
+export function versionInfo(identity: LabIdentity): Record<string, unknown> {
+  const major = Number(identity.serie.split('.')[0]);
+  return {
+    server_version: identity.serie,
+    server_version_info: [major, 0, 0, 'final', 0, ''],
+    server_serie: identity.serie,
+    protocol_version: 1,
+    lab: {
+      name: 'odoo-capacity lab',
+      cost_profile: COST_PROFILE_NAME,
+      scale: identity.costScale,
+      workers: identity.workers,
+      note: 'Not Odoo: an Odoo-compatible stand-in over PostgreSQL. Each call burns the CPU time of real Odoo 17.0 medians (x scale) in a prefork worker; its capacity comes from workers, SQL, row locks and retries, never from sleeps.',
+    },
+  };
+}

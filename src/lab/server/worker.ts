@@ -1,0 +1,88 @@
+// A prefork worker process: serves one request at a time, handed to it by the master only when
+// it is idle, like Odoo's WorkerHTTP. It keeps per-process state as Odoo's workers do: a small
+// PostgreSQL pool per tenant database, the credentials cache and the login cooldown counters.
+import pg from 'pg';
+import { Logger } from '../../core/logger.js';
+import { Secret } from '../../core/secret.js';
+import type { LabOrm } from '../contract.js';
+import { Authenticator } from './auth.js';
+import { CostModel } from './cost-profile.js';
+import { databaseUrl } from './databases.js';
+import { Dispatcher } from './dispatch.js';
+import type { MasterMessage, WorkerConfig, WorkerMessage } from './messages.js';
+
+function send(message: WorkerMessage): void {
+  process.send?.(message);
+}
+
+/** Log lines go to the master, which writes them in order with the process's own lines. */
+function workerLogger(level: WorkerConfig['logLevel']): Logger {
+  return new Logger(level, {
+    write: (line) => send({ type: 'log', line: `worker ${process.pid}: ${line}` }),
+  });
+}
+
+async function start(
+  config: WorkerConfig,
+): Promise<{ dispatcher: Dispatcher; close(): Promise<void> }> {
+  const log = workerLogger(config.logLevel);
+  const pgUrl = new Secret(config.pgUrl);
+  const { orm } = (await import(config.ormModule)) as { orm: LabOrm };
+  const pools = new Map<string, pg.Pool>();
+  const endpoint = new URL(pgUrl.reveal());
+  const dispatcher = new Dispatcher({
+    orm,
+    pool: (db) => {
+      let pool = pools.get(db);
+      if (!pool) {
+        pool = new pg.Pool({
+          connectionString: databaseUrl(pgUrl, db),
+          max: config.dbMaxConn,
+          application_name: `odoo-capacity-lab worker ${process.pid}`,
+        });
+        pool.on('error', (error) => log.warn(`PostgreSQL connection lost: ${error.message}`));
+        pools.set(db, pool);
+      }
+      return pool;
+    },
+    auth: new Authenticator(config.authPolicy, log),
+    cost: new CostModel(config.identity.costScale),
+    identity: config.identity,
+    databases: config.databases,
+    pgEndpoint: { host: endpoint.hostname, port: Number(endpoint.port || 5432) },
+    log,
+  });
+  return {
+    dispatcher,
+    close: async () => {
+      await Promise.all([...pools.values()].map((p) => p.end().catch(() => {})));
+    },
+  };
+}
+
+let worker: Awaited<ReturnType<typeof start>> | undefined;
+
+process.on('message', (message: MasterMessage) => {
+  switch (message.type) {
+    case 'init':
+      start(message.config).then(
+        (started) => {
+          worker = started;
+          send({ type: 'ready' });
+        },
+        (error: unknown) => send({ type: 'init-failed', message: (error as Error).message }),
+      );
+      break;
+    case 'request':
+      void worker!.dispatcher
+        .handle(message.request)
+        .then(({ response, stats }) => send({ type: 'response', id: message.id, response, stats }));
+      break;
+    case 'shutdown':
+      void (worker?.close() ?? Promise.resolve()).finally(() => process.exit(0));
+      break;
+  }
+});
+
+// The master's death ends the worker, as Odoo's workers check their parent.
+process.on('disconnect', () => process.exit(0));

@@ -1,0 +1,241 @@
+// `seed` against the lab through XML-RPC over HTTP: it creates the pools of docs/contracts.md,
+// tops them up without duplicating anything when run again, and `--cleanup` removes exactly the
+// marked records (as far as Odoo allows), leaving everything else alone. The lab's invariants
+// hold throughout.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Logger } from '../../src/core/logger.js';
+import { Secret } from '../../src/core/secret.js';
+import { startLab, type LabHandle } from '../../src/lab/server/index.js';
+import { OdooClient } from '../../src/odoo/client.js';
+import { cleanupSeed } from '../../src/odoo/seed-cleanup.js';
+import { seed, type SeedPlan, type SeedProgress } from '../../src/odoo/seed.js';
+import { cleanEnv, hasStackTrace, runCli } from '../helpers/cli.js';
+
+const DB = 'seedlab';
+const PLAN: SeedPlan = {
+  products: 4,
+  customers: 3,
+  readyOrders: 5,
+  deliveredOrders: 3,
+  stock: 20,
+  linesPerOrder: 2,
+};
+
+let lab: LabHandle;
+let client: OdooClient;
+
+beforeAll(async () => {
+  lab = await startLab({
+    port: 0,
+    workers: 2,
+    databases: [DB],
+    costScale: 0,
+    log: new Logger('warn'),
+  });
+  client = new OdooClient({
+    url: lab.url,
+    db: DB,
+    user: 'admin',
+    secret: new Secret('admin'),
+    secretKind: 'password',
+  });
+});
+
+afterAll(async () => {
+  await lab?.stop();
+});
+
+type Row = Record<string, unknown>;
+
+async function labCheck(): Promise<unknown[]> {
+  const response = await fetch(`${lab.url}/lab/check`);
+  const body = (await response.json()) as { databases: { violations: unknown[] }[] };
+  return body.databases.flatMap((d) => d.violations);
+}
+
+async function orders(like: string): Promise<Row[]> {
+  return client.call<Row[]>('sale.order', 'search_read', [[['client_order_ref', '=like', like]]], {
+    kwargs: { fields: ['state', 'picking_ids', 'invoice_status', 'client_order_ref'] },
+  });
+}
+
+async function pickingStates(rows: Row[]): Promise<string[]> {
+  const ids = rows.flatMap((r) => r.picking_ids as number[]);
+  const pickings = await client.call<Row[]>('stock.picking', 'read', [ids, ['state']]);
+  return pickings.map((p) => p.state as string);
+}
+
+describe('seed', () => {
+  it('creates marked products with stock, customers and both order pools, with progress', async () => {
+    const progress: SeedProgress[] = [];
+    const summary = await seed(client, PLAN, (p) => progress.push(p));
+    expect(summary).toMatchObject({
+      serie: '17.0',
+      products: { wanted: 4, existing: 0, created: 4 },
+      customers: { wanted: 3, existing: 0, created: 3 },
+      readyOrders: { wanted: 5, existing: 0, created: 5, notReserved: 0 },
+      deliveredOrders: { wanted: 3, existing: 0, created: 3 },
+    });
+    expect(new Set(progress.map((p) => p.phase))).toEqual(
+      new Set(['products', 'customers', 'stock', 'ready-orders', 'delivered-orders']),
+    );
+    const products = await client.call<Row[]>(
+      'product.product',
+      'search_read',
+      [[['default_code', '=like', 'OC-P-%']]],
+      { kwargs: { fields: ['default_code', 'detailed_type', 'invoice_policy', 'free_qty'] } },
+    );
+    expect(products.map((p) => p.default_code).sort()).toEqual([
+      'OC-P-0001',
+      'OC-P-0002',
+      'OC-P-0003',
+      'OC-P-0004',
+    ]);
+    for (const p of products) {
+      expect(p).toMatchObject({ detailed_type: 'product', invoice_policy: 'delivery' });
+      expect(p.free_qty).toBeGreaterThanOrEqual(PLAN.stock);
+    }
+    const ready = await orders('OC-SEED-READY-%');
+    expect(ready.map((o) => o.client_order_ref).sort()).toEqual([
+      'OC-SEED-READY-00001',
+      'OC-SEED-READY-00002',
+      'OC-SEED-READY-00003',
+      'OC-SEED-READY-00004',
+      'OC-SEED-READY-00005',
+    ]);
+    expect(new Set(await pickingStates(ready))).toEqual(new Set(['assigned']));
+    const delivered = await orders('OC-SEED-DELIVERED-%');
+    expect(delivered).toHaveLength(3);
+    expect(new Set(delivered.map((o) => o.invoice_status))).toEqual(new Set(['to invoice']));
+    expect(new Set(await pickingStates(delivered))).toEqual(new Set(['done']));
+    expect(await labCheck()).toEqual([]);
+  });
+
+  it('is idempotent: a second run creates nothing', async () => {
+    const summary = await seed(client, PLAN);
+    expect(summary).toMatchObject({
+      products: { existing: 4, created: 0 },
+      customers: { existing: 3, created: 0 },
+      stockAdjusted: 0,
+      readyOrders: { existing: 5, created: 0 },
+      deliveredOrders: { existing: 3, created: 0 },
+    });
+    expect(await orders('OC-SEED-%')).toHaveLength(8);
+  });
+
+  it('tops up only what the load consumed from the pools', async () => {
+    const [first, second] = await orders('OC-SEED-READY-%');
+    const pickings = [first!, second!].flatMap((o) => o.picking_ids as number[]);
+    expect(await client.call('stock.picking', 'button_validate', [pickings])).toBe(true);
+    const [billed] = await orders('OC-SEED-DELIVERED-%');
+    const wizard = await client.call<number>('sale.advance.payment.inv', 'create', [
+      { advance_payment_method: 'delivered', sale_order_ids: [[6, 0, [billed!.id]]] },
+    ]);
+    const outcome = await client.executeKw('sale.advance.payment.inv', 'create_invoices', [
+      [wizard],
+    ]);
+    expect(outcome.status).toBe('committed-unmarshallable');
+
+    const summary = await seed(client, PLAN);
+    expect(summary.readyOrders).toMatchObject({ existing: 3, created: 2 });
+    expect(summary.deliveredOrders).toMatchObject({ existing: 2, created: 1 });
+    const refs = (await orders('OC-SEED-READY-%')).map((o) => o.client_order_ref);
+    expect(refs).toContain('OC-SEED-READY-00007');
+    expect(new Set(refs).size).toBe(refs.length);
+    expect(await labCheck()).toEqual([]);
+  });
+});
+
+describe('seed --cleanup', () => {
+  it('removes exactly the marked records, as Odoo allows, and leaves the rest alone', async () => {
+    const bystander = await client.call<number>('res.partner', 'create', [{ name: 'Bystander' }]);
+    const product = await client.call<number>('product.product', 'create', [
+      { name: 'Not seeded', default_code: 'MINE-1', detailed_type: 'product' },
+    ]);
+    const order = await client.call<number>('sale.order', 'create', [
+      {
+        partner_id: bystander,
+        client_order_ref: 'MY-OWN-ORDER',
+        order_line: [[0, 0, { product_id: product, product_uom_qty: 1 }]],
+      },
+    ]);
+    const loadOrder = await client.call<number>('sale.order', 'create', [
+      {
+        partner_id: bystander,
+        client_order_ref: 'OC-LOAD-adhoc-1',
+        order_line: [[0, 0, { product_id: product, product_uom_qty: 1 }]],
+      },
+    ]);
+
+    const summary = await cleanupSeed(client);
+    expect(summary.orders).toMatchObject({ found: 12, deleted: 12 });
+    expect(summary.invoices.found).toBe(1);
+    expect(summary.remains.length).toBeGreaterThan(0);
+    expect(await orders('OC-SEED-%')).toEqual([]);
+    expect(await client.call('sale.order', 'search', [[['id', '=', loadOrder]]])).toEqual([]);
+    expect(
+      await client.call('product.product', 'search', [[['default_code', '=like', 'OC-P-%']]]),
+    ).toEqual([]);
+    expect(await client.call('res.partner', 'search', [[['ref', '=like', 'OC-C-%']]])).toEqual([]);
+    expect(await client.call('sale.order', 'search', [[['id', '=', order]]])).toEqual([order]);
+    expect(await client.call('res.partner', 'search', [[['id', '=', bystander]]])).toEqual([
+      bystander,
+    ]);
+    expect(await client.call('product.product', 'search', [[['id', '=', product]]])).toEqual([
+      product,
+    ]);
+    expect(await labCheck()).toEqual([]);
+
+    const again = await cleanupSeed(client);
+    expect(again).toMatchObject({
+      orders: { found: 0 },
+      products: { found: 0 },
+      customers: { found: 0 },
+    });
+  });
+});
+
+describe('odoo-capacity seed (the command)', () => {
+  const env = () =>
+    cleanEnv({ ODOO_URL: lab.url, ODOO_DB: DB, ODOO_USER: 'admin', ODOO_PASSWORD: 'admin' });
+
+  it('prints one JSON summary on stdout and exits 0', async () => {
+    const result = await runCli(
+      [
+        'seed',
+        '--products',
+        '2',
+        '--customers',
+        '1',
+        '--ready-orders',
+        '1',
+        '--delivered-orders',
+        '1',
+        '--stock',
+        '5',
+        '--json',
+      ],
+      env(),
+    );
+    expect(result.code).toBe(0);
+    const summary = JSON.parse(result.stdout) as Row;
+    expect(summary).toMatchObject({ readyOrders: { wanted: 1 }, deliveredOrders: { wanted: 1 } });
+    expect(result.stdout).not.toContain('admin"');
+  });
+
+  it('rejects a bad count with one line naming the flag and exit 2', async () => {
+    const result = await runCli(['seed', '--ready-orders', 'lots'], env());
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--ready-orders');
+    expect(hasStackTrace(result.stderr)).toBe(false);
+  });
+
+  it('reports an unreachable target with exit 3', async () => {
+    const result = await runCli(
+      ['seed', '--products', '1'],
+      cleanEnv({ ODOO_URL: 'http://127.0.0.1:1', ODOO_DB: DB, ODOO_PASSWORD: 'admin' }),
+    );
+    expect(result.code).toBe(3);
+    expect(hasStackTrace(result.stderr)).toBe(false);
+  });
+});

@@ -1,0 +1,213 @@
+// Two REPEATABLE READ transactions on the same hot rows conflict as in Odoo: reservations on one
+// quant (16/17: the second waits, then 40001; 18: SKIP LOCKED, a new quant row, no wait), postings
+// on one journal (17: the second waits on the unique index, then takes the next number; 16: the
+// second waits on the last move's row lock, then 40001), and concurrent tracking-ref writes.
+import type { DatabaseError } from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PostgresHandle } from '../../../src/core/postgres-provider.js';
+import { checkDatabase } from '../../../src/lab/check.js';
+import type { OdooSerie } from '../../../src/lab/contract.js';
+import { createLabDb, isWaitingOnLock, startPostgres, waitFor, type LabDb } from './harness.js';
+import { createOrder, createProduct, deliveredInvoice, pickingOf, putInStock } from './scenario.js';
+
+let pgHandle: PostgresHandle;
+const dbs: LabDb[] = [];
+
+beforeAll(async () => {
+  pgHandle = await startPostgres();
+});
+
+afterAll(async () => {
+  for (const db of dbs) await db.close();
+  await pgHandle?.stop();
+});
+
+async function labDb(serie: OdooSerie): Promise<LabDb> {
+  const db = await createLabDb(pgHandle, serie);
+  dbs.push(db);
+  return db;
+}
+
+async function noViolations(db: LabDb): Promise<void> {
+  const client = await db.pool.connect();
+  try {
+    expect(await checkDatabase(client, db.name)).toEqual([]);
+  } finally {
+    client.release();
+  }
+}
+
+interface Setup {
+  db: LabDb;
+  product: number;
+  orders: [number, number];
+}
+
+async function twoOrdersOnOneQuant(serie: OdooSerie): Promise<Setup> {
+  const db = await labDb(serie);
+  const product = await createProduct(db, 'HOT');
+  await putInStock(db, product, 100);
+  const customer = await db.call<number>('res.partner', 'create', [{ name: 'Hot Customer' }]);
+  const a = await createOrder(db, customer, [[product, 2]]);
+  const b = await createOrder(db, customer, [[product, 3]]);
+  return { db, product, orders: [a, b] };
+}
+
+describe('reserving one quant from two transactions', () => {
+  for (const serie of ['16.0', '17.0'] as const) {
+    it(`${serie}: the second waits for the first, then fails with 40001 and succeeds on retry`, async () => {
+      const { db, product, orders } = await twoOrdersOnOneQuant(serie);
+      const first = await db.begin();
+      const second = await db.begin();
+      try {
+        // Both snapshots exist before either reserves, as for two requests in flight.
+        await first.call('res.partner', 'search_count', [[]]);
+        await second.call('res.partner', 'search_count', [[]]);
+        await first.call('sale.order', 'action_confirm', [[orders[0]]]);
+        const pending = second.call('sale.order', 'action_confirm', [[orders[1]]]).then(
+          () => 'confirmed',
+          (error: DatabaseError) => error.code,
+        );
+        const pid = await second.pid();
+        await waitFor('the second confirmation to wait on the quant row', () =>
+          isWaitingOnLock(db, pid),
+        );
+        await first.commit();
+        expect(await pending).toBe('40001');
+      } finally {
+        await second.rollback();
+      }
+      // The server retries the whole call in a new transaction: it now succeeds.
+      expect(await db.call('sale.order', 'action_confirm', [[orders[1]]])).toBe(true);
+      const [quant] = await db.query<{ rows: number; reserved: number }>(
+        'SELECT count(*)::int AS rows, sum(reserved_quantity)::float8 AS reserved FROM stock_quant WHERE product_id = $1 AND location_id = 8',
+        [product],
+      );
+      expect(quant).toEqual({ rows: 1, reserved: 5 });
+      await noViolations(db);
+    });
+  }
+
+  it('18.0: the second skips the locked quant and reserves on a new quant row without waiting', async () => {
+    const { db, product, orders } = await twoOrdersOnOneQuant('18.0');
+    const first = await db.begin();
+    const second = await db.begin();
+    try {
+      await first.call('res.partner', 'search_count', [[]]);
+      await second.call('res.partner', 'search_count', [[]]);
+      await first.call('sale.order', 'action_confirm', [[orders[0]]]);
+      expect(await second.call('sale.order', 'action_confirm', [[orders[1]]])).toBe(true);
+      await first.commit();
+      await second.commit();
+    } catch (error) {
+      await first.rollback();
+      await second.rollback();
+      throw error;
+    }
+    const quants = await db.query<{ quantity: number; reserved: number }>(
+      'SELECT quantity::float8 AS quantity, reserved_quantity::float8 AS reserved FROM stock_quant WHERE product_id = $1 AND location_id = 8 ORDER BY id',
+      [product],
+    );
+    expect(quants).toEqual([
+      { quantity: 100, reserved: 2 },
+      { quantity: 0, reserved: 3 },
+    ]);
+    await noViolations(db);
+  });
+});
+
+async function twoDraftInvoices(serie: OdooSerie, postFirst: boolean) {
+  const db = await labDb(serie);
+  const product = await createProduct(db, 'BILL');
+  await putInStock(db, product, 100);
+  const customer = await db.call<number>('res.partner', 'create', [{ name: 'Billed Customer' }]);
+  const invoices: number[] = [];
+  for (let i = 0; i < 3; i++)
+    invoices.push(await deliveredInvoice(db, await createOrder(db, customer, [[product, 1]])));
+  if (postFirst) await db.call('account.move', 'action_post', [[invoices.shift()]]);
+  return { db, invoices: invoices as [number, number] };
+}
+
+async function names(db: LabDb): Promise<string[]> {
+  const rows = await db.query<{ name: string }>(
+    "SELECT name FROM account_move WHERE state = 'posted' ORDER BY sequence_number",
+  );
+  return rows.map((r) => r.name.replace(/^INV\/\d{4}\//, ''));
+}
+
+describe('posting on one journal from two transactions', () => {
+  it('17.0: the second waits on the first number, then takes the next one without an error', async () => {
+    const { db, invoices } = await twoDraftInvoices('17.0', false);
+    const first = await db.begin();
+    const second = await db.begin();
+    try {
+      await first.call('res.partner', 'search_count', [[]]);
+      await second.call('res.partner', 'search_count', [[]]);
+      expect(await first.call('account.move', 'action_post', [[invoices[0]]])).toBe(false);
+      const pending = second.call('account.move', 'action_post', [[invoices[1]]]);
+      const pid = await second.pid();
+      await waitFor('the second posting to wait on the unique index', () =>
+        isWaitingOnLock(db, pid),
+      );
+      await first.commit();
+      expect(await pending).toBe(false);
+      await second.commit();
+    } catch (error) {
+      await first.rollback();
+      await second.rollback();
+      throw error;
+    }
+    expect(await names(db)).toEqual(['00001', '00002']);
+    await noViolations(db);
+  });
+
+  it("16.0: the second waits on the journal's last move row lock, then fails with 40001", async () => {
+    const { db, invoices } = await twoDraftInvoices('16.0', true);
+    const first = await db.begin();
+    const second = await db.begin();
+    try {
+      await first.call('res.partner', 'search_count', [[]]);
+      await second.call('res.partner', 'search_count', [[]]);
+      await first.call('account.move', 'action_post', [[invoices[0]]]);
+      const pending = second.call('account.move', 'action_post', [[invoices[1]]]).then(
+        () => 'posted',
+        (error: DatabaseError) => error.code,
+      );
+      const pid = await second.pid();
+      await waitFor('the second posting to wait on the row lock', () => isWaitingOnLock(db, pid));
+      await first.commit();
+      expect(await pending).toBe('40001');
+    } finally {
+      await second.rollback();
+    }
+    expect(await db.call('account.move', 'action_post', [[invoices[1]]])).toBe(false);
+    expect(await names(db)).toEqual(['00001', '00002', '00003']);
+    await noViolations(db);
+  });
+});
+
+describe('writing one picking from two transactions', () => {
+  it('the second tracking-reference write waits, then fails with 40001', async () => {
+    const { db, orders } = await twoOrdersOnOneQuant('17.0');
+    await db.call('sale.order', 'action_confirm', [[orders[0]]]);
+    const picking = await pickingOf(db, orders[0]);
+    const first = await db.begin();
+    const second = await db.begin();
+    try {
+      await second.call('res.partner', 'search_count', [[]]);
+      await first.call('stock.picking', 'write', [[picking], { carrier_tracking_ref: 'A' }]);
+      const pending = second
+        .call('stock.picking', 'write', [[picking], { carrier_tracking_ref: 'B' }])
+        .then(
+          () => 'written',
+          (error: DatabaseError) => error.code,
+        );
+      const pid = await second.pid();
+      await waitFor('the second write to wait on the picking row', () => isWaitingOnLock(db, pid));
+      await first.commit();
+      expect(await pending).toBe('40001');
+    } finally {
+      await second.rollback();
+    }
+  });
+});
