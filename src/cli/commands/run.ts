@@ -28,6 +28,8 @@ interface RunFlags extends LadderFlags, TargetFlags, GlobalOptions {
   environment?: string;
   allowProduction?: boolean;
   keepRaw?: boolean;
+  /** --no-seed sets it false. */
+  seed: boolean;
 }
 
 async function loadEnvironmentChecked(flags: RunFlags): Promise<Record<string, unknown>> {
@@ -114,7 +116,14 @@ async function action(flags: RunFlags): Promise<void> {
       if (!flags.json && result.step) log.info(formatStepEnd(result.step, spec!.steps.length));
     },
   };
+  let prepareStep;
+  if (flags.seed) {
+    const { OdooClient } = await import('../../odoo/client.js');
+    const { poolTopUp } = await import('../../runner/pool-top-up.js');
+    prepareStep = poolTopUp(new OdooClient(target));
+  }
   const common = {
+    prepareStep,
     runsDir: flags.runsDir,
     target,
     pgUrl,
@@ -179,6 +188,7 @@ export function registerRun(program: Command): void {
     .option('--environment <file>', 'environment under test (default: <models>/environment.yaml)')
     .option('--allow-production', 'allow load against an environment marked production')
     .option('--keep-raw', "keep k6's raw JSON output in each step folder")
+    .option('--no-seed', 'do not top up the seeded pools before steps that consume them')
     .option('--json', 'print {"run": "<dir>", ...} on stdout; no progress');
   addTargetOptions(command)
     .addHelpText(
