@@ -1,13 +1,18 @@
-// Runs once before the tests: makes sure k6 is there (installing it with Go when missing, as CI
-// and the demo do), so integration tests find it through K6_BIN.
+// Runs once before the tests: makes sure k6 (installed with Go when missing, as CI and the demo
+// do) and Debian's Chromium for the report's browser test are there, so `npm test` works on a
+// fresh machine.
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 
-export default function setup(): void {
-  if (process.env.K6_BIN) return;
-  const script = join(import.meta.dirname, '..', 'scripts', 'ensure-k6.sh');
-  process.env.K6_BIN = execFileSync('bash', [script], {
+function ensure(script: string): string {
+  const path = join(import.meta.dirname, '..', 'scripts', script);
+  return execFileSync('bash', [path], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
   }).trim();
+}
+
+export default function setup(): void {
+  process.env.K6_BIN ||= ensure('ensure-k6.sh');
+  ensure('ensure-chromium.sh');
 }

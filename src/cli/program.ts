@@ -6,6 +6,7 @@ import { registerDemo } from './commands/demo.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerK8s } from './commands/k8s.js';
 import { registerLab } from './commands/lab.js';
+import { registerReport } from './commands/report.js';
 import { registerRun } from './commands/run.js';
 import { registerSeed } from './commands/seed.js';
 
@@ -35,5 +36,6 @@ Exit codes: 0 success, 1 failed check or SLO, 2 bad input, 3 target or dependenc
   registerLab(program);
   registerRun(program);
   registerK8s(program);
+  registerReport(program);
   return program;
 }

@@ -1,0 +1,143 @@
+// Tables drawn from the run's steps: throughput and latency per class and step (each step's
+// own histogram-based summary, never averaged across steps), and DB time by statement class.
+import type { TransactionClass } from '../core/classes.js';
+import type { DbTimeChartData } from './charts/db-time-chart.js';
+import { classSteps, concurrencyOf, databaseTime, offeredLoad } from './measurements.js';
+import type { RunBundle } from './read-run.js';
+import { percent, roundMeasure } from './round.js';
+import { yesNo, type Table } from './table.js';
+
+/** How many statement classes the DB-time table names before folding the rest into "other". */
+const TOP_STATEMENT_CLASSES = 8;
+
+export interface ClassSection {
+  class: TransactionClass;
+  throughput: Table;
+  latency: Table;
+}
+
+export function classSection(run: RunBundle, cls: TransactionClass): ClassSection {
+  const loadLabel = run.run.ladder.model === 'closed' ? 'VUs' : 'rate (tx/s)';
+  const steps = classSteps(run.steps, cls);
+  const stepCells = (s: (typeof steps)[number]) => ({
+    step: s.step.label,
+    load: roundMeasure(offeredLoad(s.step)),
+    valid: yesNo(s.step.valid),
+  });
+  const stepColumns = [
+    { key: 'step', label: 'step' },
+    { key: 'load', label: loadLabel, numeric: true },
+    { key: 'valid', label: 'valid' },
+  ];
+  return {
+    class: cls,
+    throughput: {
+      id: `throughput-${cls}`,
+      title: `${cls}: throughput per step`,
+      columns: [
+        ...stepColumns,
+        { key: 'throughput', label: 'throughput (tx/s)', numeric: true },
+        { key: 'requestRate', label: 'requests/s', numeric: true },
+        { key: 'concurrency', label: 'concurrency N', numeric: true },
+        { key: 'errorRate', label: 'errors (%)', numeric: true },
+        { key: 'dropped', label: 'dropped', numeric: true },
+      ],
+      rows: steps.map((s) => ({
+        ...stepCells(s),
+        throughput: roundMeasure(s.stats.throughput),
+        requestRate: roundMeasure(s.stats.requestRate),
+        concurrency: roundMeasure(concurrencyOf(s.step, s.stats)),
+        errorRate: percent(s.stats.errors.rate),
+        dropped: s.stats.droppedIterations,
+      })),
+    },
+    latency: {
+      id: `latency-${cls}`,
+      title: `${cls}: business-transaction latency per step (ms)`,
+      columns: [
+        ...stepColumns,
+        { key: 'p50', label: 'p50', numeric: true },
+        { key: 'p90', label: 'p90', numeric: true },
+        { key: 'p95', label: 'p95', numeric: true },
+        { key: 'p99', label: 'p99', numeric: true },
+        { key: 'max', label: 'max', numeric: true },
+        { key: 'requestP95', label: 'request p95', numeric: true },
+      ],
+      rows: steps.map((s) => {
+        const t = s.stats.latency.transaction;
+        return {
+          ...stepCells(s),
+          p50: roundMeasure(t.p50),
+          p90: roundMeasure(t.p90),
+          p95: roundMeasure(t.p95),
+          p99: roundMeasure(t.p99),
+          max: roundMeasure(t.max),
+          requestP95: roundMeasure(s.stats.latency.request.p95),
+        };
+      }),
+    },
+  };
+}
+
+export function dbTimeSection(run: RunBundle): { table: Table; chart: DbTimeChartData } {
+  const time = databaseTime(run.steps);
+  const top = time.byClass.slice(0, TOP_STATEMENT_CLASSES);
+  const rest = time.byClass.slice(TOP_STATEMENT_CLASSES);
+  const rows = top.map((r) => ({ ...r }));
+  const restMs = rest.reduce((s, r) => s + r.totalMs, 0) + time.untrackedMs;
+  if (restMs > 0)
+    rows.push({
+      statementClass: 'other statements',
+      calls: rest.reduce((s, r) => s + r.calls, 0),
+      totalMs: restMs,
+    });
+  const total = time.totalMs > 0 ? time.totalMs : rows.reduce((s, r) => s + r.totalMs, 0);
+  const cells = rows.map((r) => ({
+    statementClass: r.statementClass,
+    calls: r.calls,
+    totalMs: roundMeasure(r.totalMs),
+    sharePct: total > 0 ? percent(r.totalMs / total) : 0,
+    meanMs: r.calls > 0 ? roundMeasure(r.totalMs / r.calls) : null,
+  }));
+  const perTx = time.transactions > 0 ? roundMeasure(time.totalMs / time.transactions) : null;
+  // Why statistics may be missing: the runner's note (an imported run, no pg_stat_statements).
+  const notes = [
+    ...new Set(
+      run.steps.flatMap((s) =>
+        s.database.cluster.statStatements
+          ? []
+          : [s.database.cluster.note ?? 'pg_stat_statements was not available'],
+      ),
+    ),
+  ];
+  const counted = time.onlyInvalid
+    ? `all ${time.stepsCounted} steps (none was valid)`
+    : `the ${time.stepsCounted} valid steps`;
+  return {
+    table: {
+      id: 'db-time',
+      title: 'Database time by statement class',
+      columns: [
+        { key: 'statementClass', label: 'statement class' },
+        { key: 'calls', label: 'calls', numeric: true },
+        { key: 'totalMs', label: 'total (ms)', numeric: true },
+        { key: 'sharePct', label: 'share (%)', numeric: true },
+        { key: 'meanMs', label: 'mean (ms)', numeric: true },
+      ],
+      rows: cells,
+      note:
+        `Steady-state windows of ${counted}; ` +
+        (perTx === null
+          ? 'no business transactions completed.'
+          : `${perTx} ms of statement time per business transaction.`) +
+        notes.map((n) => ` No statement statistics: ${n}.`).join(''),
+    },
+    chart: {
+      rows: cells.map((c) => ({
+        statementClass: c.statementClass,
+        totalMs: c.totalMs,
+        sharePct: c.sharePct,
+      })),
+    },
+  };
+}
