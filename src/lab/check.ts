@@ -163,9 +163,6 @@ const CHECKS: readonly Check[] = [
   },
 ];
 
-/** The invariants' names, for reports that list what was checked. */
-export const INVARIANTS: readonly InvariantName[] = CHECKS.map((c) => c.invariant);
-
 /**
  * Checks one lab database and lists every violation (empty when all invariants hold). Runs its
  * own read-only REPEATABLE READ transaction, so call it on a connection outside a transaction.

@@ -239,3 +239,53 @@ describe('odoo-capacity seed (the command)', () => {
     expect(hasStackTrace(result.stderr)).toBe(false);
   });
 });
+
+describe.each(['16.0', '18.0'] as const)('seed on a lab emulating %s', (serie) => {
+  let other: LabHandle;
+  beforeAll(async () => {
+    other = await startLab({
+      port: 0,
+      workers: 1,
+      databases: ['s'],
+      costScale: 0,
+      serie,
+      log: new Logger('warn'),
+    });
+  });
+  afterAll(async () => {
+    await other?.stop();
+  });
+
+  it('adapts storable products and delivery validation to the series', async () => {
+    const target = new OdooClient({
+      url: other.url,
+      db: 's',
+      user: 'admin',
+      secret: new Secret('admin'),
+      secretKind: 'password',
+    });
+    const summary = await seed(target, {
+      products: 2,
+      customers: 1,
+      readyOrders: 2,
+      deliveredOrders: 2,
+      stock: 5,
+    });
+    expect(summary).toMatchObject({
+      serie,
+      readyOrders: { created: 2, notReserved: 0 },
+      deliveredOrders: { created: 2 },
+    });
+    const delivered = await target.call<Row[]>(
+      'sale.order',
+      'search_read',
+      [[['client_order_ref', '=like', 'OC-SEED-DELIVERED-%']]],
+      {
+        kwargs: { fields: ['invoice_status'] },
+      },
+    );
+    expect(delivered.map((o) => o.invoice_status)).toEqual(['to invoice', 'to invoice']);
+    const check = (await (await fetch(`${other.url}/lab/check`)).json()) as { ok: boolean };
+    expect(check.ok).toBe(true);
+  });
+});

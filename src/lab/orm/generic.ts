@@ -109,7 +109,7 @@ export async function createRecords(
     const id = rows[0]!.id;
     ids.push(id);
     for (const [field, value] of own.filter(([f]) => !isStored(f.def)))
-      await applyX2many(rt, modelName, field, id, value);
+      await applyX2many(rt, modelName, field, id, value, true);
   }
   if (model.hooks?.afterCreate) await model.hooks.afterCreate(rt, ids, prepared);
   return ids;

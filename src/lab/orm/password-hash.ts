@@ -62,9 +62,5 @@ export async function verifySecret(secret: string, hash: string): Promise<boolea
   return timingSafeEqual(candidate, parsed.checksum);
 }
 
-/** Odoo's API key: 20 random bytes in hex; its first 8 characters are the lookup index. */
+/** An Odoo API key's first 8 characters are its lookup index (res_users_apikeys.index). */
 export const API_KEY_INDEX_SIZE = 8;
-
-export function generateApiKey(): string {
-  return randomBytes(20).toString('hex');
-}

@@ -1,7 +1,6 @@
 // Odoo's x2many write commands on one2many and many2many fields: (0,0,vals) create, (1,id,vals)
 // update, (2,id) delete, (3,id) unlink, (4,id) link, (5,) clear, (6,0,ids) replace. A plain list
 // of ids replaces the set, as Odoo accepts for many2many.
-import { isStored } from './model.js';
 import { pyRepr, valueError } from './python.js';
 import type { ResolvedField } from './registry.js';
 import type { Runtime } from './runtime.js';
@@ -31,17 +30,34 @@ function idList(label: string, value: unknown): number[] {
   return value.map((v) => recordId(label, v));
 }
 
+/**
+ * Applies commands to the x2many `field` of record `id`. `fresh` says the record was just
+ * created, so it has no links yet to clear.
+ */
 export async function applyX2many(
   rt: Runtime,
   modelName: string,
   field: ResolvedField,
   id: number,
   value: unknown,
+  fresh = false,
 ): Promise<void> {
   const label = `${modelName}.${field.name}`;
   const commands = parseCommands(label, value);
   if (field.def.type === 'one2many') await applyOne2many(rt, label, field, id, commands);
-  else await applyMany2many(rt, label, field, id, commands);
+  else await applyMany2many(rt, label, field, id, commands, fresh);
+}
+
+/** Consecutive (0, 0, vals) commands, created in one batch as Odoo does. */
+function createRuns(commands: Command[]): (Command | Command[])[] {
+  const result: (Command | Command[])[] = [];
+  for (const command of commands) {
+    const last = result.at(-1);
+    if (command[0] === 0 && Array.isArray(last) && Array.isArray(last[0]))
+      (last as Command[]).push(command);
+    else result.push(command[0] === 0 ? [command] : command);
+  }
+  return result;
 }
 
 async function applyOne2many(
@@ -66,11 +82,16 @@ async function applyOne2many(
     (
       await rt.query<{ id: number }>(`SELECT id FROM ${table} WHERE ${ident(inverse)} = $1`, [id])
     ).map((r) => r.id);
-  for (const [code, target, vals] of commands) {
+  for (const run of createRuns(commands)) {
+    if (Array.isArray(run[0])) {
+      await rt.createMany(
+        comodel,
+        (run as Command[]).map(([, , vals]) => ({ ...(vals as object), [inverse]: id })),
+      );
+      continue;
+    }
+    const [code, target, vals] = run as Command;
     switch (code) {
-      case 0:
-        await rt.create(comodel, { ...(vals as object), [inverse]: id });
-        break;
       case 1:
         await rt.write(comodel, [recordId(label, target)], vals);
         break;
@@ -104,6 +125,7 @@ async function applyMany2many(
   field: ResolvedField,
   id: number,
   commands: Command[],
+  fresh: boolean,
 ): Promise<void> {
   const { relTable, column1, column2, relation } = field.def;
   const rel = ident(relTable!);
@@ -116,7 +138,9 @@ async function applyMany2many(
       [id, targets],
     );
   };
-  const unlinkAll = () => rt.query(`DELETE FROM ${rel} WHERE ${c1} = $1`, [id]);
+  const unlinkAll = async () => {
+    if (!fresh) await rt.query(`DELETE FROM ${rel} WHERE ${c1} = $1`, [id]);
+  };
   for (const [code, target, vals] of commands) {
     switch (code) {
       case 0:
@@ -148,9 +172,4 @@ async function applyMany2many(
         throw valueError(`Wrong value for ${label}: unknown command ${pyRepr(code)}`);
     }
   }
-}
-
-/** Whether a field takes x2many commands rather than a column value. */
-export function isX2many(field: ResolvedField): boolean {
-  return !isStored(field.def) && !field.def.sql && !field.def.compute;
 }

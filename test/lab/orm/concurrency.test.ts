@@ -4,29 +4,18 @@
 // second waits on the last move's row lock, then 40001), and concurrent tracking-ref writes.
 import type { DatabaseError } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PostgresHandle } from '../../../src/core/postgres-provider.js';
 import { checkDatabase } from '../../../src/lab/check.js';
+import { registry, Runtime } from '../../../src/lab/orm/index.js';
+import { mergeQuants } from '../../../src/lab/orm/stock/inventory.js';
 import type { OdooSerie } from '../../../src/lab/contract.js';
-import { createLabDb, isWaitingOnLock, startPostgres, waitFor, type LabDb } from './harness.js';
+import { isWaitingOnLock, LabDbs, waitFor, type LabDb } from './harness.js';
 import { createOrder, createProduct, deliveredInvoice, pickingOf, putInStock } from './scenario.js';
 
-let pgHandle: PostgresHandle;
-const dbs: LabDb[] = [];
+const labs = new LabDbs();
+beforeAll(() => labs.start());
+afterAll(() => labs.stop());
 
-beforeAll(async () => {
-  pgHandle = await startPostgres();
-});
-
-afterAll(async () => {
-  for (const db of dbs) await db.close();
-  await pgHandle?.stop();
-});
-
-async function labDb(serie: OdooSerie): Promise<LabDb> {
-  const db = await createLabDb(pgHandle, serie);
-  dbs.push(db);
-  return db;
-}
+const labDb = (serie: OdooSerie): Promise<LabDb> => labs.create(serie);
 
 async function noViolations(db: LabDb): Promise<void> {
   const client = await db.pool.connect();
@@ -112,6 +101,18 @@ describe('reserving one quant from two transactions', () => {
       { quantity: 100, reserved: 2 },
       { quantity: 0, reserved: 3 },
     ]);
+    await noViolations(db);
+    // Odoo's scheduled _merge_quants folds the split quant back.
+    const tx = await db.begin();
+    await mergeQuants(
+      new Runtime({ cr: tx.client, uid: 2, db: db.name, context: {}, serie: '18.0' }, registry),
+    );
+    await tx.commit();
+    const merged = await db.query<{ quantity: number; reserved: number }>(
+      'SELECT quantity::float8 AS quantity, reserved_quantity::float8 AS reserved FROM stock_quant WHERE product_id = $1 AND location_id = 8',
+      [product],
+    );
+    expect(merged).toEqual([{ quantity: 100, reserved: 5 }]);
     await noViolations(db);
   });
 });

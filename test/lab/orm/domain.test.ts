@@ -85,6 +85,17 @@ describe('domain operators', () => {
   });
 });
 
+describe('child_of', () => {
+  it('finds a location and everything under it through parent_path', async () => {
+    const found = await db.call<number[]>('stock.location', 'search', [[['id', 'child_of', 7]]]);
+    expect(found.sort()).toEqual([7, 8]);
+    const quantsUnderWh = await db.call<number>('stock.quant', 'search_count', [
+      [['location_id', 'child_of', 7]],
+    ]);
+    expect(quantsUnderWh).toBe(0);
+  });
+});
+
 describe('order, limit and offset', () => {
   it('orders by several fields with directions and pages through', async () => {
     expect(await search([], { order: 'customer_rank desc, name' })).toEqual([

@@ -401,3 +401,71 @@ describe('backorders and receipts', () => {
     expect((await onHand(productId, 4)).quantity).toBeLessThanOrEqual(-7);
   });
 });
+
+describe('internal transfers, counted stock and consolidated invoices', () => {
+  let productId: number;
+  let customer: number;
+
+  beforeAll(async () => {
+    productId = await product('OC-P-MORE', 4);
+    await stock(productId, 10);
+    customer = await db.call<number>('res.partner', 'create', [{ name: 'Consolidated' }]);
+  });
+
+  it('an internal transfer created as a draft is reserved and done on validation, stock unchanged', async () => {
+    const transfer = await db.call<number>('stock.picking', 'create', [
+      { picking_type_id: 3, move_ids: [[0, 0, { product_id: productId, product_uom_qty: 4 }]] },
+    ]);
+    expect((await read('stock.picking', transfer, ['name', 'state'])).state).toBe('draft');
+    expect(await db.call('stock.picking', 'button_validate', [[transfer]])).toBe(true);
+    expect((await read('stock.picking', transfer, ['state'])).state).toBe('done');
+    expect(await onHand(productId)).toEqual({ quantity: 10, reserved: 0 });
+  });
+
+  it('writing a counted quantity on a quant and applying it corrects the stock', async () => {
+    const [quant] = await db.call<number[]>('stock.quant', 'search', [
+      [
+        ['product_id', '=', productId],
+        ['location_id', '=', STOCK],
+      ],
+    ]);
+    expect(
+      await db.call('stock.quant', 'write', [[quant], { inventory_quantity: 12 }], {
+        context: { inventory_mode: true },
+      }),
+    ).toBe(true);
+    expect(await read('stock.quant', quant!, ['inventory_diff_quantity'])).toMatchObject({
+      inventory_diff_quantity: 2,
+    });
+    expect(await db.call('stock.quant', 'action_apply_inventory', [[quant]])).toBeUndefined();
+    expect(await onHand(productId)).toEqual({ quantity: 12, reserved: 0 });
+  });
+
+  it('invoices two delivered orders of one customer on one invoice (17 consolidates)', async () => {
+    const orders = [
+      await order(customer, [[productId, 1]]),
+      await order(customer, [[productId, 2]]),
+    ];
+    for (const id of orders) {
+      await db.call('sale.order', 'action_confirm', [[id]]);
+      const picking = ((await read('sale.order', id, ['picking_ids'])).picking_ids as number[])[0];
+      await db.call('stock.picking', 'button_validate', [[picking]]);
+    }
+    const wizard = await db.call<number>('sale.advance.payment.inv', 'create', [
+      { sale_order_ids: [[6, 0, orders]] },
+    ]);
+    await db.call('sale.advance.payment.inv', 'create_invoices', [[wizard]]);
+    const invoices = orders.map(
+      async (id) => (await read('sale.order', id, ['invoice_ids'])).invoice_ids,
+    );
+    const [first, second] = await Promise.all(invoices);
+    expect(first).toEqual(second);
+    const names = await db.query<{ name: string }>(
+      'SELECT name FROM sale_order WHERE id = ANY($1) ORDER BY id',
+      [orders],
+    );
+    expect(
+      (await read('account.move', (first as number[])[0]!, ['invoice_origin'])).invoice_origin,
+    ).toBe(names.map((n) => n.name).join(', '));
+  });
+});

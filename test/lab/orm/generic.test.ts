@@ -211,6 +211,49 @@ describe('res.partner generic methods', () => {
   });
 });
 
+describe('other generic methods', () => {
+  it('reads a user through _inherits: name and email come from the partner', async () => {
+    const [admin] = await db.call<Record<string, unknown>[]>('res.users', 'read', [
+      [2],
+      ['name', 'login', 'partner_id'],
+    ]);
+    expect(admin).toEqual({
+      id: 2,
+      name: 'Administrator',
+      login: 'admin',
+      partner_id: [3, 'Administrator'],
+    });
+  });
+
+  it('fields_get describes fields with the attributes asked for', async () => {
+    const fields = await db.call<Record<string, Record<string, unknown>>>(
+      'sale.order',
+      'fields_get',
+      [],
+      {
+        allfields: ['state', 'partner_id'],
+        attributes: ['type', 'relation'],
+      },
+    );
+    expect(fields).toEqual({
+      state: { type: 'selection' },
+      partner_id: { type: 'many2one', relation: 'res.partner' },
+    });
+  });
+
+  it('name_search matches display names, and default_get gives defaults', async () => {
+    await db.call('product.product', 'create', [
+      { name: 'Searchable Widget', default_code: 'SW-1' },
+    ]);
+    const found = await db.call<[number, string][]>('product.product', 'name_search', ['SW-1']);
+    expect(found.map(([, name]) => name)).toEqual(['[SW-1] Searchable Widget']);
+    expect(await db.call('sale.order', 'default_get', [['state', 'picking_policy']])).toEqual({
+      state: 'draft',
+      picking_policy: 'direct',
+    });
+  });
+});
+
 describe('bad calls get Odoo exceptions, never a crash', () => {
   it('an unknown field in create is ValueError "Invalid field"', async () => {
     const error = await db.call('res.partner', 'create', [{ nme: 'x' }]).catch((e: unknown) => e);

@@ -163,3 +163,24 @@ export async function isWaitingOnLock(db: LabDb, pid: number): Promise<boolean> 
   );
   return rows[0]?.w === 'Lock';
 }
+
+/** Several lab databases on one server for a test file, closed together. */
+export class LabDbs {
+  #handle: PostgresHandle | undefined;
+  readonly #dbs: LabDb[] = [];
+
+  async start(): Promise<void> {
+    this.#handle = await startPostgres();
+  }
+
+  async create(serie: OdooSerie = '17.0'): Promise<LabDb> {
+    const db = await createLabDb(this.#handle!, serie);
+    this.#dbs.push(db);
+    return db;
+  }
+
+  async stop(): Promise<void> {
+    for (const db of this.#dbs) await db.close();
+    await this.#handle?.stop();
+  }
+}

@@ -196,7 +196,8 @@ export const accountMoveLineHooks: ModelHooks = {
     }
     if ((result.display_type ?? 'product') === 'product') {
       result.account_id ??= INCOME_ACCOUNT;
-      if (typeof vals.product_id === 'number') {
+      const complete = ['name', 'product_uom_id', 'price_unit', 'tax_ids'].every((k) => k in vals);
+      if (typeof vals.product_id === 'number' && !complete) {
         const product = await productInfo(rt, vals.product_id);
         if (product) {
           result.name ??= product.display;

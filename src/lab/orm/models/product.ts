@@ -18,12 +18,12 @@ const PRODUCT_TYPES = [
   ['combo', 'Combo'],
 ] as const;
 
-/** Storable flags from what the caller gave, per series. */
-function storableVals(rt: Runtime, vals: Vals): Vals {
+/** Storable flags from what the caller gave, per series; `creating` fills 16/17's column in 18. */
+function storableVals(rt: Runtime, vals: Vals, creating: boolean): Vals {
   const result = { ...vals };
   if (rt.serie === '18.0') {
     if (vals.is_storable) result.type = 'consu';
-    if ('is_storable' in vals || 'type' in vals)
+    if (creating || 'is_storable' in vals || 'type' in vals)
       result.detailed_type = vals.is_storable ? 'product' : (result.type ?? 'consu');
     return result;
   }
@@ -150,8 +150,8 @@ export const productTemplate: ModelDef = {
     },
   },
   hooks: {
-    prepareCreate: async (rt, vals) => storableVals(rt, vals),
-    prepareWrite: async (rt, _ids, vals) => storableVals(rt, vals),
+    prepareCreate: async (rt, vals) => storableVals(rt, vals, true),
+    prepareWrite: async (rt, _ids, vals) => storableVals(rt, vals, false),
     async afterCreate(rt, ids) {
       // A template created on its own gets its variant, as in Odoo.
       if (rt.context.create_product_product) return;

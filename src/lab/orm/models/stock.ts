@@ -1,7 +1,7 @@
 // Stock models (Odoo's stock, stock_delivery): warehouses, locations, operation types, transfers,
 // moves, move lines, quants, lots, packages, procurement groups and carriers, with Odoo 17's
 // columns and the indexes Odoo puts on the hot paths. Their business methods live in ../stock/.
-import type { ModelDef } from '../model.js';
+import type { FieldDef, ModelDef } from '../model.js';
 import { COMPANY_ID, companyField, f, nowUtc } from './fields.js';
 import type { Runtime } from '../runtime.js';
 import { quantHooks, quantMethods } from '../stock/inventory.js';
@@ -9,12 +9,30 @@ import {
   backorderWizardMethods,
   immediateWizardMethods,
   moveHooks,
+  moveLineHooks,
   moveMethods,
   pickingHooks,
   pickingMethods,
 } from '../stock/picking.js';
 
 const nowDefault = { defaultFn: nowUtc };
+
+/**
+ * 16's names on moves and move lines (quantity_done / qty_done, reserved_availability /
+ * reserved_uom_qty): the done quantity is what is picked, the reserved one what is not done yet.
+ */
+const DONE_16: FieldDef = {
+  type: 'float',
+  string: 'Quantity Done',
+  series: ['16.0'],
+  sql: (t) => `(CASE WHEN ${t}.picked THEN ${t}.quantity ELSE 0 END)`,
+};
+const RESERVED_16: FieldDef = {
+  type: 'float',
+  string: 'Quantity Reserved',
+  series: ['16.0'],
+  sql: (t) => `(CASE WHEN ${t}.state = 'done' THEN 0 ELSE ${t}.quantity END)`,
+};
 
 export const MOVE_STATES = [
   ['draft', 'New'],
@@ -397,6 +415,8 @@ export const stockMove: ModelDef = {
     sale_line_id: f.many2one('Sale Line', 'sale.order.line', { index: true }),
     quantity: f.float('Quantity', { numeric: true, default: 0 }),
     picked: f.bool('Picked', { default: false }),
+    quantity_done: DONE_16,
+    reserved_availability: RESERVED_16,
     reservation_date: f.date('Date to Reserve'),
     picking_code: {
       type: 'char',
@@ -441,11 +461,14 @@ export const stockMoveLine: ModelDef = {
     state: f.selection('Status', MOVE_STATES, { readonly: true }),
     reference: f.char('Reference', { readonly: true }),
     description_picking: f.text('Description picking'),
+    qty_done: DONE_16,
+    reserved_uom_qty: RESERVED_16,
   },
   sql: [
     `CREATE INDEX IF NOT EXISTS stock_move_line_free_reservation_index ON stock_move_line (id, company_id, product_id, lot_id, location_id, owner_id, package_id)
        WHERE (state IS NULL OR state NOT IN ('cancel', 'done')) AND quantity_product_uom > 0 AND picked IS NOT TRUE`,
   ],
+  hooks: moveLineHooks,
 };
 
 export const stockQuant: ModelDef = {

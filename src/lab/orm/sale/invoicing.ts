@@ -43,7 +43,6 @@ export async function createInvoicesForOrders(
   options: { grouped: boolean },
 ): Promise<number[]> {
   await ensureExist(rt, 'sale.order', orderIds);
-  await recomputeLineQuantities(rt, orderIds);
   const lines = await rt.query<InvoiceableLine>(
     `SELECT l.id, l.order_id, o.name AS order_name, o.client_order_ref, o.partner_invoice_id, o.currency_id, o.company_id, o.user_id,
             l.name, l.product_id, l.product_uom, l.qty_to_invoice::float8 AS qty, l.price_unit::float8 AS price_unit,

@@ -179,7 +179,7 @@ async function launchStockRule(rt: Runtime, lineIds: number[]): Promise<void> {
     [lineIds],
   );
   const groups = new Map<number, number>();
-  const moveIds: number[] = [];
+  const moves: Vals[] = [];
   for (const line of lines) {
     if (line.missing <= 1e-9) continue;
     let groupId = groups.get(line.order_id) ?? line.group_id;
@@ -196,26 +196,24 @@ async function launchStockRule(rt: Runtime, lineIds: number[]): Promise<void> {
       ]);
     }
     groups.set(line.order_id, groupId);
-    moveIds.push(
-      await rt.create('stock.move', {
-        name: line.name.split('\n')[0],
-        product_id: line.product_id,
-        product_uom_qty: line.missing,
-        product_uom: line.product_uom,
-        location_id: line.lot_stock_id,
-        location_dest_id: line.dest,
-        partner_id: line.partner_shipping_id,
-        picking_type_id: line.out_type_id,
-        group_id: groupId,
-        sale_line_id: line.id,
-        origin: line.order_name,
-        warehouse_id: WAREHOUSE_ID,
-        company_id: line.company_id,
-        procure_method: 'make_to_stock',
-      }),
-    );
+    moves.push({
+      name: line.name.split('\n')[0],
+      product_id: line.product_id,
+      product_uom_qty: line.missing,
+      product_uom: line.product_uom,
+      location_id: line.lot_stock_id,
+      location_dest_id: line.dest,
+      partner_id: line.partner_shipping_id,
+      picking_type_id: line.out_type_id,
+      group_id: groupId,
+      sale_line_id: line.id,
+      origin: line.order_name,
+      warehouse_id: WAREHOUSE_ID,
+      company_id: line.company_id,
+      procure_method: 'make_to_stock',
+    });
   }
-  await confirmMoves(rt, moveIds);
+  await confirmMoves(rt, await rt.createMany('stock.move', moves));
 }
 
 async function actionConfirm(rt: Runtime, ids: number[]): Promise<true> {

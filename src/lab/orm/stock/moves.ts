@@ -4,7 +4,12 @@
 // state computed from its moves.
 import { nextById } from '../sequence.js';
 import type { Runtime } from '../runtime.js';
-import { reserveQuantity, unreserveQuantity, updateAvailableQuantity } from './quants.js';
+import {
+  reserveQuantity,
+  unreserveQuantity,
+  updateAvailableQuantity,
+  type Reservation,
+} from './quants.js';
 
 const NOW = "(now() AT TIME ZONE 'UTC')";
 const EPSILON = 1e-9;
@@ -81,16 +86,16 @@ export async function recomputePickingStates(rt: Runtime, pickingIds: number[]):
 }
 
 /** The picking a confirmed move joins: an open one of the same group and route, or a new one. */
-async function assignPicking(rt: Runtime, move: MoveRow): Promise<number> {
-  const existing = await rt.query<{ id: number }>(
-    `SELECT id FROM stock_picking
+async function assignPicking(rt: Runtime, move: MoveRow): Promise<{ id: number; name: string }> {
+  const existing = await rt.query<{ id: number; name: string }>(
+    `SELECT id, name FROM stock_picking
       WHERE group_id IS NOT DISTINCT FROM $1 AND location_id = $2 AND location_dest_id = $3
         AND picking_type_id = $4 AND printed IS NOT TRUE
         AND state IN ('draft', 'confirmed', 'waiting', 'partially_available', 'assigned')
       ORDER BY id LIMIT 1`,
     [move.group_id, move.location_id, move.location_dest_id, move.picking_type_id],
   );
-  if (existing[0]) return existing[0].id;
+  if (existing[0]) return existing[0];
   const [type] = await rt.query<{ sequence_id: number }>(
     'SELECT sequence_id FROM stock_picking_type WHERE id = $1',
     [move.picking_type_id],
@@ -101,8 +106,9 @@ async function assignPicking(rt: Runtime, move: MoveRow): Promise<number> {
         [move.group_id],
       )
     : [];
-  return rt.create('stock.picking', {
-    name: await nextById(rt, type!.sequence_id),
+  const name = await nextById(rt, type!.sequence_id);
+  const id = await rt.create('stock.picking', {
+    name,
     origin: move.origin ?? false,
     partner_id: move.partner_id ?? false,
     picking_type_id: move.picking_type_id,
@@ -114,6 +120,7 @@ async function assignPicking(rt: Runtime, move: MoveRow): Promise<number> {
     company_id: move.company_id,
     state: 'draft',
   });
+  return { id, name };
 }
 
 /** _action_confirm: draft moves become confirmed, join a picking, and reserve at confirmation. */
@@ -124,15 +131,12 @@ export async function confirmMoves(rt: Runtime, moveIds: number[]): Promise<void
   for (const move of moves) {
     let pickingId = move.picking_id;
     if (!pickingId && move.picking_type_id) {
-      pickingId = await assignPicking(rt, move);
-      const [picking] = await rt.query<{ name: string }>(
-        'SELECT name FROM stock_picking WHERE id = $1',
-        [pickingId],
-      );
+      const picking = await assignPicking(rt, move);
+      pickingId = picking.id;
       await rt.query('UPDATE stock_move SET picking_id = $2, reference = $3 WHERE id = $1', [
         move.id,
-        pickingId,
-        picking!.name,
+        picking.id,
+        picking.name,
       ]);
     }
     if (pickingId) pickings.push(pickingId);
@@ -151,26 +155,40 @@ export async function confirmMoves(rt: Runtime, moveIds: number[]): Promise<void
   );
 }
 
-async function addMoveLine(rt: Runtime, move: MoveRow, locationId: number, quantity: number) {
-  const [existing] = await rt.query<{ id: number }>(
-    `SELECT id FROM stock_move_line WHERE move_id = $1 AND location_id = $2 AND state NOT IN ('done', 'cancel') AND lot_id IS NULL AND package_id IS NULL LIMIT 1`,
-    [move.id, locationId],
-  );
-  if (existing) {
-    await rt.query(
-      `UPDATE stock_move_line SET quantity = quantity + $2, quantity_product_uom = quantity_product_uom + $2, write_date = ${NOW} WHERE id = $1`,
-      [existing.id, quantity],
+/** Records a reservation on the move's lines: a new line, or more on its line at that location. */
+async function addMoveLine(
+  rt: Runtime,
+  move: MoveRow,
+  locationId: number,
+  quantity: number,
+  state: string,
+): Promise<void> {
+  if (move.quantity > EPSILON) {
+    const [existing] = await rt.query<{ id: number }>(
+      `SELECT id FROM stock_move_line WHERE move_id = $1 AND location_id = $2 AND state NOT IN ('done', 'cancel') AND lot_id IS NULL AND package_id IS NULL LIMIT 1`,
+      [move.id, locationId],
     );
-    return;
+    if (existing) {
+      await rt.query(
+        `UPDATE stock_move_line SET quantity = quantity + $2, quantity_product_uom = quantity_product_uom + $2, write_date = ${NOW} WHERE id = $1`,
+        [existing.id, quantity],
+      );
+      return;
+    }
   }
   await rt.query(
     `INSERT INTO stock_move_line (move_id, picking_id, company_id, product_id, product_uom_id, quantity, quantity_product_uom, picked,
                                   location_id, location_dest_id, date, state, reference, create_uid, write_uid, create_date, write_date)
      SELECT m.id, m.picking_id, m.company_id, m.product_id, m.product_uom, $2, $2, m.picked,
-            $3, m.location_dest_id, ${NOW}, m.state, m.reference, $4, $4, ${NOW}, ${NOW}
+            $3, m.location_dest_id, ${NOW}, $5, m.reference, $4, $4, ${NOW}, ${NOW}
        FROM stock_move m WHERE m.id = $1`,
-    [move.id, quantity, locationId, rt.uid],
+    [move.id, quantity, locationId, rt.uid, state],
   );
+}
+
+function moveState(move: MoveRow, quantity: number): string {
+  if (quantity >= move.product_uom_qty - EPSILON) return 'assigned';
+  return quantity > EPSILON ? 'partially_available' : 'confirmed';
 }
 
 /** _action_assign: reserve what is available and record it on move lines. */
@@ -180,33 +198,26 @@ export async function assignMoves(rt: Runtime, moveIds: number[]): Promise<void>
   );
   for (const move of moves) {
     const need = move.product_uom_qty - move.quantity;
-    let reserved = 0;
+    let reservations: Reservation[] = [];
     if (need > EPSILON) {
-      if (move.bypass || !move.storable) {
-        await addMoveLine(rt, move, move.location_id, need);
-        reserved = need;
-      } else {
-        for (const r of await reserveQuantity(rt, move.product_id, move.location_id, need)) {
-          await addMoveLine(rt, move, r.locationId, r.quantity);
-          reserved += r.quantity;
-        }
-      }
+      reservations =
+        move.bypass || !move.storable
+          ? [{ locationId: move.location_id, quantity: need }]
+          : await reserveQuantity(rt, move.product_id, move.location_id, need);
     }
-    const quantity = move.quantity + reserved;
-    const state =
-      quantity >= move.product_uom_qty - EPSILON
-        ? 'assigned'
-        : quantity > EPSILON
-          ? 'partially_available'
-          : 'confirmed';
+    const quantity = reservations.reduce((sum, r) => sum + r.quantity, move.quantity);
+    const state = moveState(move, quantity);
+    for (const r of reservations) await addMoveLine(rt, move, r.locationId, r.quantity, state);
+    if (quantity === move.quantity && state === move.state) continue;
     await rt.query(
       `UPDATE stock_move SET quantity = $2, state = $3, write_date = ${NOW} WHERE id = $1`,
       [move.id, quantity, state],
     );
-    await rt.query(
-      `UPDATE stock_move_line SET state = $2 WHERE move_id = $1 AND state IS DISTINCT FROM 'done'`,
-      [move.id, state],
-    );
+    if (move.quantity > EPSILON)
+      await rt.query(
+        `UPDATE stock_move_line SET state = $2 WHERE move_id = $1 AND state IS DISTINCT FROM 'done'`,
+        [move.id, state],
+      );
   }
   await recomputePickingStates(
     rt,
@@ -311,4 +322,65 @@ export async function doneMoves(
     }
   }
   return { backorderMoves };
+}
+
+/**
+ * Sets a move's quantity as writing stock.move.quantity does in 17 (quantity_done in 16): more
+ * reserves what is available and forces the rest; less releases from its last lines.
+ */
+export async function setMoveQuantity(
+  rt: Runtime,
+  moveId: number,
+  quantity: number,
+): Promise<void> {
+  const [move] = await loadMoves(rt, [moveId]);
+  if (!move || ['done', 'cancel'].includes(move.state)) return;
+  let delta = quantity - move.quantity;
+  if (delta > EPSILON) {
+    const reservations =
+      move.bypass || !move.storable
+        ? [{ locationId: move.location_id, quantity: delta }]
+        : await reserveQuantity(rt, move.product_id, move.location_id, delta);
+    const reserved = reservations.reduce((sum, r) => sum + r.quantity, 0);
+    if (delta - reserved > EPSILON) {
+      if (move.storable && !move.bypass)
+        await updateAvailableQuantity(rt, move.product_id, move.location_id, 0, delta - reserved);
+      reservations.push({ locationId: move.location_id, quantity: delta - reserved });
+    }
+    const state = moveState(move, quantity);
+    for (const r of reservations) {
+      await addMoveLine(rt, move, r.locationId, r.quantity, state);
+      move.quantity += r.quantity;
+    }
+  } else if (delta < -EPSILON) {
+    const lines = await rt.query<{ id: number; location_id: number; quantity: number }>(
+      `SELECT id, location_id, quantity::float8 AS quantity FROM stock_move_line WHERE move_id = $1 AND state != 'done' ORDER BY id DESC`,
+      [moveId],
+    );
+    for (const line of lines) {
+      if (delta >= -EPSILON) break;
+      const take = Math.min(line.quantity, -delta);
+      if (move.storable && !move.bypass)
+        await unreserveQuantity(rt, move.product_id, line.location_id, take);
+      await rt.query(
+        'UPDATE stock_move_line SET quantity = quantity - $2, quantity_product_uom = quantity_product_uom - $2 WHERE id = $1',
+        [line.id, take],
+      );
+      delta += take;
+    }
+    await rt.query(
+      'DELETE FROM stock_move_line WHERE move_id = $1 AND state != $2 AND quantity <= 0',
+      [moveId, 'done'],
+    );
+  }
+  const state = moveState(move, quantity);
+  await rt.query(
+    `UPDATE stock_move SET quantity = $2, state = $3, write_date = ${NOW} WHERE id = $1`,
+    [moveId, quantity, state],
+  );
+  await rt.query(
+    `UPDATE stock_move_line SET state = $2 WHERE move_id = $1 AND state IS DISTINCT FROM 'done'`,
+    [moveId, state],
+  );
+  if (move.picking_id) await recomputePickingStates(rt, [move.picking_id]);
 }

@@ -8,6 +8,7 @@ import type { MethodDef, ModelHooks, Vals } from '../model.js';
 import type { Runtime } from '../runtime.js';
 import { productInfo } from '../product-info.js';
 import { nextById } from '../sequence.js';
+import { toColumn } from '../values.js';
 import { refreshSaleLinesFromMoves } from '../sale/status.js';
 import {
   assignMoves,
@@ -15,6 +16,7 @@ import {
   doneMoves,
   loadMoves,
   recomputePickingStates,
+  setMoveQuantity,
   unreserveMoves,
 } from './moves.js';
 import { updateAvailableQuantity } from './quants.js';
@@ -398,7 +400,17 @@ async function prepareMove(rt: Runtime, vals: Vals): Promise<Vals> {
 
 export const moveHooks: ModelHooks = {
   prepareCreate: prepareMove,
-  async afterCreate(rt, ids) {
+  async afterCreate(rt, ids, valsList) {
+    // A quantity given at creation is set as a write would set it: with its move lines.
+    for (const [i, id] of ids.entries()) {
+      const vals = valsList[i]!;
+      const given = rt.serie === '16.0' ? vals.quantity_done : vals.quantity;
+      if (typeof given !== 'number' || given <= 0) continue;
+      await rt.query('UPDATE stock_move SET quantity = 0 WHERE id = $1', [id]);
+      await setMoveQuantity(rt, id, given);
+      if (rt.serie === '16.0')
+        await rt.query('UPDATE stock_move SET picked = true WHERE id = $1', [id]);
+    }
     const rows = await rt.query<{ picking_id: number }>(
       'SELECT DISTINCT picking_id FROM stock_move WHERE id = ANY($1) AND picking_id IS NOT NULL',
       [ids],
@@ -408,10 +420,42 @@ export const moveHooks: ModelHooks = {
       rows.map((r) => r.picking_id),
     );
   },
-  async prepareWrite(_rt, _ids, vals) {
-    return 'product_uom_qty' in vals ? { ...vals, product_qty: vals.product_uom_qty } : vals;
+  async prepareWrite(rt, ids, vals) {
+    const result = { ...vals };
+    if ('product_uom_qty' in vals) result.product_qty = vals.product_uom_qty;
+    // 17/18 write the done quantity as `quantity`; 16 as `quantity_done`, which also picks.
+    const key = rt.serie === '16.0' ? 'quantity_done' : 'quantity';
+    if (key in vals) {
+      const quantity = toColumn('stock.move', rt.field('stock.move', key)!, vals[key]) as number;
+      for (const id of ids) await setMoveQuantity(rt, id, quantity);
+      delete result[key];
+      if (rt.serie === '16.0') result.picked = quantity > 0;
+    }
+    return result;
   },
   beforeUnlink: (rt, ids) => checkMovesDeletable(rt, ids),
+};
+
+/** Move lines: writing their quantity (17/18) or qty_done (16) sets their move's total. */
+export const moveLineHooks: ModelHooks = {
+  async prepareWrite(rt, ids, vals) {
+    const key = rt.serie === '16.0' ? 'qty_done' : 'quantity';
+    if (!(key in vals)) return vals;
+    const quantity = toColumn(
+      'stock.move.line',
+      rt.field('stock.move.line', key)!,
+      vals[key],
+    ) as number;
+    const lines = await rt.query<{ id: number; move_id: number; quantity: number; total: number }>(
+      `SELECT l.id, l.move_id, l.quantity::float8 AS quantity, m.quantity::float8 AS total
+         FROM stock_move_line l JOIN stock_move m ON m.id = l.move_id WHERE l.id = ANY($1)`,
+      [ids],
+    );
+    for (const line of lines)
+      await setMoveQuantity(rt, line.move_id, line.total - line.quantity + quantity);
+    const { [key]: _done, ...rest } = vals;
+    return rt.serie === '16.0' ? { ...rest, picked: quantity > 0 } : rest;
+  },
 };
 
 export const moveMethods: Record<string, MethodDef> = {

@@ -6,6 +6,7 @@ second confirmed order. Prints what each step returned as one JSON document.
 
   logistics-flow.py URL DB
 """
+from datetime import datetime, timedelta
 import json
 import sys
 import xmlrpc.client
@@ -57,5 +58,12 @@ out['quant_after'] = call('stock.quant', 'search_read', [[('product_id', '=', pr
 second = call('sale.order', 'create', [{'partner_id': customer, 'order_line': [
     (0, 0, {'product_id': product, 'product_uom_qty': 1})]}])
 out['confirm_second'] = call('sale.order', 'action_confirm', [[second]])
+# stock.picking is ordered by scheduled_date, then id descending. The recorded exchange's second
+# delivery was scheduled 6 s after the first; confirmed within the same second here, the two would
+# tie and the newer would come first, as on Odoo. Schedule it later, as in the recording.
+[first_picking] = call('stock.picking', 'read', [[picking]], {'fields': ['scheduled_date']})
+[second_picking] = call('sale.order', 'read', [[second]], {'fields': ['picking_ids']})
+later = (datetime.strptime(first_picking['scheduled_date'], '%Y-%m-%d %H:%M:%S') + timedelta(seconds=6)).strftime('%Y-%m-%d %H:%M:%S')
+call('stock.picking', 'write', [second_picking['picking_ids'], {'scheduled_date': later}])
 out['ids'] = {'product': product, 'customer': customer, 'order': order, 'picking': picking, 'invoices': invoices}
 print(json.dumps(out))

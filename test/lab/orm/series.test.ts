@@ -1,0 +1,143 @@
+// The 16/17/18 differences the lab emulates (odoo-contract.md §5): search's count and
+// search_count's limit, 16's immediate-transfer wizard and quantity_done, 17's quantity writes,
+// 18's is_storable.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OdooSerie } from '../../../src/lab/contract.js';
+import type { ApplicationError } from '../../../src/lab/exceptions.js';
+import { LabDbs, type LabDb } from './harness.js';
+import { createOrder, createProduct, pickingOf, putInStock } from './scenario.js';
+
+const labs = new LabDbs();
+beforeAll(() => labs.start());
+afterAll(() => labs.stop());
+
+type Row = Record<string, unknown>;
+
+async function confirmedDelivery(serie: OdooSerie, quantity = 3) {
+  const db = await labs.create(serie);
+  const product = await createProduct(db, 'SER');
+  await putInStock(db, product, 10);
+  const customer = await db.call<number>('res.partner', 'create', [{ name: 'Series' }]);
+  const order = await createOrder(db, customer, [[product, quantity]]);
+  await db.call('sale.order', 'action_confirm', [[order]]);
+  return { db, product, picking: await pickingOf(db, order) };
+}
+
+async function moveOf(db: LabDb, picking: number): Promise<Row> {
+  const [move] = await db.call<Row[]>(
+    'stock.move',
+    'search_read',
+    [[['picking_id', '=', picking]]],
+    {
+      fields:
+        db.serie === '16.0'
+          ? ['quantity_done', 'reserved_availability', 'state']
+          : ['quantity', 'picked', 'state'],
+    },
+  );
+  return move!;
+}
+
+describe('16.0', () => {
+  it('search takes count=True and search_count takes no limit', async () => {
+    const { db } = await confirmedDelivery('16.0');
+    expect(await db.call('res.partner', 'search', [[]], { count: true })).toBeGreaterThan(0);
+    const error = await db
+      .call('res.partner', 'search_count', [[]], { limit: 1 })
+      .catch((e: unknown) => e);
+    expect((error as ApplicationError).pythonType).toBe('TypeError');
+  });
+
+  it('button_validate with nothing done returns the immediate-transfer wizard; processing it validates', async () => {
+    const { db, picking } = await confirmedDelivery('16.0');
+    const action = await db.call<Row>('stock.picking', 'button_validate', [[picking]]);
+    expect(action).toMatchObject({
+      res_model: 'stock.immediate.transfer',
+      type: 'ir.actions.act_window',
+    });
+    const context = action.context as Row;
+    const wizard = await db.call<number>(
+      'stock.immediate.transfer',
+      'create',
+      [{ pick_ids: context.default_pick_ids }],
+      {
+        context,
+      },
+    );
+    expect(await db.call('stock.immediate.transfer', 'process', [[wizard]], { context })).toBe(
+      true,
+    );
+    expect((await moveOf(db, picking)).state).toBe('done');
+  });
+
+  it('writing quantity_done picks the move, so button_validate needs no wizard', async () => {
+    const { db, picking } = await confirmedDelivery('16.0');
+    const move = await moveOf(db, picking);
+    expect(move).toMatchObject({ quantity_done: 0, reserved_availability: 3 });
+    await db.call('stock.move', 'write', [[move.id], { quantity_done: 3 }]);
+    expect((await moveOf(db, picking)).quantity_done).toBe(3);
+    expect(await db.call('stock.picking', 'button_validate', [[picking]])).toBe(true);
+  });
+});
+
+describe('17.0', () => {
+  it('writing a lower quantity releases the reservation and asks for a backorder', async () => {
+    const { db, product, picking } = await confirmedDelivery('17.0');
+    const move = await moveOf(db, picking);
+    await db.call('stock.move', 'write', [[move.id], { quantity: 2 }]);
+    const [quant] = await db.query<{ reserved: number }>(
+      'SELECT sum(reserved_quantity)::float8 AS reserved FROM stock_quant WHERE product_id = $1 AND location_id = 8',
+      [product],
+    );
+    expect(quant!.reserved).toBe(2);
+    const action = await db.call<Row>('stock.picking', 'button_validate', [[picking]]);
+    expect(action.res_model).toBe('stock.backorder.confirmation');
+    const context = action.context as Row;
+    const wizard = await db.call<number>(
+      'stock.backorder.confirmation',
+      'create',
+      [{ pick_ids: context.default_pick_ids }],
+      {
+        context,
+      },
+    );
+    expect(await db.call('stock.backorder.confirmation', 'process', [[wizard]], { context })).toBe(
+      true,
+    );
+    expect(await db.call('stock.picking', 'search_count', [[['backorder_id', '=', picking]]])).toBe(
+      1,
+    );
+  });
+
+  it('has no quantity_done and no count on search', async () => {
+    const { db, picking } = await confirmedDelivery('17.0');
+    const move = await moveOf(db, picking);
+    const error = await db
+      .call('stock.move', 'write', [[move.id], { quantity_done: 1 }])
+      .catch((e: unknown) => e);
+    expect((error as ApplicationError).pythonType).toBe('ValueError');
+    const count = await db
+      .call('res.partner', 'search', [[]], { count: true })
+      .catch((e: unknown) => e);
+    expect((count as ApplicationError).pythonType).toBe('TypeError');
+  });
+});
+
+describe('18.0', () => {
+  it('storable products are is_storable goods; detailed_type is gone', async () => {
+    const db = await labs.create('18.0');
+    const product = await createProduct(db, 'S18');
+    const [row] = await db.call<Row[]>('product.product', 'read', [
+      [product],
+      ['type', 'is_storable'],
+    ]);
+    expect(row).toMatchObject({ type: 'consu', is_storable: true });
+    expect(await db.call('product.product', 'create', [{ name: 'Plain goods' }])).toEqual(
+      expect.any(Number),
+    );
+    const error = await db
+      .call('product.product', 'create', [{ name: 'x', detailed_type: 'product' }])
+      .catch((e: unknown) => e);
+    expect((error as ApplicationError).pythonType).toBe('ValueError');
+  });
+});
