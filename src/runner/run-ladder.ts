@@ -49,7 +49,7 @@ interface Common {
    * Runs before each step, before its first PostgreSQL snapshot (so its writes stay out of the
    * step's deltas): topping up the seeded pools the step will consume. Returns a note, or nothing.
    */
-  prepareStep?: (step: LadderStepSpec, index: number, spec: LadderSpec) => Promise<string | void>;
+  prepareStep?: PrepareStep;
 }
 
 export interface NewLadderRequest extends Common {
@@ -68,6 +68,13 @@ export interface LadderOutcome {
   dir: string;
   run: RunJson;
 }
+
+/** Prepares a step of a run (run.json says the ladder and the workload): returns a note, or nothing. */
+export type PrepareStep = (
+  step: LadderStepSpec,
+  index: number,
+  run: RunJson,
+) => Promise<string | void>;
 
 const LOCK_FILE = '.lock';
 
@@ -247,7 +254,7 @@ async function climb(
   for (let i = run.steps.length; i < total && !stop; i++) {
     const step = spec.steps[i]!;
     request.events?.onStepStart?.(i + 1, total, step.label);
-    const note = await request.prepareStep?.(step, i + 1, spec);
+    const note = await request.prepareStep?.(step, i + 1, run);
     if (note) request.events?.onNote?.(note);
     const result = await runStep({
       runDir: dir,
