@@ -34,8 +34,11 @@ export interface LadderEvents {
   onStepStart?(index: number, total: number, label: string): void;
   onTick?(tick: StepTick): void;
   onStepEnd?(result: StepResult, index: number): void;
-  /** One-line notes: a missing pg_stat_statements, a resumed run, ... */
-  onNote?(line: string): void;
+  /**
+   * One-line notes: `warning` for what the run will lack (no PGURL, no pg_stat_statements),
+   * `info` for what it did (a resumed run, pools topped up).
+   */
+  onNote?(line: string, level: 'info' | 'warning'): void;
 }
 
 interface Common {
@@ -133,12 +136,15 @@ async function openStats(
   if (!pgUrl) {
     events?.onNote?.(
       'no PGURL: PostgreSQL statistics will not be collected (set PGURL or --pg-url)',
+      'warning',
     );
     return undefined;
   }
   const { PgStatsSession } = await import('../pgstats/stats-session.js');
   const session = await PgStatsSession.open(pgUrl);
-  if (session.features.statStatements.note) events?.onNote?.(session.features.statStatements.note);
+  if (session.features.statStatements.note) {
+    events?.onNote?.(session.features.statStatements.note, 'warning');
+  }
   return session;
 }
 
@@ -199,6 +205,7 @@ export function resumeLadder(request: ResumeLadderRequest): Promise<LadderOutcom
     await preflight(request.target);
     request.events?.onNote?.(
       `resuming ${run.id} after step ${run.steps.length} of ${run.ladder.steps.length}`,
+      'info',
     );
     return { dir, run };
   });
@@ -255,7 +262,7 @@ async function climb(
     const step = spec.steps[i]!;
     request.events?.onStepStart?.(i + 1, total, step.label);
     const note = await request.prepareStep?.(step, i + 1, run);
-    if (note) request.events?.onNote?.(note);
+    if (note) request.events?.onNote?.(note, 'info');
     const result = await runStep({
       runDir: dir,
       runId: run.id,

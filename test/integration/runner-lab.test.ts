@@ -70,7 +70,6 @@ describe('run against the lab', () => {
         '3s',
         '--sample-interval',
         '1s',
-        '--json',
       ],
       cleanEnv({
         ODOO_URL: lab.url,

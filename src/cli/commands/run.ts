@@ -102,7 +102,10 @@ async function action(flags: RunFlags): Promise<void> {
   const live = !flags.json && process.stderr.isTTY;
   let spec: LadderSpec | undefined;
   const events = {
-    onNote: (line: string) => log.warn(line),
+    onNote: (line: string, level: 'info' | 'warning') => {
+      if (level === 'warning') log.warn(line);
+      else if (!flags.json) log.info(line);
+    },
     onStart: (run: RunJson, dir: string) => {
       spec = run.ladder;
       if (!flags.json) log.info(`run ${run.id} → ${dir}`);
