@@ -7,7 +7,7 @@ import { TRANSACTION_CLASSES } from '../core/classes.js';
 import type { StepJson } from '../core/run-types.js';
 import { monthlyCost } from './cost.js';
 import { classesInRun, databaseTime, peakValidStep } from './measurements.js';
-import type { PlanJson } from './plan-types.copy.js';
+import type { PlanJson } from '../core/plan-types.js';
 import { classReadiness, isReady } from './readiness.js';
 import type { Baseline, PlannedRun, RunBundle } from './read-run.js';
 import { changePct, percent, roundMeasure } from './round.js';

@@ -1,7 +1,7 @@
 // What the recommended platform costs a month: its node pools and, when the catalog prices it,
 // the database instance. plan.json has no cost for today's sizing, so the report compares
 // against last quarter's plan instead (compare.ts).
-import type { PlanJson } from './plan-types.copy.js';
+import type { PlanJson } from '../core/plan-types.js';
 import { money } from './round.js';
 
 export interface MonthlyCost {

@@ -1,7 +1,7 @@
 // The grounds of a recommendation as the report shows them: its confidence grade and why, the
 // formulas (capacity-formulas.md numbers), the steps and fits it rests on, and its inputs, with
 // every number rounded once.
-import type { Grounded } from './plan-types.copy.js';
+import type { Grounded } from '../core/plan-types.js';
 import { roundMeasure } from './round.js';
 
 export interface Ground {

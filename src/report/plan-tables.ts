@@ -2,7 +2,7 @@
 // placements, the assumptions and the confidence of every recommendation.
 import type { HeadroomChartData } from './charts/headroom-chart.js';
 import type { Ground } from './grounds.js';
-import type { PlanJson } from './plan-types.copy.js';
+import type { PlanJson } from '../core/plan-types.js';
 import { classReadiness } from './readiness.js';
 import { percent, roundMeasure } from './round.js';
 import { yesNo, type Cell, type Table } from './table.js';

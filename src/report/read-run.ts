@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { BadInputError } from '../core/errors.js';
 import { validate } from '../core/load-yaml.js';
 import { RUN_SCHEMA_VERSION, type RunJson, type StepJson } from '../core/run-types.js';
-import { PLAN_SCHEMA_VERSION, type PlanJson } from './plan-types.copy.js';
+import { PLAN_SCHEMA_VERSION, type PlanJson } from '../core/plan-types.js';
 
 export interface RunBundle {
   dir: string;

@@ -2,7 +2,7 @@
 // capacity the run measured within the SLOs (the plan's runway), and the plan's own runway date.
 import type { TransactionClass } from '../core/classes.js';
 import { TRANSACTION_CLASSES } from '../core/classes.js';
-import type { PlanJson } from './plan-types.copy.js';
+import type { PlanJson } from '../core/plan-types.js';
 
 export interface ClassReadiness {
   class: TransactionClass;

@@ -3,7 +3,7 @@
 // its tables (today against recommended where the plan knows today) and the grounds of every
 // recommendation in it.
 import { ground, type Ground } from './grounds.js';
-import type { PlanJson, WorkerPoolRecommendation } from './plan-types.copy.js';
+import type { PlanJson, WorkerPoolRecommendation } from '../core/plan-types.js';
 import { money, percent, roundMeasure } from './round.js';
 import { changeColumns, changeRow, yesNo, type Cell, type Table } from './table.js';
 

@@ -11,7 +11,7 @@ import { compareWithBaseline, type Comparison } from './compare.js';
 import { monthlyCost } from './cost.js';
 import { ground, type Ground } from './grounds.js';
 import { classSteps, classesInRun, concurrencyOf, offeredLoad } from './measurements.js';
-import type { PlanJson, UslFitSummary } from './plan-types.copy.js';
+import type { PlanJson, UslFitSummary } from '../core/plan-types.js';
 import {
   assumptionsTable,
   confidenceTable,

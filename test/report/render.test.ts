@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PlanJson } from '../../src/report/plan-types.copy.js';
+import type { PlanJson } from '../../src/core/plan-types.js';
 import { readPlannedRun } from '../../src/report/read-run.js';
 import { buildReport } from '../../src/report/report-model.js';
 import { renderReport } from '../../src/report/render.js';

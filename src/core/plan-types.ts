@@ -1,14 +1,11 @@
-// READ-ONLY COPY of src/core/plan-types.ts from branch `planner` (commit b697a5d), which is not on
-// main yet. The report builds against it; when plan-types lands on main this file is deleted and
-// the imports point at ../core/plan-types.js. Never edit it here: change the planner's file.
-//
 // The plan.json document (written by `plan` into runs/<id>/plan.json) and the tenant placement
 // document (`tenant --json`). The planner builds them; the reports render them. Every
 // recommendation carries its evidence, its assumptions and a confidence grade.
 //
-// Units: rates are per second; latencies in milliseconds; memory in MiB unless the field name
+// Fields added after the first release of schema version 1 are optional, so earlier plans stay
+// readable. Units: rates are per second; latencies in milliseconds; memory in MiB unless the field name
 // says GiB; money per month in the catalog's currency; shares and utilisations are fractions 0–1.
-import type { TransactionClass } from '../core/classes.js';
+import type { TransactionClass } from './classes.js';
 
 export const PLAN_SCHEMA_VERSION = 1 as const;
 export const TENANT_PLACEMENT_SCHEMA_VERSION = 1 as const;
@@ -171,6 +168,11 @@ export interface ClassPrediction {
   /** SLO p95; null when models/slo.yaml gives none for this class. */
   sloP95Ms: number | null;
   meetsSlo: boolean;
+  /**
+   * Cross-check from the class's USL fit: mean transaction latency at this rate on the deployment
+   * that was measured (R = N/X solved on the curve); null past its X_max or without a fit.
+   */
+  uslMeanLatencyMs?: number | null;
 }
 
 export interface WorkerPoolRecommendation extends Grounded {
@@ -184,9 +186,13 @@ export interface WorkerPoolRecommendation extends Grounded {
   serviceTimeMs: number;
   serviceCv2: number;
   arrivalCv2: number;
-  /** Total HTTP workers across the pool's pods. */
+  /** Total HTTP workers across the pool's pods (pods × workersPerPod). */
   workers: number;
   pods: number;
+  /** What set the pod count: workers at ≤ 2×vCPU+1 per pod, or the Odoo CPU the load needs. */
+  podsLimitedBy?: 'workers' | 'cpu';
+  /** Odoo CPU the pool's classes need at the forecast peak (low-load latency − DB time, × rate). */
+  odooCpuCoresAtPeak?: number;
   workersPerPod: number;
   cronThreadsPerPod: number;
   podCpu: number;
@@ -335,6 +341,8 @@ export interface DatabaseIo extends Grounded {
 export interface DatabaseStorage extends Grounded {
   bytesPerTransaction: Partial<Record<TransactionClass | 'mix', number>>;
   growthGiBPerMonth: number;
+  /** Storage to provision: the size a year out × forecast.yaml database.storageHeadroom. */
+  provisionGiB?: number;
 }
 
 export interface ReadReplica extends Grounded {

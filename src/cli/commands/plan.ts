@@ -1,0 +1,228 @@
+// `plan`: runs + models → plan.json. Fits the USL, sizes Odoo workers per pool, node pools, HPA
+// and the database for the forecast peak; writes runs/<id>/plan.json atomically; exits 1 when the
+// forecast peak cannot meet the SLOs with the node catalog given.
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { TRANSACTION_CLASSES } from '../../core/classes.js';
+import { BadInputError, ExitCode } from '../../core/errors.js';
+import { parseYaml } from '../../core/load-yaml.js';
+import { packageJson } from '../../core/package-root.js';
+import type { PlanJson } from '../../core/plan-types.js';
+import type { SloTargets } from '../../planner/recommend-workers.js';
+import { printJson, printLines, type GlobalOptions } from '../output.js';
+
+export interface PlanOptions extends GlobalOptions {
+  run: string[];
+  models: string;
+  asOf?: string;
+  workingSetMib?: string;
+  neighbourDegradation?: string[];
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await access(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * models/slo.yaml belongs to the scenarios (issue 4). Until its loader lands this reads the
+ * p95 target per class from `classes.<class>.p95Ms` (or `<class>.p95Ms` at the top level).
+ */
+async function loadSloTargets(file: string): Promise<SloTargets> {
+  const { z } = await import('zod');
+  const entry = z.object({ p95Ms: z.number().positive() }).passthrough();
+  const perClass = z.partialRecord(z.enum(TRANSACTION_CLASSES), entry);
+  const schema = z.union([z.object({ classes: perClass }).passthrough(), perClass]);
+  const { readFile } = await import('node:fs/promises');
+  const parsed = parseYaml(schema, await readFile(file, 'utf8'), file);
+  const classes = ('classes' in parsed ? parsed.classes : parsed) as SloTargets;
+  return Object.fromEntries(Object.entries(classes).map(([c, v]) => [c, { p95Ms: v!.p95Ms }]));
+}
+
+export function parseDegradations(values: readonly string[] = []): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const value of values) {
+    const match = /^([^=]+)=(-?\d+(\.\d+)?)$/.exec(value);
+    if (!match)
+      throw new BadInputError(
+        `--neighbour-degradation ${value}: expected <database>=<fraction>, e.g. lab=0.3 for +30 %`,
+      );
+    out.set(match[1]!, Number(match[2]));
+  }
+  return out;
+}
+
+export async function loadPlanModels(models: string) {
+  const [{ loadEnvironment }, { loadForecast }, { loadNodes }, { loadTenants }, { loadTenancy }] =
+    await Promise.all([
+      import('../../core/models/environment.js'),
+      import('../../core/models/forecast.js'),
+      import('../../core/models/nodes.js'),
+      import('../../core/models/tenants.js'),
+      import('../../core/models/tenancy.js'),
+    ]);
+  const file = (name: string) => join(models, name);
+  const read: string[] = ['environment.yaml', 'forecast.yaml', 'nodes.yaml'];
+  const [environment, forecast, nodes] = await Promise.all([
+    loadEnvironment(file('environment.yaml')),
+    loadForecast(file('forecast.yaml')),
+    loadNodes(file('nodes.yaml')),
+  ]);
+  let slo: SloTargets = {};
+  if (await exists(file('slo.yaml'))) {
+    slo = await loadSloTargets(file('slo.yaml'));
+    read.push('slo.yaml');
+  }
+  let tenants = null;
+  if ((await exists(file('tenants.yaml'))) && (await exists(file('tenancy.yaml')))) {
+    tenants = {
+      tenants: await loadTenants(file('tenants.yaml')),
+      tenancy: await loadTenancy(file('tenancy.yaml')),
+    };
+    read.push('tenants.yaml', 'tenancy.yaml');
+  }
+  return { environment, forecast, nodes, slo, tenants, read };
+}
+
+function today(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+export async function runPlan(options: PlanOptions): Promise<PlanJson> {
+  if (options.asOf !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(options.asOf))
+    throw new BadInputError(`--as-of ${options.asOf}: expected YYYY-MM-DD`);
+  let workingSet: number | undefined;
+  if (options.workingSetMib !== undefined) {
+    workingSet = Number(options.workingSetMib);
+    if (!(workingSet > 0))
+      throw new BadInputError(
+        `--working-set-mib ${options.workingSetMib}: expected MiB per worker, a number > 0`,
+      );
+  }
+  const degradation = parseDegradations(options.neighbourDegradation);
+  const { readRun } = await import('../read-runs.js');
+  const runs = await Promise.all(options.run.map((dir) => readRun(dir)));
+  const models = await loadPlanModels(options.models);
+  const { buildPlan } = await import('../../planner/recommend.js');
+  return buildPlan({
+    runs,
+    environment: models.environment,
+    forecast: models.forecast,
+    nodes: models.nodes,
+    slo: models.slo,
+    tenants: models.tenants ? { ...models.tenants, degradation } : undefined,
+    asOf: options.asOf ?? models.forecast.asOf ?? today(),
+    generatedAt: new Date().toISOString(),
+    toolVersion: packageJson().version,
+    models: models.read,
+    workingSetMiBPerWorker: workingSet,
+  });
+}
+
+const num = (v: number, digits = 2) => (Number.isFinite(v) ? v.toFixed(digits) : '∞');
+
+export function renderPlan(plan: PlanJson, file: string): string[] {
+  const lines = [
+    `plan for ${plan.runs.map((r) => r.id).join(', ')} → ${file}`,
+    `forecast peak: ${plan.forecast.peak.name} ${plan.forecast.peak.date}, ${num(plan.forecast.peak.total)} transactions/s`,
+  ];
+  for (const f of plan.fits)
+    lines.push(
+      `  ${f.id.padEnd(24)} σ=${f.coefficients.sigma.toPrecision(3)} κ=${f.coefficients.kappa.toPrecision(3)} λ=${num(f.coefficients.lambda)} R²=${num(f.r2, 3)} N*=${f.nStar ?? '—'}`,
+    );
+  for (const w of plan.workers) {
+    const p95 = w.predictions
+      .map(
+        (p) =>
+          `${p.class} p95 ${Number.isFinite(p.p95Ms) ? `${Math.round(p.p95Ms)} ms` : 'unbounded'}${p.sloP95Ms ? ` / SLO ${p.sloP95Ms}` : ''}`,
+      )
+      .join(', ');
+    lines.push(
+      `workers ${w.pool.padEnd(11)} ${w.workers} (${w.pods} pod × ${w.workersPerPod}), utilisation ${num(w.utilisation)}, ${p95} [${w.confidence.grade}]`,
+    );
+  }
+  lines.push(
+    `baseline (Odoo rule of thumb): ${plan.baseline.workers} workers for ${num(plan.baseline.concurrentUsers, 1)} concurrent users, ${Math.round(plan.baseline.ramMiB)} MiB`,
+  );
+  for (const n of plan.nodePools)
+    lines.push(
+      `nodes ${n.pool.padEnd(13)} ${n.nodes} × ${n.nodeType} (${n.nodesForLoad} for load), ${num(n.monthlyCost)} ${n.currency}/month`,
+    );
+  if (plan.autoscaling)
+    lines.push(
+      `HPA web: ${plan.autoscaling.minReplicas}–${plan.autoscaling.maxReplicas} replicas, ${num(plan.autoscaling.targetConcurrencyPerPod, 1)} in-flight requests per pod`,
+    );
+  const db = plan.database;
+  lines.push(
+    `database: ${db.vcpu.vcpu} vCPU (${num(db.vcpu.busyCoresAtPeak)} busy at peak), ${db.memory.ramGiB} GiB RAM${db.instance ? ` → ${db.instance.name}` : ''}, PgBouncer pool ${db.connections.pooler.defaultPoolSize}, WAL ${num(db.io.walMBps)} MB/s, +${num(db.storage.growthGiBPerMonth)} GiB/month${db.readReplica.recommended ? ', read replica' : ''}`,
+  );
+  lines.push(
+    plan.runway.runsOutOn
+      ? `today's capacity runs out on ${plan.runway.runsOutOn} (${plan.runway.limitedBy})`
+      : `today's capacity lasts the ${plan.forecast.horizonMonths}-month horizon`,
+  );
+  for (const t of plan.tenants ?? []) lines.push(`tenant ${t.tenant}: ${t.decision}`);
+  for (const w of plan.warnings) lines.push(`warning: ${w}`);
+  lines.push(
+    plan.feasibility.feasible
+      ? 'feasible: the forecast peak meets the SLOs with the node catalog'
+      : `NOT feasible: ${plan.feasibility.reasons.join('; ')}`,
+  );
+  return lines;
+}
+
+export function registerPlan(program: Command): void {
+  program
+    .command('plan')
+    .description(
+      'fit models to a run and size workers, node pools and the database for the forecast peak',
+    )
+    .requiredOption(
+      '--run <dir>',
+      'run directory (repeat for several runs; plan.json goes to the first)',
+      collect,
+    )
+    .option('--models <dir>', 'models directory', 'models')
+    .option(
+      '--as-of <date>',
+      'the date "today" means (YYYY-MM-DD); default forecast.yaml asOf, else today',
+    )
+    .option(
+      '--working-set-mib <n>',
+      'measured working set per Odoo worker, MiB (else Odoo’s rule of thumb)',
+    )
+    .option(
+      '--neighbour-degradation <db=fraction>',
+      'noisy-neighbour result per tenant database, e.g. lab=0.3 (repeatable)',
+      collect,
+    )
+    .option('--json', 'print plan.json on stdout')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ odoo-capacity plan --run runs/2026-03-01T10-00-00-order-wave
+  $ odoo-capacity plan --run runs/order-wave --run runs/stock-moves --models models --json
+  $ odoo-capacity plan --run runs/x --as-of 2026-03-01 --working-set-mib 420
+
+Reads models/environment.yaml, forecast.yaml, nodes.yaml, and slo.yaml, tenants.yaml and
+tenancy.yaml when present. Writes <first run>/plan.json.
+Exit: 0 feasible, 1 the forecast peak cannot meet the SLOs with the node catalog, 2 bad input.`,
+    )
+    .action(async (options: PlanOptions) => {
+      const plan = await runPlan(options);
+      const file = join(options.run[0]!, 'plan.json');
+      const { writeJsonAtomic } = await import('../../core/atomic-write.js');
+      await writeJsonAtomic(file, plan);
+      if (options.json) printJson(plan);
+      else printLines(renderPlan(plan, file));
+      process.exitCode = plan.feasibility.feasible ? ExitCode.ok : ExitCode.failed;
+    });
+}
