@@ -5,10 +5,12 @@ import { packageJson } from '../core/package-root.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerFit } from './commands/fit.js';
+import { registerK8s } from './commands/k8s.js';
 import { registerPlan } from './commands/plan.js';
 import { registerTenant } from './commands/tenant.js';
 import { registerLab } from './commands/lab.js';
 import { registerReport } from './commands/report.js';
+import { registerRun } from './commands/run.js';
 import { registerSeed } from './commands/seed.js';
 
 export function createProgram(): Command {
@@ -38,6 +40,8 @@ Exit codes: 0 success, 1 failed check or SLO, 2 bad input, 3 target or dependenc
   registerPlan(program);
   registerTenant(program);
   registerLab(program);
+  registerRun(program);
+  registerK8s(program);
   registerReport(program);
   return program;
 }

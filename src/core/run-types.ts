@@ -31,6 +31,14 @@ export interface LadderSpec {
   holdSeconds: number;
   segments: number;
   caps: { maxRate: number; maxVus: number; maxSeconds: number; maxErrorRate: number };
+  /**
+   * When the ladder stops past the knee: p50 at least p50Factor × the first step's (Odoo's own
+   * load tests use 2), or dropped iterations over maxDroppedFraction of the planned ones.
+   * Absent in runs written before it existed: read as { p50Factor: 2, maxDroppedFraction: 0.01 }.
+   */
+  stopAt?: { p50Factor: number; maxDroppedFraction: number };
+  /** Seconds between PostgreSQL activity samples during the hold. */
+  sampleIntervalSeconds?: number;
 }
 
 /** Target as stored: never a secret. */
@@ -57,6 +65,12 @@ export interface RunJson {
   startedAt: string;
   finishedAt?: string;
   steps: { index: number; label: string; dir: string; valid: boolean }[];
+  /** The k6 script that drove the load and the workload it was given (OC_WORKLOAD); no secrets. */
+  scenario?: { script: string; workload?: unknown };
+  /** The PostgreSQL the statistics came from (absent when the run had no PGURL). */
+  database?: { serverVersion: string; versionNum: number; statStatements: boolean };
+  /** Where the measurements came from: k6 processes run here, or per-pod outputs imported. */
+  source?: 'local' | 'import';
 }
 
 /** Latency summary in milliseconds, derived from the step's histogram (never averaged across steps). */
@@ -96,6 +110,7 @@ export interface ClassStepStats {
     /** Single XML-RPC request. */
     request: LatencySummary;
   };
+  /** rate = total / (transactions + total): the fraction of attempted transactions that failed. */
   errors: { total: number; rate: number; byTag: Partial<Record<ErrorTag, number>> };
   /** Faults Odoo retried internally and surfaced as retryable (odoo_retryable_faults). */
   retryableFaults: number;
@@ -137,6 +152,8 @@ export interface DatabaseDelta {
   sizeBytesBefore: number;
   sizeBytesAfter: number;
   topStatements: StatementDelta[];
+  /** This database's share of the activity samples taken during the hold. */
+  activity?: ActivitySummary;
 }
 
 export interface ActivitySummary {
@@ -166,6 +183,20 @@ export interface StepJson {
       buffersWritten: number;
       statStatements: boolean;
       note?: string;
+      /** Requested (not timed) checkpoints: a sign that max_wal_size is too small for the load. */
+      checkpointsRequested?: number;
+      checkpointWriteMs?: number;
+      checkpointSyncMs?: number;
+      /** buffersWritten split: by the checkpointer, by the background writer, by backends. */
+      buffersCheckpoint?: number;
+      buffersClean?: number;
+      buffersBackend?: number;
+      buffersAlloc?: number;
+      /** pg_stat_wal (PG 14+). */
+      walRecords?: number;
+      walFpi?: number;
+      /** pg_stat_io (PG 16+), summed per backend type: bytes read and written, and hits. */
+      io?: Record<string, { readBytes: number; writeBytes: number; hits: number }>;
     };
     databases: DatabaseDelta[];
     activity: ActivitySummary;
@@ -179,5 +210,15 @@ export interface HistogramsJson {
   schemaVersion: typeof RUN_SCHEMA_VERSION;
   /** hdr-histogram-js, base64 compressed (encodeIntoCompressedBase64), values in microseconds. */
   encoding: 'hdr-base64-us';
-  classes: Partial<Record<TransactionClass, { transaction: string; request: string }>>;
+  classes: Partial<
+    Record<
+      TransactionClass,
+      {
+        transaction: string;
+        request: string;
+        /** Every other Trend the class's samples carried (order_confirm_latency, ...), by name. */
+        metrics?: Record<string, string>;
+      }
+    >
+  >;
 }

@@ -1,0 +1,213 @@
+// `run`: a capacity ladder against the target, written to runs/<id>/ (design.md). Also
+// `--resume <id>` for an interrupted run and `--import <dir>` for a distributed run's per-pod
+// outputs. Ctrl-C ends the current step cleanly; a second Ctrl-C stops k6 at once.
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { BadInputError } from '../../core/errors.js';
+import { log } from '../../core/logger.js';
+import type { LadderSpec, RunJson } from '../../core/run-types.js';
+import { resolvePgUrl, resolveTarget, type TargetFlags } from '../../core/target.js';
+import { printJson, printLines, type GlobalOptions } from '../output.js';
+import {
+  addLadderOptions,
+  ladderFromFlags,
+  loadWorkload,
+  scriptFor,
+  type LadderFlags,
+} from '../ladder-options.js';
+import { addTargetOptions } from '../target-options.js';
+
+interface RunFlags extends LadderFlags, TargetFlags, GlobalOptions {
+  runsDir: string;
+  id?: string;
+  resume?: string;
+  import?: string;
+  script?: string;
+  workload?: string;
+  models: string;
+  environment?: string;
+  allowProduction?: boolean;
+  keepRaw?: boolean;
+  /** --no-seed sets it false. */
+  seed: boolean;
+}
+
+async function loadEnvironmentChecked(flags: RunFlags): Promise<Record<string, unknown>> {
+  const { loadEnvironment } = await import('../../core/models/environment.js');
+  const file = flags.environment ?? join(flags.models, 'environment.yaml');
+  const environment = await loadEnvironment(file);
+  if (environment.production && !flags.allowProduction) {
+    throw new BadInputError(
+      `${file}: environment "${environment.name}" is marked production: load against it needs --allow-production`,
+      { hint: 'Run against staging, or pass --allow-production deliberately.' },
+    );
+  }
+  return environment;
+}
+
+export interface RunSummary {
+  run: string;
+  id: string;
+  status: RunJson['status'];
+  stopReason?: RunJson['stopReason'];
+  steps: RunJson['steps'];
+}
+
+function summarize(dir: string, run: RunJson): RunSummary {
+  return {
+    run: dir,
+    id: run.id,
+    status: run.status,
+    ...(run.stopReason && { stopReason: run.stopReason }),
+    steps: run.steps,
+  };
+}
+
+async function action(flags: RunFlags): Promise<void> {
+  if (flags.import) {
+    const { importRun } = await import('../../runner/import-run.js');
+    const spec = flags.ladder || flags.class ? await ladderFromFlags(flags) : undefined;
+    const result = await importRun({
+      from: flags.import,
+      runsDir: flags.runsDir,
+      id: flags.id,
+      spec,
+    });
+    if (flags.json) printJson(summarize(result.dir, result.run));
+    else printLines([`imported ${result.run.steps.length} step(s) into ${result.dir}`]);
+    process.exitCode = result.run.status === 'complete' ? 0 : 1;
+    return;
+  }
+  const target = resolveTarget(flags);
+  if (!target) {
+    throw new BadInputError('no target: set ODOO_URL (or --url), ODOO_DB and the secret', {
+      hint: 'Start the lab (odoo-capacity lab start) or point at a staging Odoo.',
+    });
+  }
+  const pgUrl = resolvePgUrl(flags);
+  const { runLadder, resumeLadder, ladderExitCode } = await import('../../runner/run-ladder.js');
+  const { formatStepEnd, formatTick } = await import('../../runner/progress-line.js');
+
+  const interrupt = new AbortController();
+  const kill = new AbortController();
+  const onSignal = () => {
+    if (!interrupt.signal.aborted) {
+      log.warn('interrupting: ending the current step (Ctrl-C again to stop k6 at once)');
+      interrupt.abort();
+    } else kill.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  const live = !flags.json && process.stderr.isTTY;
+  let spec: LadderSpec | undefined;
+  const events = {
+    onNote: (line: string, level: 'info' | 'warning') => {
+      if (level === 'warning') log.warn(line);
+      else if (!flags.json) log.info(line);
+    },
+    onStart: (run: RunJson, dir: string) => {
+      spec = run.ladder;
+      if (!flags.json) log.info(`run ${run.id} → ${dir}`);
+    },
+    onTick: live
+      ? (tick: Parameters<typeof formatTick>[0]) =>
+          process.stderr.write(`\r\x1b[2K${formatTick(tick, spec!)}`)
+      : undefined,
+    onStepEnd: (result: { kind: string; step?: Parameters<typeof formatStepEnd>[0] }) => {
+      if (live) process.stderr.write('\r\x1b[2K');
+      if (!flags.json && result.step) log.info(formatStepEnd(result.step, spec!.steps.length));
+    },
+  };
+  let prepareStep;
+  if (flags.seed) {
+    const { OdooClient } = await import('../../odoo/client.js');
+    const { poolTopUp } = await import('../../runner/pool-top-up.js');
+    prepareStep = poolTopUp(new OdooClient(target));
+  }
+  const common = {
+    prepareStep,
+    runsDir: flags.runsDir,
+    target,
+    pgUrl,
+    keepRaw: flags.keepRaw,
+    control: { interrupt: interrupt.signal, kill: kill.signal },
+    events,
+  };
+  try {
+    let outcome;
+    if (flags.resume) {
+      outcome = await resumeLadder({ ...common, resume: flags.resume });
+    } else {
+      const ladder = await ladderFromFlags(flags);
+      const environment = await loadEnvironmentChecked(flags);
+      outcome = await runLadder({
+        ...common,
+        id: flags.id,
+        spec: ladder,
+        script: scriptFor(flags, ladder.profile),
+        workload: await loadWorkload(flags),
+        environment,
+      });
+    }
+    const { dir, run } = outcome;
+    if (flags.json) printJson(summarize(dir, run));
+    else {
+      printLines([
+        `${run.status}: ${run.stopReason?.kind === 'complete' ? 'every step ran' : (run.stopReason?.detail ?? '')}`,
+        `run directory: ${dir}`,
+      ]);
+    }
+    process.exitCode = ladderExitCode(run);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+export function registerRun(program: Command): void {
+  const command = program
+    .command('run')
+    .description(
+      'run a capacity ladder: load steps held at steady state, PostgreSQL watched, written to runs/<id>/',
+    );
+  addLadderOptions(command)
+    .option('--runs-dir <dir>', 'where run directories go', 'runs')
+    .option('--id <id>', 'the run id (default: UTC time and profile)')
+    .option('--resume <id>', 'continue an interrupted (partial) run')
+    .option(
+      '--import <dir>',
+      'build a run from per-pod k6 outputs of a distributed run (see `k8s`)',
+    )
+    .option(
+      '--script <file>',
+      'k6 script (default: scenarios/<profile>.ts); must follow docs/contracts.md',
+    )
+    .option(
+      '--workload <file>',
+      'workload passed to k6 as OC_WORKLOAD (default: <models>/workload.yaml)',
+    )
+    .option('--models <dir>', 'models folder', 'models')
+    .option('--environment <file>', 'environment under test (default: <models>/environment.yaml)')
+    .option('--allow-production', 'allow load against an environment marked production')
+    .option('--keep-raw', "keep k6's raw JSON output in each step folder")
+    .option('--no-seed', 'do not top up the seeded pools before steps that consume them')
+    .option('--json', 'print {"run": "<dir>", ...} on stdout; no progress');
+  addTargetOptions(command)
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ odoo-capacity run --class order-wave --rates 2,4,8,16 --hold 60s --warmup 10s
+  $ odoo-capacity run --ladder models/ladders/peak-mix.yaml --segments 2 --json
+  $ odoo-capacity run --class stock-moves --vus 1,2,4,8 --hold 45s      # closed model, for a USL fit
+  $ odoo-capacity run --resume 20250301-141500-order-wave
+  $ odoo-capacity run --import k6-results/ --ladder models/ladders/order-wave.yaml
+
+Target: ODOO_URL, ODOO_DB, ODOO_USER, ODOO_PASSWORD or ODOO_API_KEY; PGURL for statistics.
+The ladder stops past the knee (p50 twice the first step's) or when errors or dropped
+iterations pass their limits; run.json says why.
+Exit: 0 complete, 1 interrupted or no valid step, 2 bad input, 3 target, k6 or PostgreSQL unreachable.`,
+    )
+    .action(action);
+}

@@ -1,0 +1,146 @@
+// The ladder flags shared by `run` and `k8s`, and the scenario and workload they load: one
+// parse of the same flags, so a distributed run is described exactly as a local one.
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { LOAD_PROFILES } from '../core/classes.js';
+import { BadInputError } from '../core/errors.js';
+import { loadYamlFile } from '../core/load-yaml.js';
+import { packageRoot } from '../core/package-root.js';
+import type { LadderSpec } from '../core/run-types.js';
+
+export interface LadderFlags {
+  class?: string;
+  rates?: string;
+  vus?: string;
+  hold?: string;
+  warmup?: string;
+  ladder?: string;
+  segments?: string;
+  maxRate?: string;
+  maxVus?: string;
+  maxDuration?: string;
+  maxErrorRate?: string;
+  sampleInterval?: string;
+}
+
+function numberList(flag: string, text: string): number[] {
+  const values = text.split(',').map((s) => s.trim());
+  const numbers = values.map(Number);
+  const bad = values.findIndex(
+    (v, i) => v === '' || !Number.isFinite(numbers[i]) || numbers[i]! <= 0,
+  );
+  if (bad !== -1) {
+    throw new BadInputError(
+      `${flag}: expected positive numbers separated by commas, got "${text}"`,
+      {
+        hint: `For example ${flag} 2,4,8,16`,
+      },
+    );
+  }
+  return numbers;
+}
+
+function positive(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isFinite(n) || n < 0)
+    throw new BadInputError(`${flag}: expected a number, got "${text}"`);
+  return n;
+}
+
+/** The ladder from --ladder and the flags, flags overriding the file; validated once. */
+export async function ladderFromFlags(flags: LadderFlags): Promise<LadderSpec> {
+  const { loadLadder, toLadderSpec } = await import('../core/models/ladder.js');
+  const overrides: Record<string, unknown> = {};
+  if (flags.class !== undefined) overrides.profile = flags.class;
+  if (flags.rates !== undefined && flags.vus !== undefined) {
+    throw new BadInputError('--rates and --vus: give one (open model: rates; closed model: VUs)');
+  }
+  if (flags.rates !== undefined) {
+    overrides.model = 'open';
+    overrides.steps = numberList('--rates', flags.rates);
+  }
+  if (flags.vus !== undefined) {
+    overrides.model = 'closed';
+    overrides.steps = numberList('--vus', flags.vus);
+  }
+  if (flags.hold !== undefined) overrides.hold = flags.hold;
+  if (flags.warmup !== undefined) overrides.warmup = flags.warmup;
+  if (flags.segments !== undefined) overrides.segments = positive('--segments', flags.segments);
+  if (flags.sampleInterval !== undefined) overrides.sampleInterval = flags.sampleInterval;
+  const caps: Record<string, unknown> = {};
+  if (flags.maxRate !== undefined) caps.maxRate = positive('--max-rate', flags.maxRate);
+  if (flags.maxVus !== undefined) caps.maxVus = positive('--max-vus', flags.maxVus);
+  if (flags.maxDuration !== undefined) caps.maxDuration = flags.maxDuration;
+  if (flags.maxErrorRate !== undefined)
+    caps.maxErrorRate = positive('--max-error-rate', flags.maxErrorRate);
+
+  if (flags.ladder && Object.keys(overrides).length === 0 && Object.keys(caps).length === 0) {
+    return loadLadder(flags.ladder);
+  }
+  const base = flags.ladder
+    ? ((await loadYamlFile(z.record(z.string(), z.unknown()), flags.ladder)) as Record<
+        string,
+        unknown
+      >)
+    : {};
+  if (base.profile === undefined && overrides.profile === undefined) {
+    throw new BadInputError('no load profile: pass --class or --ladder', {
+      hint: `--class takes ${LOAD_PROFILES.join(', ')}`,
+    });
+  }
+  if (base.steps === undefined && overrides.steps === undefined) {
+    throw new BadInputError(
+      'no steps: pass --rates (open model) or --vus (closed model), or --ladder',
+    );
+  }
+  if (base.hold === undefined && overrides.hold === undefined) {
+    throw new BadInputError('no hold: pass --hold (e.g. --hold 60s), or --ladder');
+  }
+  const merged = {
+    ...base,
+    ...overrides,
+    caps: { ...((base.caps as Record<string, unknown> | undefined) ?? {}), ...caps },
+  };
+  return toLadderSpec(merged, flags.ladder ? `${flags.ladder} with flags` : 'run flags');
+}
+
+/** The k6 script: --script, else the package's scenarios/<profile>.ts. */
+export function scriptFor(flags: { script?: string }, profile: string): string {
+  const script = flags.script
+    ? resolve(flags.script)
+    : join(packageRoot, 'scenarios', `${profile}.ts`);
+  if (!existsSync(script)) {
+    throw new BadInputError(`${flags.script ? '--script' : 'scenario'}: ${script} not found`, {
+      hint: flags.script
+        ? 'Check the path.'
+        : 'The scenarios are not installed in this copy; pass --script <a k6 script following docs/contracts.md>.',
+    });
+  }
+  return script;
+}
+
+export async function loadWorkload(flags: { workload?: string; models: string }): Promise<unknown> {
+  const file = flags.workload ?? join(flags.models, 'workload.yaml');
+  if (!flags.workload && !existsSync(file)) return undefined;
+  // The workload's schema belongs to the scenarios (issue 4); the runner passes it through.
+  return loadYamlFile(z.record(z.string(), z.unknown()), file);
+}
+
+export function addLadderOptions(command: Command): Command {
+  return command
+    .option('--class <profile>', `what to drive: ${LOAD_PROFILES.join(', ')}`)
+    .option('--rates <list>', 'open model: arrival rates per second, e.g. 2,4,8,16')
+    .option('--vus <list>', 'closed model: VU counts, e.g. 1,2,4,8')
+    .option('--hold <duration>', 'steady state held per step, e.g. 60s')
+    .option('--warmup <duration>', 'warm-up before each hold, e.g. 10s (default 10s)')
+    .option('--ladder <file>', 'a ladder from models/ladders/*.yaml (flags override its fields)')
+    .option('--segments <n>', 'k6 processes per step, splitting it with --execution-segment')
+    .option('--max-rate <n>', 'hard cap on any step rate (default 200/s)')
+    .option('--max-vus <n>', 'hard cap on VUs (default 400)')
+    .option('--max-duration <duration>', 'hard cap on the whole ladder (default 4h)')
+    .option('--max-error-rate <fraction>', 'abort past this error rate (default 0.05)')
+    .option('--sample-interval <duration>', 'PostgreSQL activity sampling period (default 5s)');
+}

@@ -1,0 +1,202 @@
+// The run directory (design.md): writing it so that an interruption never leaves a half-written
+// file or step, and reading it back with schemaVersion checks — the planner and the reports read
+// runs through readRun().
+//
+// A step is staged in steps/.<NN>-<label>.partial/ while it runs (k6 writes its outputs there)
+// and renamed to steps/<NN>-<label>/ once every file is written: a step folder either is
+// complete or does not exist.
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, readdir, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeJsonAtomic, writeFileAtomic } from './atomic-write.js';
+import { BadInputError } from './errors.js';
+import { redact } from './redact.js';
+import {
+  RUN_SCHEMA_VERSION,
+  type HistogramsJson,
+  type RunJson,
+  type StepJson,
+} from './run-types.js';
+
+export const RUN_FILE = 'run.json';
+export const STEPS_DIR = 'steps';
+export const STEP_FILES = {
+  step: 'step.json',
+  k6Summary: 'k6-summary.json',
+  histograms: 'histograms.json',
+  pgBefore: 'pg-before.json',
+  pgAfter: 'pg-after.json',
+  pgSamples: 'pg-samples.ndjson',
+} as const;
+const PARTIAL_SUFFIX = '.partial';
+
+/** steps/<NN>-<label>, NN the 1-based index on two digits. */
+export function stepDirName(index: number, label: string): string {
+  return `${String(index).padStart(2, '0')}-${label}`;
+}
+
+/** Creates runs/<id>/ for a new run; an existing one is never overwritten. */
+export async function createRunDir(runsDir: string, id: string): Promise<string> {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(id)) {
+    throw new BadInputError(`run id "${id}": use letters, digits, dots, dashes and underscores`, {
+      hint: 'The id names the folder runs/<id>.',
+    });
+  }
+  const dir = join(runsDir, id);
+  if (existsSync(dir)) {
+    throw new BadInputError(`${dir}: a run with this id already exists`, {
+      hint: 'Choose another --id, or continue it with --resume.',
+    });
+  }
+  await mkdir(join(dir, STEPS_DIR), { recursive: true });
+  return dir;
+}
+
+export function writeRunJson(runDir: string, run: RunJson): Promise<void> {
+  return writeJsonAtomic(join(runDir, RUN_FILE), run);
+}
+
+/** The staging folder of a step about to run, emptied if an earlier attempt left one. */
+export async function beginStep(runDir: string, index: number, label: string): Promise<string> {
+  const staging = join(runDir, STEPS_DIR, `.${stepDirName(index, label)}${PARTIAL_SUFFIX}`);
+  await rm(staging, { recursive: true, force: true });
+  await mkdir(staging, { recursive: true });
+  return staging;
+}
+
+export interface StepDocuments {
+  step: StepJson;
+  histograms: HistogramsJson;
+  /** k6's --summary-export (one document, or one per segment). */
+  k6Summary: unknown;
+  pgBefore?: unknown;
+  pgAfter?: unknown;
+  /** One document per line of pg-samples.ndjson. */
+  pgSamples?: readonly unknown[];
+}
+
+/**
+ * Writes the step's documents into its staging folder, removes everything else there (k6's raw
+ * outputs, unless keep names them), and renames the folder into place. Returns the step folder
+ * relative to the run directory.
+ */
+export async function commitStep(
+  runDir: string,
+  staging: string,
+  docs: StepDocuments,
+  keep: readonly string[] = [],
+): Promise<string> {
+  const written: string[] = [STEP_FILES.k6Summary, STEP_FILES.histograms];
+  await writeJsonAtomic(join(staging, STEP_FILES.k6Summary), docs.k6Summary);
+  await writeJsonAtomic(join(staging, STEP_FILES.histograms), docs.histograms);
+  if (docs.pgBefore !== undefined) {
+    await writeJsonAtomic(join(staging, STEP_FILES.pgBefore), docs.pgBefore);
+    written.push(STEP_FILES.pgBefore);
+  }
+  if (docs.pgAfter !== undefined) {
+    await writeJsonAtomic(join(staging, STEP_FILES.pgAfter), docs.pgAfter);
+    written.push(STEP_FILES.pgAfter);
+  }
+  if (docs.pgSamples !== undefined) {
+    const lines = docs.pgSamples.map((s) => JSON.stringify(s) + '\n').join('');
+    await writeFileAtomic(join(staging, STEP_FILES.pgSamples), redact(lines));
+    written.push(STEP_FILES.pgSamples);
+  }
+  await writeJsonAtomic(join(staging, STEP_FILES.step), docs.step);
+  written.push(STEP_FILES.step, ...keep);
+  for (const entry of await readdir(staging)) {
+    if (!written.includes(entry)) await rm(join(staging, entry), { recursive: true, force: true });
+  }
+  const name = stepDirName(docs.step.index, docs.step.label);
+  const final = join(runDir, STEPS_DIR, name);
+  await rm(final, { recursive: true, force: true });
+  await rename(staging, final);
+  return join(STEPS_DIR, name);
+}
+
+/** Removes what an interrupted step left (staging folders); finished steps stay. */
+export async function discardPartialSteps(runDir: string): Promise<void> {
+  const steps = join(runDir, STEPS_DIR);
+  if (!existsSync(steps)) return;
+  for (const entry of await readdir(steps)) {
+    if (entry.endsWith(PARTIAL_SUFFIX))
+      await rm(join(steps, entry), { recursive: true, force: true });
+  }
+}
+
+async function readDocument<T extends { schemaVersion?: unknown }>(
+  file: string,
+  required: readonly string[],
+): Promise<T> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new BadInputError(`${file}: cannot read (${code ?? 'error'})`, {
+      hint: code === 'ENOENT' ? 'Is this a run directory (runs/<id>)? Check the path.' : undefined,
+      cause: error,
+    });
+  }
+  let doc: T;
+  try {
+    doc = JSON.parse(text) as T;
+  } catch {
+    throw new BadInputError(`${file}: not valid JSON`, {
+      hint: 'Run directories are written atomically; this file was changed by hand or copied in part.',
+    });
+  }
+  if (doc === null || typeof doc !== 'object') {
+    throw new BadInputError(`${file}: expected a JSON object`);
+  }
+  if (doc.schemaVersion !== RUN_SCHEMA_VERSION) {
+    throw new BadInputError(
+      `${file}: schemaVersion ${JSON.stringify(doc.schemaVersion)} is not the one this odoo-capacity reads (${RUN_SCHEMA_VERSION})`,
+      { hint: 'Use the odoo-capacity version that wrote this run.' },
+    );
+  }
+  const missing = required.find((key) => !(key in doc));
+  if (missing) throw new BadInputError(`${file}: field ${missing} is missing`);
+  return doc;
+}
+
+export function readRunJson(runDir: string): Promise<RunJson> {
+  return readDocument<RunJson>(join(runDir, RUN_FILE), ['id', 'status', 'ladder', 'steps']);
+}
+
+export function readStepJson(runDir: string, stepDir: string): Promise<StepJson> {
+  return readDocument<StepJson>(join(runDir, stepDir, STEP_FILES.step), [
+    'index',
+    'label',
+    'classes',
+    'database',
+    'valid',
+  ]);
+}
+
+export function readHistograms(runDir: string, stepDir: string): Promise<HistogramsJson> {
+  return readDocument<HistogramsJson>(join(runDir, stepDir, STEP_FILES.histograms), [
+    'encoding',
+    'classes',
+  ]);
+}
+
+export interface RunOnDisk {
+  dir: string;
+  run: RunJson;
+  steps: { dir: string; step: StepJson; histograms: HistogramsJson }[];
+}
+
+/** A whole run as the planner and the reports read it: run.json and every finished step. */
+export async function readRun(runDir: string): Promise<RunOnDisk> {
+  const run = await readRunJson(runDir);
+  const steps = [];
+  for (const entry of run.steps) {
+    steps.push({
+      dir: entry.dir,
+      step: await readStepJson(runDir, entry.dir),
+      histograms: await readHistograms(runDir, entry.dir),
+    });
+  }
+  return { dir: runDir, run, steps };
+}

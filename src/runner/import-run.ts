@@ -1,0 +1,170 @@
+// `run --import <dir>`: a run directory from a distributed run's per-pod k6 outputs (k6-operator,
+// see k8s-manifests.ts), through the same ingest and the same exact histogram merge as local
+// segments. Layout: <dir>/<NN>-<label>/ (or <dir>/<label>/) per ladder step, holding each pod's
+// *.ndjson or *.ndjson.gz and optionally its *.summary.json; <dir>/import.json, written by
+// `odoo-capacity k8s --out`, names the ladder and the target.
+import { existsSync } from 'node:fs';
+import { readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { BadInputError } from '../core/errors.js';
+import { packageJson } from '../core/package-root.js';
+import { beginStep, commitStep, createRunDir, stepDirName, writeRunJson } from '../core/run-dir.js';
+import {
+  RUN_SCHEMA_VERSION,
+  type LadderSpec,
+  type RunJson,
+  type RunTarget,
+  type StepJson,
+  type StopReason,
+} from '../core/run-types.js';
+import { ingestFile } from './k6-output-ingest.js';
+import { emptyDatabase } from './run-step.js';
+import { mergeMeasurements } from './step-measurements.js';
+import { stepFigures } from './step-stats.js';
+import { stepDocument } from './step-document.js';
+import { stopAfter } from './stop-criteria.js';
+
+export const IMPORT_FILE = 'import.json';
+export const IMPORTED_NOTE =
+  'imported from a distributed run: PostgreSQL statistics were not collected by the runner';
+
+/** import.json: what `k8s --out` knows that the pods' outputs do not say. */
+export interface ImportDescriptor {
+  schemaVersion: typeof RUN_SCHEMA_VERSION;
+  runId: string;
+  ladder: LadderSpec;
+  target: Omit<RunTarget, 'odoo'>;
+  script: string;
+  workload?: unknown;
+  k6Version: string;
+}
+
+export interface ImportRequest {
+  from: string;
+  runsDir: string;
+  id?: string;
+  /** The ladder, when the folder has no import.json (or to override it). */
+  spec?: LadderSpec;
+}
+
+async function readDescriptor(from: string): Promise<ImportDescriptor | undefined> {
+  const file = join(from, IMPORT_FILE);
+  if (!existsSync(file)) return undefined;
+  let doc: ImportDescriptor;
+  try {
+    doc = JSON.parse(await readFile(file, 'utf8')) as ImportDescriptor;
+  } catch {
+    throw new BadInputError(`${file}: not valid JSON`);
+  }
+  if (doc.schemaVersion !== RUN_SCHEMA_VERSION || !doc.ladder || !doc.runId) {
+    throw new BadInputError(`${file}: not an import descriptor this odoo-capacity reads`);
+  }
+  return doc;
+}
+
+const OUTPUT = /\.ndjson(\.gz)?$/;
+const SUMMARY = /\.summary\.json$/;
+
+async function stepFolder(from: string, index: number, label: string): Promise<string | undefined> {
+  for (const name of [stepDirName(index, label), label]) {
+    if (existsSync(join(from, name))) return join(from, name);
+  }
+  return undefined;
+}
+
+export async function importRun(request: ImportRequest): Promise<{ dir: string; run: RunJson }> {
+  const descriptor = await readDescriptor(request.from);
+  const spec = request.spec ?? descriptor?.ladder;
+  if (!spec) {
+    throw new BadInputError(`${request.from}: no ${IMPORT_FILE} and no ladder`, {
+      hint: 'Pass the ladder the pods ran (--ladder or --class/--rates/--hold), or import the folder `k8s --out` wrote.',
+    });
+  }
+  const folders: { index: number; label: string; path: string }[] = [];
+  for (const [i, step] of spec.steps.entries()) {
+    const path = await stepFolder(request.from, i + 1, step.label);
+    if (!path) break;
+    folders.push({ index: i + 1, label: step.label, path });
+  }
+  if (folders.length === 0) {
+    const first = stepDirName(1, spec.steps[0]!.label);
+    throw new BadInputError(
+      `${request.from}: no step folder (expected ${first}/ or ${spec.steps[0]!.label}/ holding the pods' outputs)`,
+    );
+  }
+
+  const id = request.id ?? descriptor?.runId ?? `import-${Date.now()}`;
+  const dir = await createRunDir(request.runsDir, id);
+  const run: RunJson = {
+    schemaVersion: RUN_SCHEMA_VERSION,
+    id,
+    tool: { name: 'odoo-capacity', version: packageJson().version },
+    k6: { version: descriptor?.k6Version ?? 'unknown' },
+    target: {
+      ...(descriptor?.target ?? { url: '', db: '', user: '', auth: 'password' }),
+      odoo: { serverVersion: 'unknown', serverSerie: 'unknown', lab: false },
+    },
+    environment: {},
+    ladder: spec,
+    status: 'running',
+    startedAt: new Date().toISOString(),
+    steps: [],
+    ...(descriptor && {
+      scenario: {
+        script: descriptor.script,
+        ...(descriptor.workload !== undefined && { workload: descriptor.workload }),
+      },
+    }),
+    source: 'import',
+  };
+  await writeRunJson(dir, run);
+
+  let baseline: StepJson | undefined;
+  let stop: StopReason | undefined;
+  for (const folder of folders) {
+    const entries = (await readdir(folder.path)).sort();
+    const outputs = entries.filter((e) => OUTPUT.test(e)).map((e) => join(folder.path, e));
+    if (outputs.length === 0) {
+      throw new BadInputError(`${folder.path}: no k6 output (*.ndjson or *.ndjson.gz)`);
+    }
+    const measured = mergeMeasurements(await Promise.all(outputs.map((o) => ingestFile(o))));
+    const figures = stepFigures(measured, spec.holdSeconds);
+    const stepJson = stepDocument({
+      index: folder.index,
+      spec,
+      figures,
+      database: emptyDatabase(IMPORTED_NOTE),
+      k6ExitCode: 0,
+    });
+    const summaries = await Promise.all(
+      entries
+        .filter((e) => SUMMARY.test(e))
+        .map(async (e) => ({
+          pod: e.replace(SUMMARY, ''),
+          summary: JSON.parse(await readFile(join(folder.path, e), 'utf8')) as unknown,
+        })),
+    );
+    const staging = await beginStep(dir, folder.index, folder.label);
+    const rel = await commitStep(dir, staging, {
+      step: stepJson,
+      histograms: figures.histograms,
+      k6Summary: { pods: summaries, outputs: outputs.length },
+    });
+    run.steps.push({ index: folder.index, label: folder.label, dir: rel, valid: stepJson.valid });
+    baseline ??= stepJson;
+    stop ??= stopAfter(baseline, stepJson, spec);
+  }
+  run.finishedAt = new Date().toISOString();
+  if (folders.length < spec.steps.length && !stop) {
+    run.status = 'partial';
+    run.stopReason = {
+      kind: 'interrupted',
+      detail: `only ${folders.length} of ${spec.steps.length} steps have outputs in ${request.from}`,
+    };
+  } else {
+    run.status = run.steps.some((s) => s.valid) ? 'complete' : 'failed';
+    run.stopReason = stop ?? { kind: 'complete' };
+  }
+  await writeRunJson(dir, run);
+  return { dir, run };
+}

@@ -1,0 +1,40 @@
+// What a k6 scenario is told about the step it runs (docs/contracts.md, "k6 side ↔ runner"):
+// OC_* for the load and the workload, ODOO_* for the target. The secret goes here, in k6's
+// environment, and nowhere else: not on its command line, not in run.json.
+import type { LoadProfile } from '../core/classes.js';
+import type { LadderSpec, LadderStepSpec } from '../core/run-types.js';
+import type { OdooTarget } from '../core/target.js';
+
+export interface K6StepEnvironment {
+  runId: string;
+  profile: LoadProfile;
+  ladder: Pick<LadderSpec, 'model' | 'warmupSeconds' | 'holdSeconds'>;
+  step: LadderStepSpec;
+  /** The validated workload from models/ (OC_WORKLOAD), or undefined for the script's default. */
+  workload?: unknown;
+}
+
+/** The non-secret variables: also what a k6-operator TestRun sets on its runners. */
+export function loadVariables(e: K6StepEnvironment): Record<string, string> {
+  const open = e.ladder.model === 'open';
+  return {
+    OC_PROFILE: e.profile,
+    OC_EXECUTOR: open ? 'open' : 'closed',
+    // Open model: OC_RATE arrivals per second. Closed model: OC_VUS. Only the one that applies
+    // is set: in a peak-mix, the scenarios split each over the classes of its own model.
+    ...(open ? { OC_RATE: String(e.step.rate) } : { OC_VUS: String(e.step.vus) }),
+    OC_WARMUP: `${e.ladder.warmupSeconds}s`,
+    OC_DURATION: `${e.ladder.holdSeconds}s`,
+    OC_RUN_ID: e.runId,
+    ...(e.workload !== undefined && { OC_WORKLOAD: JSON.stringify(e.workload) }),
+  };
+}
+
+export function targetVariables(target: OdooTarget): Record<string, string> {
+  return {
+    ODOO_URL: target.url,
+    ODOO_DB: target.db,
+    ODOO_USER: target.user,
+    [target.secretKind === 'api_key' ? 'ODOO_API_KEY' : 'ODOO_PASSWORD']: target.secret.reveal(),
+  };
+}

@@ -1,0 +1,175 @@
+// The one k6 wrapper (style.md, execa/zx style): a k6 run is one object that owns spawning,
+// Ctrl-C forwarding, the timeout, the captured stderr tail and the meaning of k6's exit code.
+// Secrets reach k6 only through its environment, never its command line.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { ExitCode, OcError, UnreachableError } from '../core/errors.js';
+import { redact } from '../core/redact.js';
+import { k6ExitMeaning, type K6ExitMeaning } from './k6-exit-codes.js';
+
+export interface K6RunRequest {
+  binary: string;
+  /** k6 subcommand and arguments after it, e.g. ['run', '--quiet', 'script.ts']. Never secrets. */
+  args: string[];
+  /** Variables added to k6's environment (OC_*, ODOO_*), the secret among them. */
+  env: Record<string, string>;
+  cwd?: string;
+  /** After this, k6 is interrupted, then killed if it does not stop. */
+  timeoutMs: number;
+  /** Names the run in messages: "step 02-rate-4, segment 1/2". */
+  label: string;
+}
+
+export interface K6Outcome {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  meaning: K6ExitMeaning;
+  timedOut: boolean;
+  /** interrupt() or kill() was called. */
+  interrupted: boolean;
+  /** The last lines k6 wrote on stderr, secrets masked. */
+  stderrTail: string[];
+  /** k6 could not be started at all. */
+  spawnError?: string;
+}
+
+const STDERR_TAIL_LINES = 20;
+const KILL_GRACE_MS = 15_000;
+
+// Variables the runner sets itself, or that would change what k6 does behind the runner's back
+// (K6_OUT, K6_VUS, ...): not inherited from the caller's environment.
+const NOT_INHERITED = /^(K6_|OC_|ODOO_|PGURL$)/;
+
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+export class K6Process {
+  readonly done: Promise<K6Outcome>;
+  readonly #child: ChildProcess;
+  #interrupted = false;
+  #timedOut = false;
+  #finished = false;
+  readonly #tail: string[] = [];
+
+  constructor(request: K6RunRequest) {
+    const env: NodeJS.ProcessEnv = Object.fromEntries(
+      Object.entries(process.env).filter(([k]) => !NOT_INHERITED.test(k)),
+    );
+    // Its own process group: a terminal's Ctrl-C reaches the runner only, which forwards it and
+    // decides what the interruption means for the step.
+    this.#child = spawn(request.binary, request.args, {
+      cwd: request.cwd,
+      env: { ...env, K6_NO_USAGE_REPORT: 'true', ...request.env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+      detached: true,
+    });
+    running.add(this.#child);
+    let partial = '';
+    this.#child.stderr!.setEncoding('utf8');
+    this.#child.stderr!.on('data', (text: string) => {
+      const lines = (partial + text).split('\n');
+      partial = lines.pop()!;
+      for (const line of lines) this.#keep(line);
+    });
+    const timer = setTimeout(() => {
+      this.#timedOut = true;
+      this.interrupt();
+    }, request.timeoutMs);
+    this.done = new Promise<K6Outcome>((resolve) => {
+      let spawnError: string | undefined;
+      this.#child.once('error', (error) => (spawnError = error.message));
+      this.#child.once('close', (code, signal) => {
+        clearTimeout(timer);
+        running.delete(this.#child);
+        this.#finished = true;
+        if (partial) this.#keep(partial);
+        resolve({
+          exitCode: code,
+          signal,
+          meaning: k6ExitMeaning(code),
+          timedOut: this.#timedOut,
+          interrupted: this.#interrupted,
+          stderrTail: [...this.#tail],
+          ...(spawnError !== undefined && { spawnError }),
+        });
+      });
+    });
+  }
+
+  get pid(): number | undefined {
+    return this.#child.pid;
+  }
+
+  /** The last stderr lines so far (secrets masked). */
+  get stderrTail(): readonly string[] {
+    return [...this.#tail];
+  }
+
+  get finished(): boolean {
+    return this.#finished;
+  }
+
+  /** Asks k6 to stop (SIGINT: it ends the test and writes its summary); kills it after a grace. */
+  interrupt(): void {
+    if (this.#finished) return;
+    this.#interrupted = true;
+    this.#child.kill('SIGINT');
+    setTimeout(() => this.kill(), KILL_GRACE_MS).unref();
+  }
+
+  /** Stops k6 at once. */
+  kill(): void {
+    if (this.#finished) return;
+    this.#interrupted = true;
+    this.#child.kill('SIGKILL');
+  }
+
+  #keep(line: string): void {
+    if (line.trim() === '') return;
+    this.#tail.push(redact(line));
+    if (this.#tail.length > STDERR_TAIL_LINES) this.#tail.shift();
+  }
+}
+
+export function startK6(request: K6RunRequest): K6Process {
+  return new K6Process(request);
+}
+
+/** The last informative stderr line, for one-line messages. */
+function lastError(outcome: K6Outcome): string {
+  const line = [...outcome.stderrTail].reverse().find((l) => /level=(error|fatal)|error/i.test(l));
+  const text = line ?? outcome.stderrTail.at(-1) ?? '';
+  const msg = /msg="((?:[^"\\]|\\.)*)"/.exec(text)?.[1];
+  return (msg ?? text).replace(/\\"/g, '"').slice(0, 300);
+}
+
+/**
+ * The error a k6 outcome stands for, or undefined when its measurements are usable or it was
+ * interrupted on purpose. The message names the run, the exit code and k6's last error line.
+ */
+export function k6Failure(outcome: K6Outcome, label: string): OcError | undefined {
+  if (outcome.spawnError !== undefined) {
+    return new UnreachableError(`${label}: cannot start k6 (${outcome.spawnError})`, {
+      hint: 'Run scripts/ensure-k6.sh, or set K6_BIN to a k6 v2 binary.',
+    });
+  }
+  if (outcome.timedOut) {
+    return new UnreachableError(`${label}: k6 did not finish in time and was stopped`, {
+      hint: 'The target may be hanging; check it, or raise the hold only if the step really needs longer.',
+    });
+  }
+  const { meaning } = outcome;
+  if (meaning.error === undefined) return undefined;
+  const detail = lastError(outcome);
+  return new OcError(
+    `${label}: k6 exited ${outcome.exitCode} (${meaning.name})${detail ? `: ${detail}` : ''}`,
+    meaning.error,
+    {
+      hint:
+        meaning.error === ExitCode.badInput
+          ? 'Check the k6 script and the options the runner passes (OC_* variables).'
+          : "The stderr tail above is k6's own; run the script alone with `k6 run` to see all of it.",
+    },
+  );
+}

@@ -1,0 +1,98 @@
+// What one step measured, in a form that merges exactly: histograms add counts, counters add,
+// per-second series add across k6 processes. One k6 process (or pod) gives one; a distributed
+// step merges one per execution segment.
+import type { TransactionClass } from '../core/classes.js';
+import { mergeHistograms, type Histogram } from './latency-histogram.js';
+
+/** The Trends of the contract that get their own place in step.json. */
+export const TRANSACTION_TREND = 'oc_transaction_duration';
+export const REQUEST_TREND = 'http_req_duration';
+
+export interface ClassMeasurements {
+  /** Trend metric name → histogram of its steady-state samples (µs). */
+  trends: Map<string, Histogram>;
+  transactions: number;
+  requests: number;
+  /** oc_faults by their `fault` tag. */
+  faults: Map<string, number>;
+  retryable: number;
+}
+
+export interface StepMeasurements {
+  classes: Map<TransactionClass, ClassMeasurements>;
+  /** First and last steady-state (phase=hold) sample times, as k6 wrote them (UTC, sortable). */
+  holdFirst?: string;
+  holdLast?: string;
+  /** dropped_iterations per second ("YYYY-MM-DDTHH:MM:SS") and class ("" when untagged). */
+  dropped: Map<string, Map<string, number>>;
+  /** VUs per second: each process's highest value in that second, summed across processes. */
+  vus: Map<string, number>;
+  /** Class samples without a phase tag: the script does not follow the contract. */
+  untagged: number;
+  /** Samples of contract metrics whose class could not be told. */
+  unclassified: number;
+  lines: number;
+  /** How many k6 outputs were merged into this. */
+  sources: number;
+}
+
+export function emptyMeasurements(): StepMeasurements {
+  return {
+    classes: new Map(),
+    dropped: new Map(),
+    vus: new Map(),
+    untagged: 0,
+    unclassified: 0,
+    lines: 0,
+    sources: 1,
+  };
+}
+
+export function classMeasurements(m: StepMeasurements, cls: TransactionClass): ClassMeasurements {
+  let c = m.classes.get(cls);
+  if (!c) {
+    c = { trends: new Map(), transactions: 0, requests: 0, faults: new Map(), retryable: 0 };
+    m.classes.set(cls, c);
+  }
+  return c;
+}
+
+function addInto<K>(target: Map<K, number>, source: Map<K, number>): void {
+  for (const [k, v] of source) target.set(k, (target.get(k) ?? 0) + v);
+}
+
+const earliest = (a?: string, b?: string) =>
+  a === undefined || (b !== undefined && b < a) ? b : a;
+const latest = (a?: string, b?: string) => (a === undefined || (b !== undefined && b > a) ? b : a);
+
+/** One StepMeasurements holding all of the given ones: exact, whatever the order. */
+export function mergeMeasurements(parts: readonly StepMeasurements[]): StepMeasurements {
+  const merged = emptyMeasurements();
+  merged.sources = 0;
+  for (const part of parts) {
+    for (const [cls, c] of part.classes) {
+      const into = classMeasurements(merged, cls);
+      for (const [name, h] of c.trends) {
+        const existing = into.trends.get(name);
+        into.trends.set(name, mergeHistograms(existing ? [existing, h] : [h]));
+      }
+      into.transactions += c.transactions;
+      into.requests += c.requests;
+      into.retryable += c.retryable;
+      addInto(into.faults, c.faults);
+    }
+    merged.holdFirst = earliest(merged.holdFirst, part.holdFirst);
+    merged.holdLast = latest(merged.holdLast, part.holdLast);
+    for (const [second, byClass] of part.dropped) {
+      let into = merged.dropped.get(second);
+      if (!into) merged.dropped.set(second, (into = new Map()));
+      addInto(into, byClass);
+    }
+    addInto(merged.vus, part.vus);
+    merged.untagged += part.untagged;
+    merged.unclassified += part.unclassified;
+    merged.lines += part.lines;
+    merged.sources += part.sources;
+  }
+  return merged;
+}

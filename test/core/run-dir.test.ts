@@ -1,0 +1,137 @@
+// The run directory: a step folder appears whole or not at all, readers check schemaVersion and
+// name the file they could not read.
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BadInputError } from '../../src/core/errors.js';
+import {
+  beginStep,
+  commitStep,
+  createRunDir,
+  discardPartialSteps,
+  readRun,
+  readRunJson,
+  writeRunJson,
+} from '../../src/core/run-dir.js';
+import type { RunJson, StepJson } from '../../src/core/run-types.js';
+
+let runs: string;
+beforeEach(async () => {
+  runs = await mkdtemp(join(tmpdir(), 'oc-rundir-'));
+});
+afterEach(() => rm(runs, { recursive: true, force: true }));
+
+const run: RunJson = {
+  schemaVersion: 1,
+  id: 'r1',
+  tool: { name: 'odoo-capacity', version: '0.1.0' },
+  k6: { version: 'v2.2.0' },
+  target: {
+    url: 'http://127.0.0.1:8069',
+    db: 'lab',
+    user: 'admin',
+    auth: 'password',
+    odoo: { serverVersion: '17.0', serverSerie: '17.0', lab: true },
+  },
+  environment: {},
+  ladder: {
+    profile: 'order-wave',
+    model: 'open',
+    steps: [{ label: 'rate-2', rate: 2 }],
+    warmupSeconds: 1,
+    holdSeconds: 2,
+    segments: 1,
+    caps: { maxRate: 10, maxVus: 10, maxSeconds: 60, maxErrorRate: 0.05 },
+  },
+  status: 'running',
+  startedAt: '2025-03-01T10:00:00.000Z',
+  steps: [],
+};
+
+const step = {
+  schemaVersion: 1,
+  index: 1,
+  label: 'rate-2',
+  load: { label: 'rate-2', rate: 2, model: 'open' },
+  window: { start: '', end: '', seconds: 2 },
+  valid: true,
+  invalidReasons: [],
+  classes: {},
+  database: {
+    cluster: { walBytes: 0, checkpoints: 0, buffersWritten: 0, statStatements: false },
+    databases: [],
+    activity: { samples: 0, connectionsByState: {}, waitEvents: {}, lockWaitsMax: 0 },
+  },
+  k6ExitCode: 0,
+} satisfies StepJson;
+
+describe('run directory', () => {
+  it('commits a step by renaming its staging folder, dropping k6’s raw output', async () => {
+    const dir = await createRunDir(runs, 'r1');
+    await writeRunJson(dir, run);
+    const staging = await beginStep(dir, 1, 'rate-2');
+    await writeFile(join(staging, 'k6-out.ndjson'), '{}\n');
+    expect(await readdir(join(dir, 'steps'))).toEqual(['.01-rate-2.partial']);
+    const rel = await commitStep(dir, staging, {
+      step,
+      histograms: { schemaVersion: 1, encoding: 'hdr-base64-us', classes: {} },
+      k6Summary: { metrics: {} },
+      pgSamples: [{ time: 't1' }, { time: 't2' }],
+    });
+    expect(rel).toBe('steps/01-rate-2');
+    expect(await readdir(join(dir, 'steps'))).toEqual(['01-rate-2']);
+    expect((await readdir(join(dir, rel))).sort()).toEqual([
+      'histograms.json',
+      'k6-summary.json',
+      'pg-samples.ndjson',
+      'step.json',
+    ]);
+    expect(await readFile(join(dir, rel, 'pg-samples.ndjson'), 'utf8')).toBe(
+      '{"time":"t1"}\n{"time":"t2"}\n',
+    );
+    await writeRunJson(dir, {
+      ...run,
+      steps: [{ index: 1, label: 'rate-2', dir: rel, valid: true }],
+    });
+    const onDisk = await readRun(dir);
+    expect(onDisk.steps[0]!.step.label).toBe('rate-2');
+  });
+
+  it('discards what an interrupted step left, keeping finished steps', async () => {
+    const dir = await createRunDir(runs, 'r1');
+    await beginStep(dir, 2, 'rate-4');
+    await discardPartialSteps(dir);
+    expect(await readdir(join(dir, 'steps'))).toEqual([]);
+  });
+
+  it('refuses a run id that is not a plain folder name', async () => {
+    await expect(createRunDir(runs, '../escape')).rejects.toThrow(/run id "\.\.\/escape"/);
+  });
+
+  it('never overwrites an existing run', async () => {
+    await createRunDir(runs, 'r1');
+    await expect(createRunDir(runs, 'r1')).rejects.toThrow(/already exists/);
+  });
+
+  it('refuses a run.json of another schema version, naming the file', async () => {
+    const dir = await createRunDir(runs, 'r1');
+    await writeFile(join(dir, 'run.json'), JSON.stringify({ ...run, schemaVersion: 2 }));
+    const error = await readRunJson(dir).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BadInputError);
+    expect((error as Error).message).toBe(
+      `${join(dir, 'run.json')}: schemaVersion 2 is not the one this odoo-capacity reads (1)`,
+    );
+  });
+
+  it('names a missing or garbled run.json', async () => {
+    await expect(readRunJson(join(runs, 'nope'))).rejects.toThrow(
+      `${join(runs, 'nope', 'run.json')}: cannot read (ENOENT)`,
+    );
+    const dir = await createRunDir(runs, 'r2');
+    await writeFile(join(dir, 'run.json'), '{"schemaVersion": 1, "id"');
+    await expect(readRunJson(dir)).rejects.toThrow(`${join(dir, 'run.json')}: not valid JSON`);
+    expect(existsSync(join(dir, 'steps'))).toBe(true);
+  });
+});
