@@ -190,6 +190,11 @@ export interface RunOnDisk {
 /** A whole run as the planner and the reports read it: run.json and every finished step. */
 export async function readRun(runDir: string): Promise<RunOnDisk> {
   const run = await readRunJson(runDir);
+  if (run.steps.length === 0) {
+    throw new BadInputError(`${join(runDir, RUN_FILE)}: the run has no finished step`, {
+      hint: 'Continue it with `odoo-capacity run --resume <id>`, or run the ladder again.',
+    });
+  }
   const steps = [];
   for (const entry of run.steps) {
     steps.push({

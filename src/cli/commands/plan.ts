@@ -107,7 +107,7 @@ export async function runPlan(options: PlanOptions): Promise<PlanJson> {
       );
   }
   const degradation = parseDegradations(options.neighbourDegradation);
-  const { readRun } = await import('../read-runs.js');
+  const { readRun } = await import('../../core/run-dir.js');
   const runs = await Promise.all(options.run.map((dir) => readRun(dir)));
   const models = await loadPlanModels(options.models);
   const { buildPlan } = await import('../../planner/recommend.js');

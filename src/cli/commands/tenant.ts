@@ -25,7 +25,7 @@ export async function runTenant(options: TenantOptions): Promise<TenantPlacement
   const [{ loadTenants }, { loadTenancy }, { readRun }, placement] = await Promise.all([
     import('../../core/models/tenants.js'),
     import('../../core/models/tenancy.js'),
-    import('../read-runs.js'),
+    import('../../core/run-dir.js'),
     import('../../planner/tenant-placement.js'),
   ]);
   const [tenants, tenancy] = await Promise.all([

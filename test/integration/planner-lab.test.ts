@@ -1,6 +1,3 @@
-// PENDING: rename to planner-lab.test.ts once the runner's `run` command is on main. It passed on a
-// local merge of planner + runner + scenarios + lab (2026-11-23, 66 s); on this branch alone there is
-// no `run` command, so it is kept out of the test glob rather than failing.
 // A real plan: a short order-wave ladder against the lab (real PostgreSQL, real XML-RPC, real
 // k6), then `plan` on that run. Every recommendation's evidence must point at steps that exist
 // in the run directory and were valid, and no secret may reach plan.json.
