@@ -122,11 +122,21 @@ export function scriptFor(flags: { script?: string }, profile: string): string {
   return script;
 }
 
-export async function loadWorkload(flags: { workload?: string; models: string }): Promise<unknown> {
-  const file = flags.workload ?? join(flags.models, 'workload.yaml');
-  if (!flags.workload && !existsSync(file)) return undefined;
-  // The workload's schema belongs to the scenarios (issue 4); the runner passes it through.
-  return loadYamlFile(z.record(z.string(), z.unknown()), file);
+/**
+ * What OC_WORKLOAD carries (docs/contracts.md): the workload model (--workload, else
+ * models/workload/default.yaml) and models/slo.yaml, both validated here, so a bad file stops
+ * the run before any load with one line naming the file and field.
+ */
+export async function loadWorkload(flags: {
+  workload?: string;
+  models: string;
+}): Promise<{ workload: unknown; slo: unknown }> {
+  const [{ loadWorkload: loadModel }, { loadSlo }] = await Promise.all([
+    import('../core/models/workload.js'),
+    import('../core/models/slo.js'),
+  ]);
+  const file = flags.workload ?? join(flags.models, 'workload', 'default.yaml');
+  return { workload: await loadModel(file), slo: await loadSlo(join(flags.models, 'slo.yaml')) };
 }
 
 export function addLadderOptions(command: Command): Command {

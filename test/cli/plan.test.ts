@@ -16,7 +16,6 @@ beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'oc-plan-'));
   models = join(root, 'models');
   await cp(MODELS, models, { recursive: true });
-  await writeFile(join(models, 'slo.yaml'), 'classes:\n  order-wave: { p95Ms: 2000 }\n');
 });
 
 async function run(id: string): Promise<string> {
@@ -64,7 +63,10 @@ describe('odoo-capacity plan', () => {
     const dir = await run('plan-infeasible');
     const tight = join(root, 'models-tight');
     await cp(models, tight, { recursive: true });
-    await writeFile(join(tight, 'slo.yaml'), 'classes:\n  order-wave: { p95Ms: 150 }\n');
+    // models/slo.yaml with the order wave's p95 cut to 150 ms.
+    const slo = await readFile(join(models, 'slo.yaml'), 'utf8');
+    expect(slo).toContain('p95Ms: 2000');
+    await writeFile(join(tight, 'slo.yaml'), slo.replace('p95Ms: 2000', 'p95Ms: 150'));
     const result = await runCli(['plan', '--run', dir, '--models', tight, '--as-of', '2026-03-01']);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(

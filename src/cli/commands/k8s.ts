@@ -170,7 +170,10 @@ export function registerK8s(program: Command): void {
     .option('--separate', 'one k6 pod per node')
     .option('--id <id>', 'run id (default: UTC time and profile)')
     .option('--script <file>', 'k6 script (default: scenarios/<profile>.ts)')
-    .option('--workload <file>', 'workload passed as OC_WORKLOAD (default: <models>/workload.yaml)')
+    .option(
+      '--workload <file>',
+      'workload passed as OC_WORKLOAD (default: <models>/workload/default.yaml; with <models>/slo.yaml)',
+    )
     .option('--models <dir>', 'models folder', 'models')
     .option(
       '--out <dir>',

@@ -31,19 +31,13 @@ async function exists(file: string): Promise<boolean> {
   }
 }
 
-/**
- * models/slo.yaml belongs to the scenarios (issue 4). Until its loader lands this reads the
- * p95 target per class from `classes.<class>.p95Ms` (or `<class>.p95Ms` at the top level).
- */
+/** The p95 target per class from models/slo.yaml, validated by the scenarios' own schema. */
 async function loadSloTargets(file: string): Promise<SloTargets> {
-  const { z } = await import('zod');
-  const entry = z.object({ p95Ms: z.number().positive() }).passthrough();
-  const perClass = z.partialRecord(z.enum(TRANSACTION_CLASSES), entry);
-  const schema = z.union([z.object({ classes: perClass }).passthrough(), perClass]);
-  const { readFile } = await import('node:fs/promises');
-  const parsed = parseYaml(schema, await readFile(file, 'utf8'), file);
-  const classes = ('classes' in parsed ? parsed.classes : parsed) as SloTargets;
-  return Object.fromEntries(Object.entries(classes).map(([c, v]) => [c, { p95Ms: v!.p95Ms }]));
+  const { loadSlo } = await import('../../core/models/slo.js');
+  const slo = await loadSlo(file);
+  return Object.fromEntries(
+    Object.entries(slo.classes).map(([c, v]) => [c, { p95Ms: v.p95Ms }]),
+  ) as SloTargets;
 }
 
 export function parseDegradations(values: readonly string[] = []): Map<string, number> {

@@ -185,7 +185,7 @@ export function registerRun(program: Command): void {
     )
     .option(
       '--workload <file>',
-      'workload passed to k6 as OC_WORKLOAD (default: <models>/workload.yaml)',
+      'workload passed to k6 as OC_WORKLOAD (default: <models>/workload/default.yaml; with <models>/slo.yaml)',
     )
     .option('--models <dir>', 'models folder', 'models')
     .option('--environment <file>', 'environment under test (default: <models>/environment.yaml)')
