@@ -6,40 +6,26 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readBaseline, readPlannedRun } from '../../src/report/read-run.js';
 import { buildReport } from '../../src/report/report-model.js';
 import { renderReport } from '../../src/report/render.js';
 import { writeSyntheticRun } from '../fixtures/report/synthetic-run.js';
+import {
+  chartGeometry,
+  expectChartDrawn,
+  openInChromium,
+  type OpenedReport,
+} from '../helpers/report-checks.js';
 
-const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
 const OUTPUT = join(import.meta.dirname, '..', '..', 'test-output', 'report-browser');
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 let root: string;
-let profile: string;
-let context: BrowserContext;
+let opened: OpenedReport;
 let page: Page;
-const consoleErrors: string[] = [];
-const requests: string[] = [];
-let htmlUrl: string;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(
-      `Chromium not found at ${CHROMIUM}: install it (apt-get update && apt-get install -y chromium) or set CHROMIUM_BIN. The browser test of the HTML report cannot run without it.`,
-    );
   root = await mkdtemp(join(tmpdir(), 'oc-report-browser-'));
   const baseline = await writeSyntheticRun(root, 'q2');
   const current = await writeSyntheticRun(root, 'q3');
@@ -48,60 +34,18 @@ beforeAll(async () => {
   await mkdir(OUTPUT, { recursive: true });
   const file = join(OUTPUT, 'report.html');
   await writeFile(file, html!.content);
-  htmlUrl = pathToFileURL(file).href;
-
-  // A fresh profile directory per run, so no state from another run leaks in.
-  profile = await mkdtemp(join(tmpdir(), 'oc-chromium-profile-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: FLAGS,
-    viewport: { width: 1024, height: 900 },
-  });
-  page = await context.newPage();
-  page.on('console', (m) => {
-    if (m.type() === 'error') consoleErrors.push(m.text());
-  });
-  page.on('pageerror', (e) => consoleErrors.push(e.message));
-  page.on('request', (r) => requests.push(r.url()));
-  await page.goto(htmlUrl, { waitUntil: 'load' });
+  opened = await openInChromium(file);
+  page = opened.page;
 }, 120_000);
 
 afterAll(async () => {
-  await context?.close();
-  await rm(profile, { recursive: true, force: true }).catch(() => undefined);
+  await opened?.close();
   await rm(root, { recursive: true, force: true }).catch(() => undefined);
 });
 
-interface ChartGeometry {
-  id: string;
-  namespace: string;
-  width: number;
-  height: number;
-  /** Data-mark paths with a drawn area (axes and reference lines do not count). */
-  drawnPaths: number;
-}
-
 describe('the HTML report in headless Chromium', () => {
   it('draws every chart: an SVG with a visible size and drawn paths', async () => {
-    const charts: ChartGeometry[] = await page.$$eval('svg.chart', (svgs) =>
-      svgs.map((svg) => {
-        const box = svg.getBoundingClientRect();
-        // Data marks only (lines, points, bars), not axes or reference lines.
-        const marks = svg.querySelectorAll('path.series, path.usl, path.point, path.bar, path.pod');
-        const drawn = [...marks].filter((p) => {
-          const b = (p as unknown as { getBBox(): { width: number; height: number } }).getBBox();
-          return b.width > 0 && b.height > 0;
-        });
-        return {
-          id: svg.id,
-          namespace: svg.namespaceURI ?? '',
-          width: box.width,
-          height: box.height,
-          drawnPaths: drawn.length,
-        };
-      }),
-    );
+    const charts = await chartGeometry(page);
     // headroom, DB time, node-pool packing, the whole mix's USL, and throughput + latency per class.
     expect(charts.map((c) => c.id).sort()).toEqual(
       [
@@ -115,12 +59,7 @@ describe('the HTML report in headless Chromium', () => {
         ]),
       ].sort(),
     );
-    for (const chart of charts) {
-      expect(chart.namespace, chart.id).toBe('http://www.w3.org/2000/svg');
-      expect(chart.width, chart.id).toBeGreaterThan(100);
-      expect(chart.height, chart.id).toBeGreaterThan(100);
-      expect(chart.drawnPaths, chart.id).toBeGreaterThanOrEqual(2);
-    }
+    for (const chart of charts) expectChartDrawn(chart);
   });
 
   it('gives every chart an accessible name from its title', async () => {
@@ -135,11 +74,11 @@ describe('the HTML report in headless Chromium', () => {
   });
 
   it('logs no error to the console', () => {
-    expect(consoleErrors).toEqual([]);
+    expect(opened.consoleErrors).toEqual([]);
   });
 
   it('is self-contained: the browser requests nothing but the file itself', () => {
-    expect(requests).toEqual([htmlUrl]);
+    expect(opened.requests).toEqual([opened.url]);
   });
 
   it('shows the verdict and what changed, and keeps a screenshot in test-output/', async () => {

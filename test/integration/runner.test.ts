@@ -293,7 +293,18 @@ describe('odoo-capacity run', () => {
       'mix:\n  order-wave: 4\n  stock-moves: 2\n  carrier-burst: 1\n  month-end-billing: 1\n',
     );
     const result = await run(
-      ['--class', 'peak-mix', '--rates', '16', ...SHORT, '--id', 'mix', '--workload', workload, '--no-seed'],
+      [
+        '--class',
+        'peak-mix',
+        '--rates',
+        '16',
+        ...SHORT,
+        '--id',
+        'mix',
+        '--workload',
+        workload,
+        '--no-seed',
+      ],
       { PGURL: '' },
     );
     expect(result.code, result.stderr).toBe(0);

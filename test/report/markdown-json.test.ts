@@ -7,8 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readBaseline, readPlannedRun } from '../../src/report/read-run.js';
 import { buildReport, type ReportDocument } from '../../src/report/report-model.js';
 import { renderReport } from '../../src/report/render.js';
-import { collectTables, type Table } from '../../src/report/table.js';
+import { collectTables } from '../../src/report/table.js';
 import { writeSyntheticRun } from '../fixtures/report/synthetic-run.js';
+import { expectTablesInMarkdown, numbersOnlyInMarkdown } from '../helpers/report-checks.js';
 
 let root: string;
 let markdown: string;
@@ -24,35 +25,6 @@ beforeAll(async () => {
   json = JSON.parse(js!.content) as ReportDocument;
 });
 afterAll(() => rm(root, { recursive: true, force: true }));
-
-/** The Markdown table after `<!-- table: id -->`: header cells and body rows, unescaped. */
-function markdownTable(md: string, id: string): { header: string[]; rows: string[][] } {
-  const start = md.indexOf(`<!-- table: ${id} -->`);
-  expect(start, `table ${id} is in the Markdown`).toBeGreaterThanOrEqual(0);
-  const lines = md.slice(start).split('\n');
-  const tableLines = lines.slice(lines.findIndex((l) => l.startsWith('|')));
-  const body = tableLines.slice(
-    0,
-    tableLines.findIndex((l) => !l.startsWith('|')),
-  );
-  const cells = (line: string) =>
-    line
-      .slice(1, -1)
-      .split(/(?<!\\)\|/)
-      .map((c) =>
-        c
-          .trim()
-          .replace(/\\\|/g, '|')
-          .replace(/&lt;/g, '<')
-          .replace(/&gt;/g, '>')
-          .replace(/&amp;/g, '&'),
-      );
-  return { header: cells(body[0]!), rows: body.slice(2).map(cells) };
-}
-
-function expectedCell(value: unknown): string {
-  return value === null || value === '' ? '–' : String(value);
-}
 
 describe('Markdown and JSON', () => {
   it('the JSON holds the tables of every section, including what changed', () => {
@@ -87,32 +59,11 @@ describe('Markdown and JSON', () => {
   });
 
   it('every JSON table is in the Markdown, cell for cell', () => {
-    const tables: Table[] = collectTables(json);
-    let numbers = 0;
-    for (const table of tables) {
-      const md = markdownTable(markdown, table.id);
-      expect(md.header).toEqual(table.columns.map((c) => c.label));
-      expect(md.rows).toHaveLength(table.rows.length);
-      table.rows.forEach((row, i) => {
-        table.columns.forEach((column, j) => {
-          const value = row[column.key];
-          if (typeof value === 'number') {
-            numbers++;
-            expect(Number(md.rows[i]![j]), `${table.id} row ${i} ${column.key}`).toBe(value);
-          } else
-            expect(md.rows[i]![j], `${table.id} row ${i} ${column.key}`).toBe(expectedCell(value));
-        });
-      });
-    }
-    expect(numbers).toBeGreaterThan(300);
+    expect(expectTablesInMarkdown(markdown, json)).toBeGreaterThan(300);
   });
 
   it('no number appears in the Markdown that the JSON does not carry', () => {
-    const numbersIn = (text: string) =>
-      new Set((text.match(/-?\d+(?:\.\d+)?/g) ?? []).map((s) => Number(s)));
-    const inJson = numbersIn(JSON.stringify({ ...json, charts: undefined }));
-    const missing = [...numbersIn(markdown)].filter((n) => !inJson.has(n));
-    expect(missing).toEqual([]);
+    expect(numbersOnlyInMarkdown(markdown, json)).toEqual([]);
   });
 
   it('the executive summary lines are the JSON’s, word for word', () => {

@@ -4,9 +4,7 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { TRANSACTION_CLASSES } from '../../core/classes.js';
 import { BadInputError, ExitCode } from '../../core/errors.js';
-import { parseYaml } from '../../core/load-yaml.js';
 import { packageJson } from '../../core/package-root.js';
 import type { PlanJson } from '../../core/plan-types.js';
 import type { SloTargets } from '../../planner/recommend-workers.js';
@@ -122,6 +120,15 @@ export async function runPlan(options: PlanOptions): Promise<PlanJson> {
 
 const num = (v: number, digits = 2) => (Number.isFinite(v) ? v.toFixed(digits) : '∞');
 
+/** runPlan, then plan.json written atomically into the first run directory. */
+export async function planRun(options: PlanOptions): Promise<{ plan: PlanJson; file: string }> {
+  const plan = await runPlan(options);
+  const file = join(options.run[0]!, 'plan.json');
+  const { writeJsonAtomic } = await import('../../core/atomic-write.js');
+  await writeJsonAtomic(file, plan);
+  return { plan, file };
+}
+
 export function renderPlan(plan: PlanJson, file: string): string[] {
   const lines = [
     `plan for ${plan.runs.map((r) => r.id).join(', ')} → ${file}`,
@@ -211,10 +218,7 @@ tenancy.yaml when present. Writes <first run>/plan.json.
 Exit: 0 feasible, 1 the forecast peak cannot meet the SLOs with the node catalog, 2 bad input.`,
     )
     .action(async (options: PlanOptions) => {
-      const plan = await runPlan(options);
-      const file = join(options.run[0]!, 'plan.json');
-      const { writeJsonAtomic } = await import('../../core/atomic-write.js');
-      await writeJsonAtomic(file, plan);
+      const { plan, file } = await planRun(options);
       if (options.json) printJson(plan);
       else printLines(renderPlan(plan, file));
       process.exitCode = plan.feasibility.feasible ? ExitCode.ok : ExitCode.failed;

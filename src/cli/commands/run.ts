@@ -6,6 +6,8 @@ import type { Command } from 'commander';
 import { BadInputError } from '../../core/errors.js';
 import { log } from '../../core/logger.js';
 import type { LadderSpec, RunJson } from '../../core/run-types.js';
+import { formatStepEnd, formatTick } from '../../runner/progress-line.js';
+import type { LadderEvents } from '../../runner/run-ladder.js';
 import { resolvePgUrl, resolveTarget, type TargetFlags } from '../../core/target.js';
 import { printJson, printLines, type GlobalOptions } from '../output.js';
 import {
@@ -63,6 +65,57 @@ function summarize(dir: string, run: RunJson): RunSummary {
   };
 }
 
+/**
+ * Ctrl-C (or SIGTERM) once ends the current step cleanly and marks the run partial; twice stops
+ * k6 at once. `dispose()` gives the signals back.
+ */
+export function interruptControls(): {
+  control: { interrupt: AbortSignal; kill: AbortSignal };
+  dispose(): void;
+} {
+  const interrupt = new AbortController();
+  const kill = new AbortController();
+  const onSignal = () => {
+    if (!interrupt.signal.aborted) {
+      log.warn('interrupting: ending the current step (Ctrl-C again to stop k6 at once)');
+      interrupt.abort();
+    } else kill.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    control: { interrupt: interrupt.signal, kill: kill.signal },
+    dispose() {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}
+
+/** The ladder's progress on stderr: a live line per step on a terminal, a line per finished step. */
+export function consoleLadderEvents(json: boolean): LadderEvents {
+  const live = !json && process.stderr.isTTY;
+  let spec: LadderSpec | undefined;
+  return {
+    onNote: (line, level) => {
+      if (level === 'warning') log.warn(line);
+      else if (!json) log.info(line);
+    },
+    onStart: (run, dir) => {
+      spec = run.ladder;
+      if (!json) log.info(`run ${run.id} → ${dir}`);
+    },
+    onTick: live
+      ? (tick) => process.stderr.write(`\r\x1b[2K${formatTick(tick, spec!)}`)
+      : undefined,
+    onStepEnd: (result) => {
+      if (live) process.stderr.write('\r\x1b[2K');
+      if (!json && 'step' in result && result.step)
+        log.info(formatStepEnd(result.step, spec!.steps.length));
+    },
+  };
+}
+
 async function action(flags: RunFlags): Promise<void> {
   if (flags.import) {
     const { importRun } = await import('../../runner/import-run.js');
@@ -86,39 +139,9 @@ async function action(flags: RunFlags): Promise<void> {
   }
   const pgUrl = resolvePgUrl(flags);
   const { runLadder, resumeLadder, ladderExitCode } = await import('../../runner/run-ladder.js');
-  const { formatStepEnd, formatTick } = await import('../../runner/progress-line.js');
 
-  const interrupt = new AbortController();
-  const kill = new AbortController();
-  const onSignal = () => {
-    if (!interrupt.signal.aborted) {
-      log.warn('interrupting: ending the current step (Ctrl-C again to stop k6 at once)');
-      interrupt.abort();
-    } else kill.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-
-  const live = !flags.json && process.stderr.isTTY;
-  let spec: LadderSpec | undefined;
-  const events = {
-    onNote: (line: string, level: 'info' | 'warning') => {
-      if (level === 'warning') log.warn(line);
-      else if (!flags.json) log.info(line);
-    },
-    onStart: (run: RunJson, dir: string) => {
-      spec = run.ladder;
-      if (!flags.json) log.info(`run ${run.id} → ${dir}`);
-    },
-    onTick: live
-      ? (tick: Parameters<typeof formatTick>[0]) =>
-          process.stderr.write(`\r\x1b[2K${formatTick(tick, spec!)}`)
-      : undefined,
-    onStepEnd: (result: { kind: string; step?: Parameters<typeof formatStepEnd>[0] }) => {
-      if (live) process.stderr.write('\r\x1b[2K');
-      if (!flags.json && result.step) log.info(formatStepEnd(result.step, spec!.steps.length));
-    },
-  };
+  const controls = interruptControls();
+  const events = consoleLadderEvents(Boolean(flags.json));
   let prepareStep;
   if (flags.seed) {
     const { OdooClient } = await import('../../odoo/client.js');
@@ -131,7 +154,7 @@ async function action(flags: RunFlags): Promise<void> {
     target,
     pgUrl,
     keepRaw: flags.keepRaw,
-    control: { interrupt: interrupt.signal, kill: kill.signal },
+    control: controls.control,
     events,
   };
   try {
@@ -160,8 +183,7 @@ async function action(flags: RunFlags): Promise<void> {
     }
     process.exitCode = ladderExitCode(run);
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    controls.dispose();
   }
 }
 
