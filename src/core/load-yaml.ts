@@ -1,8 +1,8 @@
 // Loading of models and configuration: YAML parsed once at the edge and validated with a schema.
 // Errors name the file, the line and the field, and say what was expected.
-import { readFile } from 'node:fs/promises';
 import { LineCounter, parseDocument, isNode } from 'yaml';
 import type { z } from 'zod';
+import { readInputFile } from './read-input.js';
 import { BadInputError } from './errors.js';
 
 type Path = readonly PropertyKey[];
@@ -63,15 +63,6 @@ export async function loadYamlFile<S extends z.ZodType>(
   schema: S,
   file: string,
 ): Promise<z.infer<S>> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new BadInputError(`${file}: cannot read (${code ?? 'error'})`, {
-      hint: code === 'ENOENT' ? 'Check the path, or pass --models <dir>.' : undefined,
-      cause: error,
-    });
-  }
+  const text = await readInputFile(file, 'Check the path, or pass --models <dir>.');
   return parseYaml(schema, text, file);
 }

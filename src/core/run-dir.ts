@@ -6,10 +6,11 @@
 // and renamed to steps/<NN>-<label>/ once every file is written: a step folder either is
 // complete or does not exist.
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeJsonAtomic, writeFileAtomic } from './atomic-write.js';
 import { BadInputError } from './errors.js';
+import { readInputFile } from './read-input.js';
 import { redact } from './redact.js';
 import {
   RUN_SCHEMA_VERSION,
@@ -128,16 +129,7 @@ async function readDocument<T extends { schemaVersion?: unknown }>(
   file: string,
   required: readonly string[],
 ): Promise<T> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new BadInputError(`${file}: cannot read (${code ?? 'error'})`, {
-      hint: code === 'ENOENT' ? 'Is this a run directory (runs/<id>)? Check the path.' : undefined,
-      cause: error,
-    });
-  }
+  const text = await readInputFile(file, 'Is this a run directory (runs/<id>)? Check the path.');
   let doc: T;
   try {
     doc = JSON.parse(text) as T;
