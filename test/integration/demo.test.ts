@@ -31,9 +31,24 @@ let run: RunJson;
 
 beforeAll(async () => {
   out = await mkdtemp(join(tmpdir(), 'oc-demo-'));
-  // Four steps (the fewest a USL fit accepts), short holds: the same pipeline, sooner.
+  // Four steps (the fewest a USL fit accepts), short holds: the same pipeline, sooner. Other test
+  // files load the same 2 cores meanwhile, which can double a p50 with no load of the demo's own:
+  // the knee rule (tested with the runner) is widened so that all four steps run.
   ran = await runCli(
-    ['demo', '--out', out, '--json', '--rates', '2,5,8,11', '--hold', '12s', '--warmup', '3s'],
+    [
+      'demo',
+      '--out',
+      out,
+      '--json',
+      '--rates',
+      '2,4,6,8',
+      '--hold',
+      '15s',
+      '--warmup',
+      '3s',
+      '--p50-factor',
+      '50',
+    ],
     cleanEnv(),
     900_000,
   );
@@ -75,7 +90,7 @@ describe('odoo-capacity demo', () => {
   it('ran the four classes against the lab in real k6, with PostgreSQL statistics', async () => {
     expect(run.target.odoo.lab).toBe(true);
     expect(run.ladder.profile).toBe('peak-mix');
-    expect(run.steps.length).toBeGreaterThanOrEqual(4);
+    expect(run.steps.length).toBe(4);
     const seen = new Set<string>();
     let statements = 0;
     for (const entry of run.steps) {

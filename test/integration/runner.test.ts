@@ -8,12 +8,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
 import { startLocalPostgres, type PostgresHandle } from '../../src/core/postgres-provider.js';
 import { readRun } from '../../src/core/run-dir.js';
 import type { RunJson, StepJson } from '../../src/core/run-types.js';
 import { BIN, cleanEnv, hasStackTrace, runCli } from '../helpers/cli.js';
 import { PROBE_SCRIPT } from '../runner/helpers/k6.js';
 import { startLoadTarget, type LoadTarget } from '../runner/helpers/load-target.js';
+
+const MODELS = join(import.meta.dirname, '..', '..', 'models');
 
 const ODOO_PASSWORD = 'odoo-pw-7f3a9c';
 const PG_PASSWORD = 'monitor-pw-51e0b2';
@@ -287,11 +290,14 @@ describe('odoo-capacity run', () => {
   });
 
   it('splits a peak-mix step into per-class figures, the workload’s mix reaching k6', async () => {
+    // models/workload/default.yaml with the class rates set 4:2:1:1.
     const workload = join(runsDir, 'workload.yaml');
-    await writeFile(
-      workload,
-      'mix:\n  order-wave: 4\n  stock-moves: 2\n  carrier-burst: 1\n  month-end-billing: 1\n',
-    );
+    const model = parse(await readFile(join(MODELS, 'workload', 'default.yaml'), 'utf8')) as {
+      classes: Record<string, { rate: number }>;
+    };
+    const rates = { 'order-wave': 4, 'stock-moves': 2, 'carrier-burst': 1, 'month-end-billing': 1 };
+    for (const [cls, rate] of Object.entries(rates)) model.classes[cls]!.rate = rate;
+    await writeFile(workload, stringify(model));
     const result = await run(
       [
         '--class',
@@ -309,9 +315,15 @@ describe('odoo-capacity run', () => {
     );
     expect(result.code, result.stderr).toBe(0);
     const { run: runJson, steps } = await readRun(join(runsDir, 'mix'));
-    expect(runJson.scenario?.workload).toEqual({
-      mix: { 'order-wave': 4, 'stock-moves': 2, 'carrier-burst': 1, 'month-end-billing': 1 },
-    });
+    // run.json keeps the validated workload and SLOs that k6 was given.
+    const given = runJson.scenario?.workload as {
+      workload: { classes: Record<string, { rate: number }> };
+      slo: { schemaVersion: number };
+    };
+    expect(
+      Object.fromEntries(Object.entries(given.workload.classes).map(([c, v]) => [c, v.rate])),
+    ).toEqual(rates);
+    expect(given.slo.schemaVersion).toBe(1);
     const classes = steps[0]!.step.classes;
     expect(Object.keys(classes).sort()).toEqual([
       'carrier-burst',

@@ -26,6 +26,7 @@ interface DemoFlags extends GlobalOptions {
   rates: string;
   hold: string;
   warmup: string;
+  p50Factor?: string;
 }
 
 export interface DemoResult {
@@ -60,6 +61,12 @@ async function demo(flags: DemoFlags): Promise<DemoResult> {
     warmup: flags.warmup,
     sampleInterval: '2s',
   });
+  if (flags.p50Factor !== undefined) {
+    const factor = Number(flags.p50Factor);
+    if (!(factor > 1))
+      throw new BadInputError(`--p50-factor: expected a number above 1, got "${flags.p50Factor}"`);
+    spec.stopAt = { ...(spec.stopAt ?? { maxDroppedFraction: 0.01 }), p50Factor: factor };
+  }
   const workload = await loadWorkload({ models });
   const { loadEnvironment } = await import('../../core/models/environment.js');
   const environment = await loadEnvironment(join(models, 'environment.yaml'));
@@ -222,6 +229,10 @@ export function registerDemo(program: Command): void {
     .option('--rates <list>', 'peak-mix arrival rates per step, transactions/s', '2,4,6,8,10,12,14')
     .option('--hold <duration>', 'steady state per step', '20s')
     .option('--warmup <duration>', 'warm-up per step', '5s')
+    .option(
+      '--p50-factor <x>',
+      'stop the ladder once a step’s p50 is x times the first step’s (default: the ladder’s, 2)',
+    )
     .option('--json', 'print the result as JSON on stdout; no progress')
     .addHelpText(
       'after',
