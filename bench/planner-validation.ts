@@ -7,13 +7,15 @@
 // with k6 and PostgreSQL here, so what it shows is how the model fares under that contention.
 //
 //   npm run build && npx vite-node bench/planner-validation.ts
-//   BENCH_RATES=0.5,1,1.5,2,2.5,3 BENCH_HOLD=20s BENCH_CONFIRM_HOLD=60s to change the ladder.
+//   BENCH_RATES=0.5,1,1.5,2,2.5,3 BENCH_HOLD=20s BENCH_CONFIRM_HOLD=60s to change the ladder;
+//   BENCH_BASELINE_SCALE=2 doubles the forecast's order-wave baseline (a copy of models/).
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { parse, stringify } from 'yaml';
 import type { PlanJson } from '../src/core/plan-types.js';
 import type * as Logging from '../src/core/logger.js';
 import type * as Provider from '../src/core/postgres-provider.js';
@@ -27,6 +29,8 @@ const RATES = process.env.BENCH_RATES ?? '0.5,1,1.5,2,2.5,3';
 const HOLD = process.env.BENCH_HOLD ?? '20s';
 const CONFIRM_HOLD = process.env.BENCH_CONFIRM_HOLD ?? '60s';
 const DB = 'validation';
+/** Scales today's order-wave baseline in a copy of models/forecast.yaml: a bigger forecast peak. */
+const BASELINE_SCALE = Number(process.env.BENCH_BASELINE_SCALE ?? 1);
 
 const dist = async <T>(path: string): Promise<T> =>
   (await import(pathToFileURL(join(ROOT, 'dist', path)).href)) as T;
@@ -138,7 +142,15 @@ async function main(): Promise<void> {
       env(),
     );
     const ladder = await runStep('ladder', RATES, HOLD, '5s');
-    await cli(['plan', '--run', ladder.run, '--json'], env());
+    const models = join(work, 'models');
+    await cp(join(ROOT, 'models'), models, { recursive: true });
+    const forecastFile = join(models, 'forecast.yaml');
+    const forecast = parse(await readFile(forecastFile, 'utf8')) as {
+      baseline: Record<string, number>;
+    };
+    forecast.baseline['order-wave']! *= BASELINE_SCALE;
+    await writeFile(forecastFile, stringify(forecast));
+    await cli(['plan', '--run', ladder.run, '--models', models, '--json'], env());
     const plan = JSON.parse(await readFile(join(ladder.run, 'plan.json'), 'utf8')) as PlanJson;
     const web = plan.workers.find((w) => w.pool === 'web')!;
     const prediction = web.predictions.find((p) => p.class === 'order-wave')!;
@@ -170,6 +182,9 @@ async function main(): Promise<void> {
     }
     const result = {
       ladder: { rates: RATES, hold: HOLD, nStar: web.nStar, limitedBy: web.limitedBy },
+      baselineScale: BASELINE_SCALE,
+      feasible: plan.feasibility.feasible,
+      reasons: plan.feasibility.reasons,
       recommended: {
         workers: web.workers,
         rate,
