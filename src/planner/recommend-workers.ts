@@ -98,12 +98,20 @@ export function usableFit(fit: UslFitSummary): boolean {
 
 /**
  * The N* that caps workers: only from a usable fit that measured its retrograde region (N* within
- * the measured concurrency). An N* extrapolated past the data, or from a poor fit, is reported but
- * does not cap.
+ * the measured concurrency), and only below the worker count of the deployment that was measured.
+ * An N* at or above that count is the worker pool filling up (in-flight transactions past the
+ * workers are queueing, not contending), which more workers do relieve. An N* extrapolated past
+ * the data, or from a poor fit, is reported but does not cap.
  */
-export function workerCap(fits: readonly UslFitSummary[]): number | null {
+export function workerCap(
+  fits: readonly UslFitSummary[],
+  measuredWorkers = Infinity,
+): number | null {
   const stars = fits
-    .filter((f) => usableFit(f) && f.nStar !== null && f.nStar <= f.maxMeasuredN)
+    .filter(
+      (f) =>
+        usableFit(f) && f.nStar !== null && f.nStar <= f.maxMeasuredN && f.nStar < measuredWorkers,
+    )
     .map((f) => f.nStar!);
   return stars.length ? Math.min(...stars) : null;
 }
@@ -176,7 +184,7 @@ export function recommendWorkerPool(
     loads.map((l) => l.class),
     input.fits,
   );
-  const nStar = workerCap(fits);
+  const nStar = workerCap(fits, measuredWorkers);
   const target = input.forecast.headroom.targetUtilisation;
   const sizing = sizeWorkerPool({
     classes: loads,

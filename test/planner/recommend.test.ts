@@ -178,6 +178,16 @@ describe('buildPlan', () => {
     expect(workerCap([{ ...capped, looMape: 0.4 }])).toBeNull();
   });
 
+  it('does not take the measured worker pool filling up for a scalability limit', async () => {
+    const { workerCap } = await import('../../src/planner/recommend-workers.js');
+    const plan = buildPlan(await inputs());
+    const good = plan.fits.find((f) => f.id === 'usl:order-wave')!;
+    // Measured on 2 workers: a peak at N*=2 is those workers full, more workers relieve it.
+    expect(workerCap([{ ...good, nStar: 2, maxMeasuredN: 6 }], 2)).toBeNull();
+    // A peak below the workers measured is contention (locks, database): it caps.
+    expect(workerCap([{ ...good, nStar: 3, maxMeasuredN: 6 }], 4)).toBe(3);
+  });
+
   it('lists forecast classes no run measured instead of sizing them', async () => {
     const plan = buildPlan(await inputs({ runs: [run] }));
     expect(plan.unmeasuredClasses).toEqual(['stock-moves']);
