@@ -23,6 +23,8 @@ export interface LadderFlags {
   maxDuration?: string;
   maxErrorRate?: string;
   sampleInterval?: string;
+  /** Stop once a step's p50 is this many times the first step's (the ladder's stopAt). */
+  p50Factor?: string;
 }
 
 function numberList(flag: string, text: string): number[] {
@@ -77,6 +79,13 @@ export async function ladderFromFlags(flags: LadderFlags): Promise<LadderSpec> {
   if (flags.maxErrorRate !== undefined)
     caps.maxErrorRate = positive('--max-error-rate', flags.maxErrorRate);
 
+  if (flags.p50Factor !== undefined) {
+    const factor = Number(flags.p50Factor);
+    if (!Number.isFinite(factor))
+      throw new BadInputError(`--p50-factor: expected a number, got "${flags.p50Factor}"`);
+    overrides.stopAt = { p50Factor: factor };
+  }
+
   if (flags.ladder && Object.keys(overrides).length === 0 && Object.keys(caps).length === 0) {
     return loadLadder(flags.ladder);
   }
@@ -103,6 +112,12 @@ export async function ladderFromFlags(flags: LadderFlags): Promise<LadderSpec> {
     ...base,
     ...overrides,
     caps: { ...((base.caps as Record<string, unknown> | undefined) ?? {}), ...caps },
+    ...(overrides.stopAt !== undefined && {
+      stopAt: {
+        ...((base.stopAt as Record<string, unknown> | undefined) ?? {}),
+        ...(overrides.stopAt as Record<string, unknown>),
+      },
+    }),
   };
   return toLadderSpec(merged, flags.ladder ? `${flags.ladder} with flags` : 'run flags');
 }

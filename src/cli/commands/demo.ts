@@ -60,13 +60,8 @@ async function demo(flags: DemoFlags): Promise<DemoResult> {
     hold: flags.hold,
     warmup: flags.warmup,
     sampleInterval: '2s',
+    p50Factor: flags.p50Factor,
   });
-  if (flags.p50Factor !== undefined) {
-    const factor = Number(flags.p50Factor);
-    if (!(factor > 1))
-      throw new BadInputError(`--p50-factor: expected a number above 1, got "${flags.p50Factor}"`);
-    spec.stopAt = { ...(spec.stopAt ?? { maxDroppedFraction: 0.01 }), p50Factor: factor };
-  }
   const workload = await loadWorkload({ models });
   const { loadEnvironment } = await import('../../core/models/environment.js');
   const environment = await loadEnvironment(join(models, 'environment.yaml'));
@@ -92,7 +87,7 @@ async function demo(flags: DemoFlags): Promise<DemoResult> {
     done('k6');
 
     stage('postgres', 'PostgreSQL: starting a throwaway cluster with pg_stat_statements');
-    const { startLocalPostgres } = await import('../../core/postgres-provider.js');
+    const { freePort, startLocalPostgres } = await import('../../core/postgres-provider.js');
     const pg = await startLocalPostgres();
     cleanups.push(() => pg.stop());
     if (!flags.json) log.info(`  PostgreSQL ${pg.versionNum} on ${new URL(pg.url.reveal()).host}`);
@@ -100,7 +95,6 @@ async function demo(flags: DemoFlags): Promise<DemoResult> {
 
     stage('lab', `the lab: ${workers} workers over database "${DEMO_DB}" (a stand-in for Odoo)`);
     const adminPassword = new Secret(randomBytes(18).toString('base64url'));
-    const { freePort } = await import('../../core/postgres-provider.js');
     const { startLab } = await import('../../lab/server/index.js');
     // The lab's own log (logins, Odoo-style errors such as "cannot marshal None") goes to a file.
     await mkdir(out, { recursive: true });
