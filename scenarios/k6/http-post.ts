@@ -7,24 +7,33 @@ import type { CallTags } from '../lib/transport.ts';
 /** k6's error_code for a request that timed out (k6 docs, "Error codes"). */
 const REQUEST_TIMEOUT = 1050;
 
-export function post(
-  url: string,
-  body: string,
+/** The parameters of one kind of request. k6 only reads them, so one object serves every call. */
+export interface PostParams {
+  headers: Record<string, string>;
+  tags: CallTags;
+  timeout: string;
+  responseType: 'text';
+}
+
+export function postParams(
   headers: Record<string, string>,
   tags: CallTags,
   timeout: string,
-): RefinedResponse<'text'> {
-  const res = http.post(url, body, {
-    headers,
-    tags: tags as unknown as Record<string, string>,
-    timeout,
-    responseType: 'text',
-  });
+): PostParams {
+  return { headers, tags, timeout, responseType: 'text' };
+}
+
+export function post(url: string, body: string, params: PostParams): RefinedResponse<'text'> {
+  const res = http.post(
+    url,
+    body,
+    params as unknown as Parameters<typeof http.post>[2],
+  ) as RefinedResponse<'text'>;
   // Reading a response's fields crosses into Go: look at the error only when there is one.
   if (res.status !== 0) return res;
-  const call = `${tags.model}.${tags.method}`;
+  const call = `${params.tags.model}.${params.tags.method}`;
   if (res.error_code === REQUEST_TIMEOUT) {
-    throw new CallFailure('timeout', call, `no answer within ${timeout}`);
+    throw new CallFailure('timeout', call, `no answer within ${params.timeout}`);
   }
   throw new CallFailure('http', call, `no HTTP answer from ${url} (${res.error})`);
 }

@@ -6,7 +6,7 @@ import { json2Body, json2FaultCode } from '../lib/json2.ts';
 import type { OdooVersion } from '../lib/odoo-version.ts';
 import type { ScenarioTarget } from '../lib/scenario-env.ts';
 import type { CallResult, CallTags, OdooTransport } from '../lib/transport.ts';
-import { post } from './http-post.ts';
+import { post, postParams } from './http-post.ts';
 
 export class Json2Transport implements OdooTransport {
   readonly name = 'json2' as const;
@@ -73,9 +73,7 @@ export class Json2Transport implements OdooTransport {
     const res = post(
       `${this.#target.url}${path}`,
       JSON.stringify(body),
-      headers,
-      tags,
-      this.#timeout,
+      postParams(headers, tags, this.#timeout),
     );
     let parsed: unknown;
     try {

@@ -1,6 +1,6 @@
 // XML-RPC over /xmlrpc/2 (odoo-contract.md §1-2) with the scenarios' own codec. The constant head
-// of execute_kw (db, uid, secret) is encoded once per VU; each call encodes only model, method
-// and arguments.
+// of execute_kw (db, uid, secret) is encoded once per VU, and model and method with the request's
+// parameters once per kind of call; each call encodes only its arguments.
 import { CallFailure, faultSummary } from '../lib/call-failure.ts';
 import { classifyFault, isCommittedUnmarshallable } from '../lib/fault-tags.ts';
 import type { OdooVersion } from '../lib/odoo-version.ts';
@@ -15,7 +15,7 @@ import {
   encodeParam,
   type XmlRpcValue,
 } from '../lib/xmlrpc-codec.ts';
-import { post } from './http-post.ts';
+import { post, postParams, type PostParams } from './http-post.ts';
 
 const HEADERS = { 'Content-Type': 'text/xml' };
 
@@ -26,8 +26,8 @@ export class XmlRpcTransport implements OdooTransport {
   readonly #objectUrl: string;
   #head = '';
   #headUid = -1;
-  /** Encoded model and method params, per "model method". */
-  readonly #calls = new Map<string, string>();
+  /** Encoded model and method params and the request's parameters, per "model method". */
+  readonly #calls = new Map<string, { xml: string; params: PostParams }>();
 
   constructor(target: ScenarioTarget, timeout: string) {
     this.#target = target;
@@ -69,19 +69,21 @@ export class XmlRpcTransport implements OdooTransport {
       this.#headUid = uid;
     }
     const key = model + ' ' + method;
-    let target = this.#calls.get(key);
-    if (target === undefined) {
-      target = encodeParam(model) + encodeParam(method);
-      this.#calls.set(key, target);
+    let call = this.#calls.get(key);
+    if (call === undefined) {
+      call = {
+        xml: encodeParam(model) + encodeParam(method),
+        params: postParams(HEADERS, { model, method }, this.#timeout),
+      };
+      this.#calls.set(key, call);
     }
     const body =
       this.#head +
-      target +
+      call.xml +
       encodeParam(args) +
       (kwargs === undefined ? '' : encodeParam(kwargs)) +
       CALL_TAIL;
-    const tags = { model, method };
-    const res = post(this.#objectUrl, body, HEADERS, tags, this.#timeout);
+    const res = post(this.#objectUrl, body, call.params);
     const decoded = this.#decode(res.status, res.body, `${model}.${method}`);
     if (decoded.kind === 'value') return { status: 'value', value: decoded.value };
     if (isCommittedUnmarshallable(decoded.faultCode, decoded.faultString))
@@ -91,7 +93,7 @@ export class XmlRpcTransport implements OdooTransport {
 
   #call(service: string, method: string, body: string, tags: CallTags): XmlRpcValue {
     const url = `${this.#target.url}/xmlrpc/2/${service}`;
-    const res = post(url, body, HEADERS, tags, this.#timeout);
+    const res = post(url, body, postParams(HEADERS, tags, this.#timeout));
     const decoded = this.#decode(res.status, res.body, `${service}.${method}`);
     if (decoded.kind === 'fault') {
       throw this.#fault(`${service}.${method}`, decoded.faultCode, decoded.faultString);

@@ -216,10 +216,14 @@ function toTaggedJson(value: XmlRpcValue): unknown {
   return value;
 }
 
-/** Whether a value's body needs the scan: text with characters JSON or the rewrite cannot take, or bytes. */
+/**
+ * Whether a value's body needs the scan: text with characters JSON or the rewrite cannot take
+ * (escapes, control characters, whitespace before the closing tag, which the rewrite cannot tell
+ * from Odoo's layout), or bytes and dates.
+ */
 function needsScan(value: XmlRpcValue): boolean {
   const unsafe = (t: string): boolean =>
-    /["\\&<>\]}]/.test(t) || [...t].some((ch) => ch.charCodeAt(0) < 0x20);
+    /["\\&<>]|\s$/.test(t) || [...t].some((ch) => ch.charCodeAt(0) < 0x20);
   if (typeof value === 'string') return unsafe(value);
   if (value instanceof Uint8Array || value instanceof Date) return true;
   if (Array.isArray(value)) return value.some(needsScan);
@@ -302,6 +306,17 @@ describe('decoding forms other servers send', () => {
       value: ' a b ',
     });
     expect(decodeMethodResponse(wrap('<value/>'))).toEqual({ kind: 'value', value: '' });
+    // Untyped digits are a string, not a number; the same without the comment (fast path).
+    const plain = (value: string): string =>
+      `<?xml version='1.0'?>\n<methodResponse>\n<params>\n<param>\n${value}</param>\n</params>\n</methodResponse>\n`;
+    expect(decodeMethodResponse(plain('<value>5</value>'))).toEqual({ kind: 'value', value: '5' });
+    expect(
+      decodeMethodResponse(plain('<value><array><data>\n<value></value>\n</data></array></value>')),
+    ).toEqual({ kind: 'value', value: [''] });
+    expect(decodeMethodResponse(plain('<value><string>a </string></value>'))).toEqual({
+      kind: 'value',
+      value: 'a ',
+    });
   });
 
   it('reads i4, i8, self-closing and attribute-less variants, CDATA, and character references', () => {
@@ -362,6 +377,18 @@ bG8=</base64></value></member>
     [
       'a non-integer int',
       '<methodResponse><params><param><value><int>1.5</int></value></param></params></methodResponse>',
+    ],
+    [
+      'a body cut after a closing tag',
+      "<?xml version='1.0'?>\n<methodResponse>\n<params>\n<param>\n<value><int>1</int></value>\n</param>\n",
+    ],
+    [
+      'a response without params',
+      '<methodResponse><value><array><data><value><int>1</int></value></data></array></value></methodResponse>',
+    ],
+    [
+      'two responses',
+      '<methodResponse><params><param><value><int>1</int></value></param></params></methodResponse><methodResponse><params><param><value><int>1</int></value></param></params></methodResponse>',
     ],
     [
       'trailing content',
