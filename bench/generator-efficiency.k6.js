@@ -3,7 +3,10 @@
 // loaded, as a peak-mix VU has them. MODE=static: post the same call pre-encoded, body discarded:
 // the cheapest request k6 can make, the ceiling. MODE=static-tagged: the same pre-encoded post
 // with what the contract asks of every request (model/method tags, the body read as text, the
-// request timeout), so the gap to the client is our own code.
+// request timeout), so the gap to the client is our own code. MODE=idle: the iteration does
+// nothing (k6's own upkeep at the same pace, subtracted from the paced modes).
+// LOAD=rate: constant-arrival-rate at BENCH_RATE/s (the same pace for every mode); LOAD=vus:
+// BENCH_VUS looping VUs (as fast as the target answers).
 /* global __ENV, open */
 import http from 'k6/http';
 import { XmlRpcTransport } from '../scenarios/k6/xmlrpc-transport.ts';
@@ -19,24 +22,33 @@ const target = {
 };
 const uid = Number(__ENV.BENCH_UID);
 const recordId = Number(__ENV.BENCH_RECORD);
-const staticBody = mode === 'client' ? '' : open(__ENV.BENCH_BODY_FILE);
+const staticBody = mode.startsWith('static') ? open(__ENV.BENCH_BODY_FILE) : '';
 const transport = new XmlRpcTransport(target, '60s');
 // Keeps the scenario modules loaded in every VU (their init code and memory count).
 export const loadedScenarioModules = Object.keys(peakMix).length;
 
+const vus = Number(__ENV.BENCH_VUS);
 export const options = {
   scenarios: {
-    bench: {
-      executor: 'constant-vus',
-      vus: Number(__ENV.BENCH_VUS),
-      duration: __ENV.BENCH_DURATION,
-      exec: 'iteration',
-    },
+    bench:
+      __ENV.LOAD === 'rate'
+        ? {
+            executor: 'constant-arrival-rate',
+            rate: Number(__ENV.BENCH_RATE),
+            timeUnit: '1s',
+            duration: __ENV.BENCH_DURATION,
+            preAllocatedVUs: vus,
+            maxVUs: vus,
+            exec: 'iteration',
+          }
+        : { executor: 'constant-vus', vus, duration: __ENV.BENCH_DURATION, exec: 'iteration' },
   },
 };
 
 export function iteration() {
-  if (mode === 'client') {
+  if (mode === 'idle') {
+    // No request: what k6 spends on pacing, metrics and its own upkeep at this rate.
+  } else if (mode === 'client') {
     const result = transport.executeKw(uid, 'res.partner', 'read', [[recordId], ['name']]);
     // Use the decoded value, as a scenario does.
     if (result.status !== 'value' || typeof result.value[0].name !== 'string') {
