@@ -325,37 +325,47 @@ interface Row {
   w: Window;
 }
 
-/** Pooled CPU microseconds per iteration of one mode under one load. */
-function perIteration(rows: Row[], load: Row['load'], mode: Mode): number {
-  const of = rows.filter((r) => r.load === load && r.mode === mode);
-  const cpu = of.reduce((a, r) => a + r.w.cpuSeconds, 0);
-  return (1e6 * cpu) / of.reduce((a, r) => a + r.w.iterations, 0);
-}
-
-function summarize(rows: Row[], load: Row['load']) {
-  const of = (mode: Mode) => rows.filter((r) => r.load === load && r.mode === mode);
-  const pooled = (mode: Mode) =>
-    of(mode).reduce(
+/** One mode's windows under one load, pooled. */
+function pooled(
+  rows: Row[],
+  load: Row['load'],
+  mode: Mode,
+): Pick<Window, 'iterations' | 'cpuSeconds'> {
+  return rows
+    .filter((r) => r.load === load && r.mode === mode)
+    .reduce(
       (a, r) => ({
         iterations: a.iterations + r.w.iterations,
         cpuSeconds: a.cpuSeconds + r.w.cpuSeconds,
       }),
       { iterations: 0, cpuSeconds: 0 },
     );
+}
+
+/** Pooled CPU microseconds per iteration of one mode under one load. */
+const perIteration = (rows: Row[], load: Row['load'], mode: Mode): number =>
+  1e6 / perCore(pooled(rows, load, mode));
+
+function summarize(rows: Row[], load: Row['load']) {
+  const of = (mode: Mode) => rows.filter((r) => r.load === load && r.mode === mode);
   const rounds = (over: Mode) => of('client').map((r, i) => perCore(r.w) / perCore(of(over)[i]!.w));
   return {
-    itPerCoreSecond: Object.fromEntries(MODES.map((m) => [m, Number(fmt(perCore(pooled(m))))])),
+    itPerCoreSecond: Object.fromEntries(
+      MODES.map((m) => [m, Number(fmt(perCore(pooled(rows, load, m))))]),
+    ),
     cpuMicrosecondsPerIteration: Object.fromEntries(
       MODES.map((m) => [m, Number(fmt(perIteration(rows, load, m)))]),
     ),
     itPerSecond: Object.fromEntries(
       MODES.map((m) => [m, Number(fmt(median(of(m).map((r) => r.w.iterations / r.w.seconds))))]),
     ),
-    ratio: Number(fmt(perCore(pooled('client')) / perCore(pooled('static')), 3)),
+    ratio: Number(
+      fmt(perCore(pooled(rows, load, 'client')) / perCore(pooled(rows, load, 'static')), 3),
+    ),
     roundRatios: rounds('static').map((r) => Number(fmt(r, 3))),
     medianRatio: Number(fmt(median(rounds('static')), 3)),
     ratioToStaticTagged: Number(
-      fmt(perCore(pooled('client')) / perCore(pooled('static-tagged')), 3),
+      fmt(perCore(pooled(rows, load, 'client')) / perCore(pooled(rows, load, 'static-tagged')), 3),
     ),
   };
 }

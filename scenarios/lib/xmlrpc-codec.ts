@@ -482,20 +482,23 @@ function unsafeForJson(body: string): boolean {
   );
 }
 
-const RESPONSE = '\\u0001';
-const PARAMS = '\\u0002';
-const FAULT = '\\u0003';
+/** Sentinels: a text on the fast path cannot hold them (JSON refuses them raw, and escaped they need a backslash). */
+const RESPONSE = '\u0001';
+const PARAMS = '\u0002';
+const FAULT = '\u0003';
+/** A sentinel as a JSON string, escaped. */
+const jsonString = (sentinel: string): string => JSON.stringify(sentinel);
 /** Each tag's JSON. A value ends with a comma; the commas before `]` and `}` are dropped after. */
 const TAG_JSON = new Map<string, string>([
   ['<?xml version="1.0"?>', ''],
   ["<?xml version='1.0'?>", ''],
-  ['<methodResponse>', `["${RESPONSE}",`],
+  ['<methodResponse>', `[${jsonString(RESPONSE)},`],
   ['</methodResponse>', ']'],
-  ['<params>', `"${PARAMS}",`],
+  ['<params>', `${jsonString(PARAMS)},`],
   ['</params>', ''],
   ['<param>', ''],
   ['</param>', ''],
-  ['<fault>', `"${FAULT}",`],
+  ['<fault>', `${jsonString(FAULT)},`],
   ['</fault>', ''],
   // Literals the first pass marked: valid ints, booleans and nil.
   ['<#>', ''],
@@ -592,12 +595,12 @@ function decodeByJson(xml: string): MethodResponse | undefined {
   } catch {
     return undefined;
   }
-  // ["\u0001", "\u0002", value] or ["\u0001", "\u0003", fault], nothing else: one array, as
+  // [RESPONSE, PARAMS, value] or [RESPONSE, FAULT, fault], nothing else: one array, as
   // each level of nesting costs JSON.parse in k6 about 2 µs.
-  if (!Array.isArray(doc) || doc.length !== 3 || doc[0] !== '\u0001') return undefined;
+  if (!Array.isArray(doc) || doc.length !== 3 || doc[0] !== RESPONSE) return undefined;
   const value = doc[2] as XmlRpcValue;
-  if (doc[1] === '\u0002') return { kind: 'value', value };
-  return doc[1] === '\u0003' ? faultResponse(value) : undefined;
+  if (doc[1] === PARAMS) return { kind: 'value', value };
+  return doc[1] === FAULT ? faultResponse(value) : undefined;
 }
 
 /** Decodes a methodResponse body: its single value, or its fault's code and string. */
