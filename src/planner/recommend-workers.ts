@@ -97,23 +97,66 @@ export function usableFit(fit: UslFitSummary): boolean {
 }
 
 /**
- * The N* that caps workers: only from a usable fit that measured its retrograde region (N* within
- * the measured concurrency), and only below the worker count of the deployment that was measured.
- * An N* at or above that count is the worker pool filling up (in-flight transactions past the
- * workers are queueing, not contending), which more workers do relieve. An N* extrapolated past
- * the data, or from a poor fit, is reported but does not cap.
+ * How far throughput must fall below its measured peak, at higher concurrency, before the fall
+ * counts as measured rather than noise: a step's throughput is a count over its hold, and two
+ * steps at the same real throughput differ by a few per cent.
+ */
+export const RETROGRADE_DROP = 0.05;
+
+/**
+ * Whether the fit's points show throughput falling as concurrency rose: a point past the
+ * highest measured throughput that is more than RETROGRADE_DROP below it. A fit can bend over
+ * (κ > 0, N* within the data) on a curve that only flattened: in an open ladder the step past
+ * the knee queues for workers, so its Little's-law concurrency jumps while throughput holds,
+ * and the fit reads that as a peak at the step before. That is the pool filling, not contention.
+ */
+export function retrogradeMeasured(fit: UslFitSummary): boolean {
+  let peak = fit.points[0];
+  if (peak === undefined) return false;
+  for (const p of fit.points) if (p.x > peak.x) peak = p;
+  const top = peak;
+  return fit.points.some((p) => p.n > top.n && p.x < top.x * (1 - RETROGRADE_DROP));
+}
+
+/**
+ * The N* that caps workers: only from a usable fit whose data show the retrograde region (N*
+ * within the measured concurrency, and throughput measured falling past its peak), and only
+ * below the worker count of the deployment that was measured. An N* at or above that count is
+ * the worker pool filling up (in-flight transactions past the workers are queueing, not
+ * contending), which more workers do relieve. An N* extrapolated past the data, from a curve
+ * that only flattened, or from a poor fit, is reported but does not cap.
  */
 export function workerCap(
   fits: readonly UslFitSummary[],
   measuredWorkers = Infinity,
 ): number | null {
   const stars = fits
-    .filter(
-      (f) =>
-        usableFit(f) && f.nStar !== null && f.nStar <= f.maxMeasuredN && f.nStar < measuredWorkers,
-    )
+    .filter((f) => bendsBelow(f, measuredWorkers) && retrogradeMeasured(f))
     .map((f) => f.nStar!);
   return stars.length ? Math.min(...stars) : null;
+}
+
+/** A usable fit whose N* is within its data and below the measured workers. */
+function bendsBelow(f: UslFitSummary, measuredWorkers: number): boolean {
+  return usableFit(f) && f.nStar !== null && f.nStar <= f.maxMeasuredN && f.nStar < measuredWorkers;
+}
+
+/**
+ * Fits that would cap workers at N* but for a measured fall in throughput: said in the plan's
+ * warnings, since the next run should add load levels past the knee.
+ */
+export function unconfirmedPeaks(
+  fits: readonly UslFitSummary[],
+  measuredWorkers = Infinity,
+): string[] {
+  return fits
+    .filter((f) => bendsBelow(f, measuredWorkers) && !retrogradeMeasured(f))
+    .map(
+      (f) =>
+        `${f.id}: the fit peaks at N*=${f.nStar}, but no measured throughput fell past it; ` +
+        'it only flattened, as it does when the measured workers fill up. N* does not cap workers: ' +
+        'load levels further past the knee would show whether the peak is real',
+    );
 }
 
 export interface WorkerPlanInput {
@@ -216,7 +259,7 @@ export function recommendWorkerPool(
     'Odoo CPU per transaction = its low-load latency less its DB time: an upper bound that also counts network and other waits',
     nStar !== null
       ? `the USL fit over in-flight transactions measured its peak at N*=${nStar}: more workers than that would not add throughput`
-      : 'no USL peak within the measured concurrency: workers are not capped by N* (an extrapolated N* is only reported)',
+      : 'no measured USL peak (throughput falling as concurrency rose) below the measured workers: workers are not capped by N* (an extrapolated or unconfirmed N* is only reported)',
   ];
   if (input.memory.source === 'odoo-rule-of-thumb')
     assumptions.push(

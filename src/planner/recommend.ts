@@ -25,6 +25,7 @@ import {
   memoryEstimate,
   odooBaseline,
   recommendWorkerPool,
+  unconfirmedPeaks,
   type SloTargets,
 } from './recommend-workers.js';
 import { capacityRunway } from './runway.js';
@@ -105,6 +106,7 @@ export function buildPlan(inputs: PlanInputs): PlanJson {
 
   const fits = fitClasses(runs, measured, warnings);
   for (const f of fits) for (const w of f.warnings) warnings.push(`${f.id}: ${w}`);
+  warnings.push(...unconfirmedPeaks(fits, environment.odoo.pods * environment.odoo.workersPerPod));
 
   const memory = memoryEstimate(inputs.workingSetMiBPerWorker);
   const workerInput = {

@@ -165,11 +165,23 @@ describe('buildPlan', () => {
     expect(plan.feasibility.reasons.join(' ')).toMatch(/web node pool: no node type fits/);
   });
 
+  /** Points whose throughput rises to a peak at N=2 and falls by a fifth at N=4. */
+  const falling = (x0: number) =>
+    [
+      [0.5, 0.5],
+      [1, 0.9],
+      [2, 1],
+      [4, 0.8],
+    ].map(([n, x]) => ({ n: n!, x: x! * x0, fitted: x! * x0, looPredicted: null, step: null }));
+  /** The same concurrency, with throughput that only flattens. */
+  const flattening = (x0: number) =>
+    falling(x0).map((p, i) => (i === 3 ? { ...p, x: 1.02 * x0 } : p));
+
   it('acts only on usable fits: a poor fit neither caps workers nor stretches service times', async () => {
     const { usableFit, workerCap } = await import('../../src/planner/recommend-workers.js');
     const plan = buildPlan(await inputs());
     const good = plan.fits.find((f) => f.id === 'usl:order-wave')!;
-    const capped = { ...good, nStar: 1, maxMeasuredN: 4 };
+    const capped = { ...good, nStar: 1, maxMeasuredN: 4, points: falling(good.points[0]!.x) };
     expect(usableFit(good)).toBe(true);
     expect(workerCap([capped])).toBe(1);
     const poor = { ...capped, r2: 0.45 };
@@ -182,10 +194,37 @@ describe('buildPlan', () => {
     const { workerCap } = await import('../../src/planner/recommend-workers.js');
     const plan = buildPlan(await inputs());
     const good = plan.fits.find((f) => f.id === 'usl:order-wave')!;
+    const points = falling(good.points[0]!.x);
     // Measured on 2 workers: a peak at N*=2 is those workers full, more workers relieve it.
-    expect(workerCap([{ ...good, nStar: 2, maxMeasuredN: 6 }], 2)).toBeNull();
+    expect(workerCap([{ ...good, nStar: 2, maxMeasuredN: 6, points }], 2)).toBeNull();
     // A peak below the workers measured is contention (locks, database): it caps.
-    expect(workerCap([{ ...good, nStar: 3, maxMeasuredN: 6 }], 4)).toBe(3);
+    expect(workerCap([{ ...good, nStar: 3, maxMeasuredN: 6, points }], 4)).toBe(3);
+  });
+
+  it('caps workers only at a peak the data show: throughput that flattens is not a retrograde region', async () => {
+    const { RETROGRADE_DROP, retrogradeMeasured, unconfirmedPeaks, workerCap } =
+      await import('../../src/planner/recommend-workers.js');
+    const plan = buildPlan(await inputs());
+    const good = plan.fits.find((f) => f.id === 'usl:order-wave')!;
+    const x0 = good.points[0]!.x;
+    const fell = { ...good, nStar: 1, maxMeasuredN: 4, points: falling(x0) };
+    const flat = { ...fell, points: flattening(x0) };
+    expect(retrogradeMeasured(fell)).toBe(true);
+    expect(retrogradeMeasured(flat)).toBe(false);
+    // A dip within the noise of a step's count is not a fall.
+    const dip = fell.points.map((p, i) =>
+      i === 3 ? { ...p, x: x0 * (1 - RETROGRADE_DROP / 2) } : p,
+    );
+    expect(retrogradeMeasured({ ...fell, points: dip })).toBe(false);
+    expect(workerCap([fell], 2)).toBe(1);
+    expect(workerCap([flat], 2)).toBeNull();
+    // The plan says so, and says what would settle it.
+    expect(unconfirmedPeaks([fell, flat], 2)).toEqual([
+      expect.stringMatching(
+        /usl:order-wave: the fit peaks at N\*=1, but no measured throughput fell past it.*does not cap workers/,
+      ),
+    ]);
+    expect(unconfirmedPeaks([flat], 1)).toEqual([]);
   });
 
   it('lists forecast classes no run measured instead of sizing them', async () => {
