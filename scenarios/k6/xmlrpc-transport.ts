@@ -13,6 +13,8 @@ import {
   encodeCallHead,
   encodeMethodCall,
   encodeParam,
+  encodeValue,
+  type MethodResponse,
   type XmlRpcValue,
 } from '../lib/xmlrpc-codec.ts';
 import { post, postParams, type PostParams } from './http-post.ts';
@@ -26,7 +28,7 @@ export class XmlRpcTransport implements OdooTransport {
   readonly #objectUrl: string;
   #head = '';
   #headUid = -1;
-  /** Encoded model and method params and the request's parameters, per "model method". */
+  /** The encoded head of the call up to its arguments, and the request's parameters, per "model method". */
   readonly #calls = new Map<string, { xml: string; params: PostParams }>();
 
   constructor(target: ScenarioTarget, timeout: string) {
@@ -67,25 +69,26 @@ export class XmlRpcTransport implements OdooTransport {
         encodeParam(uid) +
         encodeParam(this.#target.secret);
       this.#headUid = uid;
+      this.#calls.clear();
     }
-    const key = model + ' ' + method;
+    // Each string built costs k6's engine an allocation: one template per call, and the call's
+    // name only for an error.
+    const key = `${model} ${method}`;
     let call = this.#calls.get(key);
     if (call === undefined) {
       call = {
-        xml: encodeParam(model) + encodeParam(method),
+        xml: this.#head + encodeParam(model) + encodeParam(method),
         params: postParams(HEADERS, { model, method }, this.#timeout),
       };
       this.#calls.set(key, call);
     }
     const body =
-      this.#head +
-      call.xml +
-      encodeParam(args) +
-      (kwargs === undefined ? '' : encodeParam(kwargs)) +
-      CALL_TAIL;
-    const res = post(this.#objectUrl, body, call.params);
-    const decoded = this.#decode(res.status, res.body, `${model}.${method}`);
-    if (decoded.kind === 'value') return { status: 'value', value: decoded.value };
+      kwargs === undefined
+        ? `${call.xml}<param>${encodeValue(args, 'args')}</param>${CALL_TAIL}`
+        : `${call.xml}<param>${encodeValue(args, 'args')}</param><param>${encodeValue(kwargs, 'kwargs')}</param>${CALL_TAIL}`;
+    const decoded = this.#decode(post(this.#objectUrl, body, call.params), call.params.tags);
+    // A value passes on as it is: MethodResponse's value form is CallResult's.
+    if (decoded.status === 'value') return decoded;
     if (isCommittedUnmarshallable(decoded.faultCode, decoded.faultString))
       return { status: 'none' };
     throw this.#fault(`${model}.${method}`, decoded.faultCode, decoded.faultString);
@@ -93,27 +96,32 @@ export class XmlRpcTransport implements OdooTransport {
 
   #call(service: string, method: string, body: string, tags: CallTags): XmlRpcValue {
     const url = `${this.#target.url}/xmlrpc/2/${service}`;
-    const res = post(url, body, postParams(HEADERS, tags, this.#timeout));
-    const decoded = this.#decode(res.status, res.body, `${service}.${method}`);
-    if (decoded.kind === 'fault') {
+    const decoded = this.#decode(post(url, body, postParams(HEADERS, tags, this.#timeout)), tags);
+    if (decoded.status === 'fault') {
       throw this.#fault(`${service}.${method}`, decoded.faultCode, decoded.faultString);
     }
     return decoded.value;
   }
 
-  #decode(
-    status: number,
-    body: string | null,
-    call: string,
-  ): ReturnType<typeof decodeMethodResponse> {
+  #decode(res: { status: number; body: string | null }, tags: CallTags): MethodResponse {
     // Odoo answers faults with HTTP 200 too; anything else is a proxy or a server that failed.
-    if (status !== 200)
-      throw new CallFailure('http', call, `HTTP ${status}, not an XML-RPC answer`);
+    const status = res.status;
+    if (status !== 200) {
+      throw new CallFailure(
+        'http',
+        `${tags.model}.${tags.method}`,
+        `HTTP ${status}, not an XML-RPC answer`,
+      );
+    }
     try {
-      return decodeMethodResponse(body ?? '');
+      return decodeMethodResponse(res.body ?? '');
     } catch (error) {
       if (error instanceof XmlRpcDecodeError) {
-        throw new CallFailure('http', call, `the answer is not XML-RPC (${error.message})`);
+        throw new CallFailure(
+          'http',
+          `${tags.model}.${tags.method}`,
+          `the answer is not XML-RPC (${error.message})`,
+        );
       }
       throw error;
     }

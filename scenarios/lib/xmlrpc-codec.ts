@@ -15,17 +15,15 @@ export type XmlRpcValue =
   | XmlRpcValue[]
   | { [key: string]: XmlRpcValue };
 
+/** `status`, as the transports' CallResult has it, so a transport can pass a value on as it is. */
 export type MethodResponse =
-  | { kind: 'value'; value: XmlRpcValue }
-  | { kind: 'fault'; faultCode: number | string; faultString: string };
+  | { status: 'value'; value: XmlRpcValue }
+  | { status: 'fault'; faultCode: number | string; faultString: string };
 
 /** The body is not a well-formed XML-RPC methodResponse. */
 export class XmlRpcDecodeError extends Error {
   override readonly name = 'XmlRpcDecodeError';
 }
-
-const INT32_MAX = 2_147_483_647;
-const INT32_MIN = -2_147_483_648;
 
 // ---------------------------------------------------------------------------------------------
 // Encoding
@@ -61,20 +59,22 @@ function encodeDateTime(date: Date): string {
   );
 }
 
-// Small values are built by concatenation, which k6's engine runs about twice as fast as pushing
-// parts onto an array; long arrays join their parts once, because concatenation copies the whole
-// string each time and grows quadratically (3,000 domain values: 166 ms against 12 ms).
+// k6's engine allocates a new string for each `+`, and under load each allocation costs about as
+// much as 20 interpreted operations, as does each function call: a template literal builds its
+// whole string in one, and an array's items are encoded in the array's own loop. Long arrays join
+// their parts once (concatenation in a loop copies the whole string each time and grows
+// quadratically: 3,000 domain values took 166 ms against 12 ms).
 const JOIN_ABOVE = 16;
 
 function valueXml(value: unknown, where: string): string {
   switch (typeof value) {
     case 'string':
-      return '<value><string>' + escapeText(value) + '</string></value>';
+      return `<value><string>${UNSAFE_TEXT.test(value) ? escapeText(value) : value}</string></value>`;
     case 'number':
-      if (!Number.isFinite(value)) throw new TypeError(`${where}: XML-RPC cannot carry ${value}`);
-      return Number.isInteger(value) && value >= INT32_MIN && value <= INT32_MAX
-        ? '<value><int>' + value + '</int></value>'
-        : '<value><double>' + value + '</double></value>';
+      // (value | 0) === value: an integer within int32, in one operation (-0 is 0 to Odoo).
+      if ((value | 0) === value) return `<value><int>${value}</int></value>`;
+      if (value - value !== 0) throw new TypeError(`${where}: XML-RPC cannot carry ${value}`);
+      return `<value><double>${value}</double></value>`;
     case 'boolean':
       return value ? '<value><boolean>1</boolean></value>' : '<value><boolean>0</boolean></value>';
     case 'undefined':
@@ -85,39 +85,43 @@ function valueXml(value: unknown, where: string): string {
       throw new TypeError(`${where}: XML-RPC cannot carry a ${typeof value}`);
   }
   if (value === null) return '<value><nil/></value>';
-  if (Array.isArray(value)) {
-    if (value.length > JOIN_ABOVE) {
-      const parts = new Array<string>(value.length);
-      for (let i = 0; i < value.length; i++) parts[i] = valueXml(value[i], where);
-      return '<value><array><data>' + parts.join('') + '</data></array></value>';
+  // instanceof, not Array.isArray: an operation, not a call (a VU has one realm).
+  if (value instanceof Array) {
+    const n = value.length;
+    if (n > JOIN_ABOVE) {
+      const parts = new Array<string>(n);
+      for (let i = 0; i < n; i++) parts[i] = valueXml(value[i], where);
+      return `<value><array><data>${parts.join('')}</data></array></value>`;
     }
-    let xml = '<value><array><data>';
-    for (let i = 0; i < value.length; i++) xml += valueXml(value[i], where);
-    return xml + '</data></array></value>';
+    let xml = n === 0 ? '' : valueXml(value[0], where);
+    for (let i = 1; i < n; i++) xml += valueXml(value[i], where);
+    return `<value><array><data>${xml}</data></array></value>`;
   }
   if (value instanceof Date) {
-    return '<value><dateTime.iso8601>' + encodeDateTime(value) + '</dateTime.iso8601></value>';
+    return `<value><dateTime.iso8601>${encodeDateTime(value)}</dateTime.iso8601></value>`;
   }
   if (value instanceof Uint8Array || value instanceof ArrayBuffer) {
     const bytes = value instanceof Uint8Array ? value : new Uint8Array(value);
-    return '<value><base64>' + encodeBase64(bytes) + '</base64></value>';
+    return `<value><base64>${encodeBase64(bytes)}</base64></value>`;
   }
   const record = value as Record<string, unknown>;
   const keys = Object.keys(record);
-  let xml = '<value><struct>';
+  let xml = '';
   for (let i = 0; i < keys.length; i++) {
     const member = record[keys[i]!];
     // Like Odoo's own clients, an undefined member is left out rather than sent as nil.
     if (member === undefined) continue;
-    xml +=
-      '<member><name>' + escapeText(keys[i]!) + '</name>' + valueXml(member, where) + '</member>';
+    xml += `<member><name>${escapeText(keys[i]!)}</name>${valueXml(member, where)}</member>`;
   }
-  return xml + '</struct></value>';
+  return `<value><struct>${xml}</struct></value>`;
 }
+
+/** One value's `<value>` element; `where` names it in an error. */
+export const encodeValue: (value: unknown, where: string) => string = valueXml;
 
 /** One `<param>` element, for callers that cache the constant head of a call. */
 export function encodeParam(value: unknown): string {
-  return '<param>' + valueXml(value, 'param') + '</param>';
+  return `<param>${valueXml(value, 'param')}</param>`;
 }
 
 /** The start of a methodCall, up to and including `<params>`. */
@@ -128,11 +132,11 @@ export function encodeCallHead(method: string): string {
 export const CALL_TAIL = '</params></methodCall>';
 
 export function encodeMethodCall(method: string, params: readonly unknown[]): string {
-  let xml = encodeCallHead(method);
+  let xml = '';
   for (let i = 0; i < params.length; i++) {
-    xml += '<param>' + valueXml(params[i], `${method} param ${i + 1}`) + '</param>';
+    xml += `<param>${valueXml(params[i], `${method} param ${i + 1}`)}</param>`;
   }
-  return xml + CALL_TAIL;
+  return `${encodeCallHead(method)}${xml}${CALL_TAIL}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -427,7 +431,7 @@ function faultResponse(fault: XmlRpcValue): MethodResponse | undefined {
   const { faultCode, faultString } = fault as Record<string, XmlRpcValue>;
   if (typeof faultCode !== 'number' && typeof faultCode !== 'string') return undefined;
   return {
-    kind: 'fault',
+    status: 'fault',
     faultCode,
     faultString: typeof faultString === 'string' ? faultString : '',
   };
@@ -445,7 +449,7 @@ function decodeByScan(xml: string): MethodResponse {
   } else {
     r.open('params');
     r.open('param');
-    response = { kind: 'value', value: r.value() };
+    response = { status: 'value', value: r.value() };
     r.close('param');
     r.close('params');
   }
@@ -457,25 +461,30 @@ function decodeByScan(xml: string): MethodResponse {
 // The fast path. k6's JavaScript engine interprets each step of the scan above (about 200 µs of
 // CPU for a 300-byte answer), but runs regular expressions, string replacement and JSON.parse
 // natively. So the answer Odoo sends — ints, doubles, booleans, nil, strings, structs and arrays —
-// is rewritten to JSON in two native passes: valid ints, booleans and nil first become marked
-// literals; then each run of adjacent tags (with the whitespace between them: Odoo puts a newline
-// after most tags) becomes its JSON punctuation, worked out once per distinct run and remembered,
-// while the text between runs stays. JSON.parse reads the result. methodResponse, params and fault
-// become sentinel strings no text can produce (a text cannot hold a backslash here), so the parsed
-// shape proves the document's structure: a truncated body or a missing element does not parse or
-// does not fit. Bodies where the rewrite could change the meaning fall back to the scan: any `"`,
-// `\` or `&` (escapes), CDATA or comments, dates, base64, an unknown tag, an untyped value,
-// whitespace a string would keep, a string with control characters (JSON.parse refuses those), or
-// anything that does not parse to the expected shape. For every well-formed answer the result is
-// the scan's (a property test over what Python marshals holds them equal).
+// is rewritten to JSON in one native pass: each run of adjacent tags (with the whitespace between
+// them: Odoo puts a newline after most tags; a boolean's 0 or 1 counts as part of its run) becomes
+// its JSON punctuation, worked out once per distinct run and remembered, while the text between
+// runs stays. JSON.parse reads the result. methodResponse, params and fault become sentinel
+// strings no text can produce (a text cannot hold a backslash here), so the parsed shape proves
+// the document's structure: a truncated body or a missing element does not parse or does not fit.
+// An int's text is followed by ".0", so only an integer's digits parse (1.5.0 and 1e5.0 do not),
+// and parse as that integer. Bodies where the rewrite could change the meaning fall back to the
+// scan: any `"`, `\` or `&` (escapes), CDATA or comments, dates, base64, an unknown tag, an
+// untyped value, whitespace a string would keep, a string with control characters (JSON.parse
+// refuses those), or anything that does not parse to the expected shape. For every well-formed
+// answer the result is the scan's (a property test over what Python marshals holds them equal).
+//
+// Each native pass costs k6 tens of microseconds when its caches are cold (a paced load test, one
+// call per iteration): one pass, one parse, and the fewest checks that keep it exact.
 
 /** Whether the body has characters that may not sit unescaped in JSON strings, or CDATA or comments. */
 function unsafeForJson(body: string): boolean {
   // indexOf, not a regular expression: a character class with alternatives costs k6's engine
-  // four times as much here. The XML declaration may quote its version with `"`.
-  const from = body.startsWith('<?xml') ? body.indexOf('?>') : 0;
+  // four times as much here. A `"` in the first 20 characters is the XML declaration's
+  // (`<?xml version="1.0"?>`), or in a tag the rewrite does not know, or text before the first
+  // tag: the rewrite declines the last two, so they need no look here.
   return (
-    body.indexOf('"', from) >= 0 ||
+    body.indexOf('"', 20) >= 0 ||
     body.indexOf('&') >= 0 ||
     body.indexOf('\\') >= 0 ||
     body.indexOf('<!') >= 0
@@ -500,12 +509,21 @@ const TAG_JSON = new Map<string, string>([
   ['</param>', ''],
   ['<fault>', `${jsonString(FAULT)},`],
   ['</fault>', ''],
-  // Literals the first pass marked: valid ints, booleans and nil.
-  ['<#>', ''],
-  ['</#>', ''],
   ['<value>', ''],
   ['</value>', ','],
   ['<value/>', '"",'],
+  ['<int>', ''],
+  ['</int>', '.0'],
+  ['<i4>', ''],
+  ['</i4>', '.0'],
+  ['<i8>', ''],
+  ['</i8>', '.0'],
+  ['<boolean>1</boolean>', 'true'],
+  ['<boolean>0</boolean>', 'false'],
+  ['<nil/>', 'null'],
+  ['<nil>', 'null'],
+  ['</nil>', ''],
+  ['<ex:nil/>', 'null'],
   ['<string>', '"'],
   ['</string>', '"'],
   ['<string/>', '""'],
@@ -526,17 +544,35 @@ const TAG_JSON = new Map<string, string>([
   ['</name>', '":'],
 ]);
 /** Closing tags whose element holds text: whitespace before them is part of the text. */
-const TEXT_CLOSERS = new Set(['</value>', '</string>', '</name>', '</double>']);
-/** Valid integers become marked literals (any int tag left is malformed), then booleans and nil. */
-const INT_VALUE = /<(?:int|i4|i8)>(-?\d+)<\/(?:int|i4|i8)>/g;
-const TAG_RUN = /(?:[ \t\r\n]*<[^>]+>)+/g;
-const SPACED_TAG = /[ \t\r\n]*<[^>]+>/g;
-/** JSON of the tag runs seen so far (null: a run the fast path declines), per VU. */
-const runJson = new Map<string, string | null>();
+const TEXT_CLOSERS = new Set([
+  '</value>',
+  '</string>',
+  '</name>',
+  '</double>',
+  '</int>',
+  '</i4>',
+  '</i8>',
+]);
+/** A tag, or a boolean with its value (so that 1 and 0 become true and false in the run's JSON). */
+const TAG = '(?:<boolean>[01]</boolean>|<[^>]+>)';
+const TAG_RUN = new RegExp(`${TAG}(?:[ \\t\\r\\n]*${TAG})*`, 'g');
+const SPACED_TAG = new RegExp(`[ \\t\\r\\n]*${TAG}`, 'g');
+/**
+ * JSON of the tag runs seen so far, per VU. A run the fast path declines maps to a NUL, which no
+ * JSON document can hold, so the parse fails and the scan takes the body.
+ */
+const runJson = new Map<string, string>();
+const DECLINED = '\u0000';
 const RUN_CACHE_LIMIT = 2000;
+/**
+ * The replacement for each run: Map.get itself, bound, so that the engine calls native code per
+ * run rather than back into JavaScript. A run not seen yet becomes "undefined", and the body is
+ * rewritten again by jsonOfRun, which learns it.
+ */
+const knownRunJson = runJson.get.bind(runJson) as (run: string) => string;
 
-function jsonOfRun(run: string): string | null {
-  let json: string | null | undefined = runJson.get(run);
+function jsonOfRun(run: string): string {
+  let json = runJson.get(run);
   if (json !== undefined) return json;
   json = '';
   const tags = run.match(SPACED_TAG)!;
@@ -546,13 +582,13 @@ function jsonOfRun(run: string): string | null {
     if (tag.charCodeAt(0) !== 60 /* < */) {
       tag = tag.trimStart();
       if (TEXT_CLOSERS.has(tag)) {
-        json = null;
+        json = DECLINED;
         break;
       }
     }
     let piece = TAG_JSON.get(tag);
     if (piece === undefined) {
-      json = null;
+      json = DECLINED;
       break;
     }
     if (tag === '</value>' && previous === '<value>') piece = '"",';
@@ -562,33 +598,16 @@ function jsonOfRun(run: string): string | null {
     previous = tag;
   }
   // A run that ends inside <value> leaves an untyped value (a string) to the text after it.
-  if (previous === '<value>') json = null;
+  if (previous === '<value>') json = DECLINED;
   if (runJson.size < RUN_CACHE_LIMIT) runJson.set(run, json);
   return json;
 }
 
-let declined = false;
-function replaceRun(run: string): string {
-  const json = jsonOfRun(run);
-  if (json === null) declined = true;
-  return json ?? '';
-}
-
 function decodeByJson(xml: string): MethodResponse | undefined {
   if (unsafeForJson(xml)) return undefined;
-  // Templates, not callbacks: k6's engine pays about 2 µs for each call back into JavaScript.
-  let text = xml.replace(INT_VALUE, '<#>$1</#>');
-  if (text.indexOf('<boolean>') >= 0) {
-    text = text
-      .replaceAll('<boolean>1</boolean>', '<#>true</#>')
-      .replaceAll('<boolean>0</boolean>', '<#>false</#>');
-  }
-  if (text.indexOf('<nil') >= 0) {
-    text = text.replaceAll('<nil/>', '<#>null</#>').replaceAll('<nil></nil>', '<#>null</#>');
-  }
-  declined = false;
-  text = text.replace(TAG_RUN, replaceRun);
-  if (declined) return undefined;
+  let text = xml.replace(TAG_RUN, knownRunJson);
+  // A run not seen before (or a text that says "undefined"): learn the runs, in JavaScript.
+  if (text.indexOf('undefined') >= 0) text = xml.replace(TAG_RUN, jsonOfRun);
   let doc: unknown;
   try {
     doc = JSON.parse(text);
@@ -599,7 +618,7 @@ function decodeByJson(xml: string): MethodResponse | undefined {
   // each level of nesting costs JSON.parse in k6 about 2 µs.
   if (!Array.isArray(doc) || doc.length !== 3 || doc[0] !== RESPONSE) return undefined;
   const value = doc[2] as XmlRpcValue;
-  if (doc[1] === PARAMS) return { kind: 'value', value };
+  if (doc[1] === PARAMS) return { status: 'value', value };
   return doc[1] === FAULT ? faultResponse(value) : undefined;
 }
 

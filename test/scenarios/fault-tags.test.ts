@@ -19,7 +19,7 @@ describe('classifyFault agrees with src/odoo/faults.ts', () => {
   it('on every fault recorded from Odoo 17', () => {
     const faults = loadExchanges()
       .map((e) => ({ name: e.name, decoded: decodeMethodResponse(e.response) }))
-      .filter((f) => f.decoded.kind === 'fault');
+      .filter((f) => f.decoded.status === 'fault');
     expect(faults.map((f) => f.name).sort()).toEqual([
       'object-confirm-twice-fault2',
       'object-private-method-fault4',
@@ -28,7 +28,7 @@ describe('classifyFault agrees with src/odoo/faults.ts', () => {
       'object-wrong-password-fault3',
     ]);
     for (const { name, decoded } of faults) {
-      if (decoded.kind !== 'fault') continue;
+      if (decoded.status !== 'fault') continue;
       const tag = classifyFault(decoded.faultCode, decoded.faultString);
       expect(tag, name).toBe(classifyNode('x.y', decoded.faultCode, decoded.faultString).tag);
     }
@@ -37,7 +37,7 @@ describe('classifyFault agrees with src/odoo/faults.ts', () => {
   it('tags each recorded fault as Odoo meant it', () => {
     const tagOf = (name: string): string => {
       const d = decodeMethodResponse(loadExchanges().find((e) => e.name === name)!.response);
-      return d.kind === 'fault' ? classifyFault(d.faultCode, d.faultString) : 'no fault';
+      return d.status === 'fault' ? classifyFault(d.faultCode, d.faultString) : 'no fault';
     };
     expect(tagOf('object-wrong-password-fault3')).toBe('access_denied');
     expect(tagOf('object-unknown-model-fault2')).toBe('user');

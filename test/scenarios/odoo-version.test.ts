@@ -9,8 +9,8 @@ describe('featuresOf', () => {
   it('reads the recorded Odoo 17 version: button_validate sets the quantities itself', () => {
     const response = loadExchanges().find((e) => e.name === 'common-version')!.response;
     const decoded = decodeMethodResponse(response);
-    expect(decoded.kind).toBe('value');
-    const features = featuresOf(decoded.kind === 'value' ? (decoded.value as object) : {});
+    expect(decoded.status).toBe('value');
+    const features = featuresOf(decoded.status === 'value' ? (decoded.value as object) : {});
     expect(features).toEqual({ major: 17, setQuantitiesBeforeValidate: false });
   });
 

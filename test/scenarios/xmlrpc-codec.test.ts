@@ -105,8 +105,8 @@ describe('decoding the responses recorded from Odoo 17', () => {
       const ours = decodeMethodResponse(exchange.response);
       const theirs = await decodeResponse(exchange.response);
       const expected = theirs.fault
-        ? { kind: 'fault', ...theirs.fault }
-        : { kind: 'value', value: theirs.value };
+        ? { status: 'fault', ...theirs.fault }
+        : { status: 'value', value: theirs.value };
       expect(normalize(ours), exchange.name).toEqual(normalize(expected));
     }
   });
@@ -114,7 +114,7 @@ describe('decoding the responses recorded from Odoo 17', () => {
   it('keeps Odoo types: many2one as [id, name], empty values as false, dates as strings', () => {
     const response = loadExchanges().find((e) => e.name === 'object-search-read-many2one')!;
     const decoded = decodeMethodResponse(response.response);
-    expect(decoded.kind).toBe('value');
+    expect(decoded.status).toBe('value');
     const rows = (decoded as { value: Record<string, XmlRpcValue>[] }).value;
     expect(rows[0]!.partner_id).toEqual([7, 'Cust A']);
     expect(rows[1]!.carrier_tracking_ref).toBe(false);
@@ -124,7 +124,7 @@ describe('decoding the responses recorded from Odoo 17', () => {
   it('returns fault code and traceback for a fault', () => {
     const response = loadExchanges().find((e) => e.name === 'object-unknown-method-fault1')!;
     const decoded = decodeMethodResponse(response.response);
-    expect(decoded).toMatchObject({ kind: 'fault', faultCode: 1 });
+    expect(decoded).toMatchObject({ status: 'fault', faultCode: 1 });
     expect((decoded as { faultString: string }).faultString).toMatch(
       /AttributeError: The method 'sale.order.no_such_method' does not exist\n$/,
     );
@@ -168,7 +168,7 @@ describe('round trips against the xmlrpc package', () => {
         fc.pre(!hitsSplitCdataBug(value));
         const xml = serializer.serializeMethodResponse(toBuffers(value));
         const decoded = decodeMethodResponse(xml);
-        expect(normalize(decoded)).toEqual(normalize({ kind: 'value', value }));
+        expect(normalize(decoded)).toEqual(normalize({ status: 'value', value }));
       }),
       { numRuns: 500 },
     );
@@ -180,7 +180,7 @@ describe('round trips against the xmlrpc package', () => {
         fc.pre(!hitsSplitCdataBug([faultCode, faultString]));
         const xml = serializer.serializeFault({ faultCode, faultString });
         const decoded = decodeMethodResponse(xml);
-        expect(decoded).toEqual({ kind: 'fault', faultCode, faultString });
+        expect(decoded).toEqual({ status: 'fault', faultCode, faultString });
       }),
     );
   });
@@ -218,12 +218,12 @@ function toTaggedJson(value: XmlRpcValue): unknown {
 
 /**
  * Whether a value's body needs the scan: text with characters JSON or the rewrite cannot take
- * (escapes, control characters, whitespace before the closing tag, which the rewrite cannot tell
- * from Odoo's layout), or bytes and dates.
+ * (escapes, control characters: a newline or tab a text ends with among them), or bytes and dates.
+ * A text that ends with a space stays on the fast path: the space is text, not Odoo's layout.
  */
 function needsScan(value: XmlRpcValue): boolean {
   const unsafe = (t: string): boolean =>
-    /["\\&<>]|\s$/.test(t) || [...t].some((ch) => ch.charCodeAt(0) < 0x20);
+    /["\\&<>]/.test(t) || [...t].some((ch) => ch.charCodeAt(0) < 0x20);
   if (typeof value === 'string') return unsafe(value);
   if (value instanceof Uint8Array || value instanceof Date) return true;
   if (Array.isArray(value)) return value.some(needsScan);
@@ -266,7 +266,7 @@ describe('what Python (Odoo) marshals: the fast path agrees with the scan', () =
     const bodies = pythonDumps(values.map((v) => ['value', toTaggedJson(v)]));
     let fast = 0;
     bodies.forEach((xml, i) => {
-      const expected = { kind: 'value', value: values[i] };
+      const expected = { status: 'value', value: values[i] };
       expect(normalize(decodeMethodResponse(xml))).toEqual(normalize(expected));
       expect(normalize(decodeMethodResponseByScan(xml))).toEqual(normalize(expected));
       const byJson = decodeMethodResponseByJson(xml);
@@ -289,9 +289,64 @@ describe('what Python (Odoo) marshals: the fast path agrees with the scan', () =
       ['fault', [2, 'The following orders are not in a state requiring confirmation: S00001']],
     ]);
     expect(decodeMethodResponseByJson(fault!)).toEqual({
-      kind: 'fault',
+      status: 'fault',
       faultCode: 2,
       faultString: 'The following orders are not in a state requiring confirmation: S00001',
+    });
+  });
+});
+
+describe('the fast path stays exact on the forms it rewrites', () => {
+  const plain = (value: string): string =>
+    `<?xml version='1.0'?>\n<methodResponse>\n<params>\n<param>\n${value}\n</param>\n</params>\n</methodResponse>\n`;
+  const fast = (value: string) => decodeMethodResponseByJson(plain(value));
+
+  it('reads integers only: a fraction or an exponent in <int> leaves the body to the scan', () => {
+    expect(fast('<value><int>-42</int></value>')).toEqual({ status: 'value', value: -42 });
+    expect(fast('<value><i4>7</i4></value>')).toEqual({ status: 'value', value: 7 });
+    expect(fast('<value><i8>9007199254740991</i8></value>')).toEqual({
+      status: 'value',
+      value: 9007199254740991,
+    });
+    for (const bad of ['1.5', '1e5', '5 ', '', '+5', '05']) {
+      expect(fast(`<value><int>${bad}</int></value>`), bad).toBeUndefined();
+    }
+    // The scan is the judge of what falls back: it refuses the fraction.
+    expect(() => decodeMethodResponse(plain('<value><int>1.5</int></value>'))).toThrow(
+      XmlRpcDecodeError,
+    );
+  });
+
+  it('reads booleans and nil as JSON literals, and leaves other boolean text to the scan', () => {
+    expect(
+      fast(
+        '<value><array><data>\n<value><boolean>1</boolean></value>\n<value><boolean>0</boolean></value>\n<value><nil/></value>\n<value><nil></nil></value>\n</data></array></value>',
+      ),
+    ).toEqual({ status: 'value', value: [true, false, null, null] });
+    expect(fast('<value><boolean>2</boolean></value>')).toBeUndefined();
+    expect(() => decodeMethodResponse(plain('<value><boolean>2</boolean></value>'))).toThrow(
+      XmlRpcDecodeError,
+    );
+  });
+
+  it('leaves a quote it does not look for to the scan: in a tag, or before the first tag', () => {
+    const attributed =
+      '<methodResponse x="1"><params><param><value><int>1</int></value></param></params></methodResponse>';
+    expect(decodeMethodResponseByJson(attributed)).toBeUndefined();
+    expect(decodeMethodResponse(attributed)).toEqual({ status: 'value', value: 1 });
+    expect(
+      decodeMethodResponseByJson(`"x"${plain('<value><int>1</int></value>')}`),
+    ).toBeUndefined();
+  });
+
+  it('keeps a text that reads "undefined" and a trailing space, which are text', () => {
+    expect(
+      fast(
+        '<value><struct>\n<member>\n<name>undefined </name>\n<value><string>undefined</string></value>\n</member>\n</struct></value>',
+      ),
+    ).toEqual({
+      status: 'value',
+      value: { 'undefined ': 'undefined' },
     });
   });
 });
@@ -302,19 +357,22 @@ describe('decoding forms other servers send', () => {
 
   it('reads untyped values as strings, keeping their whitespace', () => {
     expect(decodeMethodResponse(wrap('<value> a b </value>'))).toEqual({
-      kind: 'value',
+      status: 'value',
       value: ' a b ',
     });
-    expect(decodeMethodResponse(wrap('<value/>'))).toEqual({ kind: 'value', value: '' });
+    expect(decodeMethodResponse(wrap('<value/>'))).toEqual({ status: 'value', value: '' });
     // Untyped digits are a string, not a number; the same without the comment (fast path).
     const plain = (value: string): string =>
       `<?xml version='1.0'?>\n<methodResponse>\n<params>\n<param>\n${value}</param>\n</params>\n</methodResponse>\n`;
-    expect(decodeMethodResponse(plain('<value>5</value>'))).toEqual({ kind: 'value', value: '5' });
+    expect(decodeMethodResponse(plain('<value>5</value>'))).toEqual({
+      status: 'value',
+      value: '5',
+    });
     expect(
       decodeMethodResponse(plain('<value><array><data>\n<value></value>\n</data></array></value>')),
-    ).toEqual({ kind: 'value', value: [''] });
+    ).toEqual({ status: 'value', value: [''] });
     expect(decodeMethodResponse(plain('<value><string>a </string></value>'))).toEqual({
-      kind: 'value',
+      status: 'value',
       value: 'a ',
     });
   });
@@ -336,7 +394,7 @@ bG8=</base64></value></member>
        </struct></value>`,
     );
     expect(decodeMethodResponse(xml)).toEqual({
-      kind: 'value',
+      status: 'value',
       value: {
         'first value then name': -7,
         big: 9007199254740991,
