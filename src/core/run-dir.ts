@@ -10,8 +10,9 @@ import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeJsonAtomic, writeFileAtomic } from './atomic-write.js';
 import { BadInputError } from './errors.js';
-import { readInputFile } from './read-input.js';
 import { redact } from './redact.js';
+import { z } from 'zod';
+import { readVersionedJson } from './versioned-json.js';
 import {
   RUN_SCHEMA_VERSION,
   type HistogramsJson,
@@ -125,52 +126,63 @@ export async function discardPartialSteps(runDir: string): Promise<void> {
   }
 }
 
-async function readDocument<T extends { schemaVersion?: unknown }>(
-  file: string,
-  required: readonly string[],
-): Promise<T> {
-  const text = await readInputFile(file, 'Is this a run directory (runs/<id>)? Check the path.');
-  let doc: T;
-  try {
-    doc = JSON.parse(text) as T;
-  } catch {
-    throw new BadInputError(`${file}: not valid JSON`, {
-      hint: 'Run directories are written atomically; this file was changed by hand or copied in part.',
-    });
-  }
-  if (doc === null || typeof doc !== 'object') {
-    throw new BadInputError(`${file}: expected a JSON object`);
-  }
-  if (doc.schemaVersion !== RUN_SCHEMA_VERSION) {
-    throw new BadInputError(
-      `${file}: schemaVersion ${JSON.stringify(doc.schemaVersion)} is not the one this odoo-capacity reads (${RUN_SCHEMA_VERSION})`,
-      { hint: 'Use the odoo-capacity version that wrote this run.' },
-    );
-  }
-  const missing = required.find((key) => !(key in doc));
-  if (missing) throw new BadInputError(`${file}: field ${missing} is missing`);
-  return doc;
+// The fields the readers rely on, checked at the edge; the writers own the full types.
+const runShape = z.looseObject({
+  id: z.string(),
+  status: z.enum(['running', 'complete', 'partial', 'failed']),
+  ladder: z.looseObject({ profile: z.string(), model: z.enum(['open', 'closed']) }),
+  target: z.looseObject({ url: z.string(), db: z.string() }),
+  steps: z.array(z.looseObject({ index: z.number(), label: z.string(), dir: z.string() })),
+});
+
+const stepShape = z.looseObject({
+  index: z.number(),
+  label: z.string(),
+  valid: z.boolean(),
+  load: z.looseObject({ model: z.enum(['open', 'closed']) }),
+  classes: z.record(z.string(), z.looseObject({ throughput: z.number() })),
+  database: z.looseObject({ databases: z.array(z.looseObject({ datname: z.string() })) }),
+});
+
+const histogramsShape = z.looseObject({
+  encoding: z.string(),
+  classes: z.record(z.string(), z.looseObject({})),
+});
+
+const AGAIN = 'run the ladder again with `odoo-capacity run`';
+
+export async function readRunJson(runDir: string): Promise<RunJson> {
+  const run = await readVersionedJson(join(runDir, RUN_FILE), runShape, RUN_SCHEMA_VERSION, {
+    missing: `${runDir} is not a run directory (run a ladder first with \`odoo-capacity run\` and pass the directory it prints)`,
+    invalid: AGAIN,
+  });
+  return run as unknown as RunJson;
 }
 
-export function readRunJson(runDir: string): Promise<RunJson> {
-  return readDocument<RunJson>(join(runDir, RUN_FILE), ['id', 'status', 'ladder', 'steps']);
+/** One of a step's files, which run.json says is finished. */
+async function readStepFile<S extends z.ZodType>(
+  runDir: string,
+  stepDir: string,
+  name: string,
+  shape: S,
+): Promise<unknown> {
+  return readVersionedJson(join(runDir, stepDir, name), shape, RUN_SCHEMA_VERSION, {
+    missing: `run.json lists step ${stepDir}; continue the run with \`odoo-capacity run --resume\``,
+    invalid: AGAIN,
+  });
 }
 
-export function readStepJson(runDir: string, stepDir: string): Promise<StepJson> {
-  return readDocument<StepJson>(join(runDir, stepDir, STEP_FILES.step), [
-    'index',
-    'label',
-    'classes',
-    'database',
-    'valid',
-  ]);
+export async function readStepJson(runDir: string, stepDir: string): Promise<StepJson> {
+  return (await readStepFile(runDir, stepDir, STEP_FILES.step, stepShape)) as StepJson;
 }
 
-export function readHistograms(runDir: string, stepDir: string): Promise<HistogramsJson> {
-  return readDocument<HistogramsJson>(join(runDir, stepDir, STEP_FILES.histograms), [
-    'encoding',
-    'classes',
-  ]);
+export async function readHistograms(runDir: string, stepDir: string): Promise<HistogramsJson> {
+  return (await readStepFile(
+    runDir,
+    stepDir,
+    STEP_FILES.histograms,
+    histogramsShape,
+  )) as HistogramsJson;
 }
 
 export interface RunOnDisk {
@@ -183,9 +195,9 @@ export interface RunOnDisk {
 export async function readRun(runDir: string): Promise<RunOnDisk> {
   const run = await readRunJson(runDir);
   if (run.steps.length === 0) {
-    throw new BadInputError(`${join(runDir, RUN_FILE)}: the run has no finished step`, {
-      hint: 'Continue it with `odoo-capacity run --resume <id>`, or run the ladder again.',
-    });
+    throw new BadInputError(
+      `${join(runDir, RUN_FILE)}: the run has no finished step; continue it with \`odoo-capacity run --resume <id>\`, or ${AGAIN}`,
+    );
   }
   const steps = [];
   for (const entry of run.steps) {

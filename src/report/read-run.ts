@@ -1,14 +1,14 @@
-// Reads what a report is made from: a run directory (run.json, its steps' step.json) and its
-// plan.json, or a lone plan.json for --compare. Each missing or malformed file is one BadInputError
-// naming the file and the command to run first.
-// TODO(runner): switch to the readers of src/core/run-dir.ts when the runner lands them.
-import { readFile, stat } from 'node:fs/promises';
+// Reads what a report is made from: a run directory, through the runner's readers
+// (src/core/run-dir.ts), and its plan.json, or a lone plan.json for --compare. Each missing or
+// malformed file is one BadInputError naming the file and the command to run first.
+import { stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { BadInputError } from '../core/errors.js';
-import { validate } from '../core/load-yaml.js';
-import { RUN_SCHEMA_VERSION, type RunJson, type StepJson } from '../core/run-types.js';
+import { readRun } from '../core/run-dir.js';
+import type { RunJson, StepJson } from '../core/run-types.js';
 import { PLAN_SCHEMA_VERSION, type PlanJson } from '../core/plan-types.js';
+import { readVersionedJson } from '../core/versioned-json.js';
 
 export interface RunBundle {
   dir: string;
@@ -27,22 +27,6 @@ export type Baseline =
   | { kind: 'plan'; source: string; plan: PlanJson };
 
 // The fields the report reads, checked at the edge; the writers own the full types.
-const runShape = z.looseObject({
-  id: z.string(),
-  status: z.enum(['running', 'complete', 'partial', 'failed']),
-  ladder: z.looseObject({ profile: z.string(), model: z.enum(['open', 'closed']) }),
-  target: z.looseObject({ url: z.string(), db: z.string() }),
-  steps: z.array(z.looseObject({ index: z.number(), label: z.string(), dir: z.string() })),
-});
-
-const stepShape = z.looseObject({
-  label: z.string(),
-  valid: z.boolean(),
-  load: z.looseObject({ model: z.enum(['open', 'closed']) }),
-  classes: z.record(z.string(), z.looseObject({ throughput: z.number() })),
-  database: z.looseObject({ databases: z.array(z.looseObject({ datname: z.string() })) }),
-});
-
 const planShape = z.looseObject({
   kind: z.literal('odoo-capacity-plan'),
   generatedAt: z.string(),
@@ -65,52 +49,6 @@ const planShape = z.looseObject({
   warnings: z.array(z.string()),
 });
 
-/** What to do when a file is missing or does not fit: the command that writes it. */
-interface Remedy {
-  missing: string;
-  invalid: string;
-}
-
-async function readJson(file: string, remedy: Remedy): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new BadInputError(`${file}: not found; ${remedy.missing}`);
-    throw new BadInputError(`${file}: cannot read (${code ?? 'error'})`, { cause: error });
-  }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new BadInputError(`${file}: not valid JSON (${(error as Error).message})`, {
-      hint: `The file was cut short or edited by hand; ${remedy.invalid}.`,
-      cause: error,
-    });
-  }
-}
-
-/** Checks the schema version first (a clear line for a file from another release), then the shape. */
-function checkShape<S extends z.ZodType>(
-  schema: S,
-  version: number,
-  data: unknown,
-  file: string,
-  remedy: Remedy,
-): z.infer<S> {
-  const found = (data as { schemaVersion?: unknown } | null)?.schemaVersion;
-  if (found !== version)
-    throw new BadInputError(
-      `${file}: schemaVersion ${JSON.stringify(found)} is not supported (this odoo-capacity reads version ${version})`,
-      { hint: `It was written by another release; ${remedy.invalid}.` },
-    );
-  try {
-    return validate(schema, data, file);
-  } catch (error) {
-    throw new BadInputError((error as Error).message, { hint: `${remedy.invalid}.` });
-  }
-}
-
 async function isDirectory(path: string): Promise<boolean> {
   try {
     return (await stat(path)).isDirectory();
@@ -132,51 +70,19 @@ export async function resolveRunDir(ref: string, runsDir: string): Promise<strin
 }
 
 export async function readRunBundle(dir: string): Promise<RunBundle> {
-  const runFile = join(dir, 'run.json');
-  const runRemedy = {
-    missing: `${dir} is not a run directory (run a ladder first with \`odoo-capacity run\` and pass the directory it prints)`,
-    invalid: 'run the ladder again with `odoo-capacity run`',
-  };
-  const run = checkShape(
-    runShape,
-    RUN_SCHEMA_VERSION,
-    await readJson(runFile, runRemedy),
-    runFile,
-    runRemedy,
-  ) as unknown as RunJson;
-  const steps: StepJson[] = [];
-  for (const entry of run.steps) {
-    const stepFile = join(dir, entry.dir, 'step.json');
-    const stepRemedy = {
-      missing: `run.json lists step ${entry.label}; continue the run with \`odoo-capacity run --resume\``,
-      invalid: 'run the ladder again with `odoo-capacity run`',
-    };
-    const step = checkShape(
-      stepShape,
-      RUN_SCHEMA_VERSION,
-      await readJson(stepFile, stepRemedy),
-      stepFile,
-      stepRemedy,
-    );
-    steps.push(step as unknown as StepJson);
-  }
-  if (steps.length === 0)
-    throw new BadInputError(
-      `${runFile}: the run has no finished step; run the ladder again with \`odoo-capacity run\``,
-    );
-  return { dir, run, steps };
+  const { run, steps } = await readRun(dir);
+  return { dir, run, steps: steps.map((s) => s.step) };
 }
 
 export async function readPlanFile(file: string, runDir?: string): Promise<PlanJson> {
   const plan = runDir ? `\`odoo-capacity plan --run ${runDir}\`` : '`odoo-capacity plan`';
   const remedy = { missing: `run ${plan} first`, invalid: `write it again with ${plan}` };
-  return checkShape(
+  return (await readVersionedJson(
+    file,
     planShape,
     PLAN_SCHEMA_VERSION,
-    await readJson(file, remedy),
-    file,
     remedy,
-  ) as unknown as PlanJson;
+  )) as unknown as PlanJson;
 }
 
 export async function readPlannedRun(dir: string): Promise<PlannedRun> {

@@ -99,6 +99,34 @@ describe('run directory', () => {
     expect(onDisk.steps[0]!.step.label).toBe('rate-2');
   });
 
+  it('checks the fields readers rely on, naming the file and the field, for the planner and the report alike', async () => {
+    const dir = await createRunDir(runs, 'r1');
+    const staging = await beginStep(dir, 1, 'rate-2');
+    const rel = await commitStep(dir, staging, {
+      step: { ...step, classes: { 'order-wave': {} } } as unknown as StepJson,
+      histograms: { schemaVersion: 1, encoding: 'hdr-base64-us', classes: {} },
+      k6Summary: { metrics: {} },
+      pgSamples: [],
+    });
+    await writeRunJson(dir, {
+      ...run,
+      steps: [{ index: 1, label: 'rate-2', dir: rel, valid: true }],
+    });
+    const error = await readRun(dir).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BadInputError);
+    expect((error as Error).message).toMatch(
+      new RegExp(`${join(dir, rel, 'step.json')}: classes\\.order-wave\\.throughput: `),
+    );
+    // A step run.json lists but whose folder is gone: continue the run.
+    await writeRunJson(dir, {
+      ...run,
+      steps: [{ index: 1, label: 'rate-2', dir: 'steps/02-gone', valid: true }],
+    });
+    await expect(readRun(dir)).rejects.toThrow(
+      /step steps\/02-gone; continue the run with `odoo-capacity run --resume`/,
+    );
+  });
+
   it('discards what an interrupted step left, keeping finished steps', async () => {
     const dir = await createRunDir(runs, 'r1');
     await beginStep(dir, 2, 'rate-4');
@@ -121,13 +149,13 @@ describe('run directory', () => {
     const error = await readRunJson(dir).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BadInputError);
     expect((error as Error).message).toBe(
-      `${join(dir, 'run.json')}: schemaVersion 2 is not the one this odoo-capacity reads (1)`,
+      `${join(dir, 'run.json')}: schemaVersion 2 is not supported (this odoo-capacity reads version 1)`,
     );
   });
 
   it('names a missing or garbled run.json', async () => {
     await expect(readRunJson(join(runs, 'nope'))).rejects.toThrow(
-      `${join(runs, 'nope', 'run.json')}: cannot read (ENOENT)`,
+      `${join(runs, 'nope', 'run.json')}: not found; ${join(runs, 'nope')} is not a run directory (run a ladder first`,
     );
     const dir = await createRunDir(runs, 'r2');
     await writeFile(join(dir, 'run.json'), '{"schemaVersion": 1, "id"');
