@@ -1,6 +1,5 @@
 // The k6 scenarios' XML-RPC codec against the exchanges recorded from Odoo 17 and against an
 // independent implementation (the npm `xmlrpc` package), in both directions.
-import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +12,7 @@ import {
   type XmlRpcValue,
 } from '../../scenarios/lib/xmlrpc-codec.ts';
 import { decodeCall, decodeResponse, loadExchanges } from '../helpers/fixture-server.js';
+import { pythonDumps } from '../helpers/python-marshal.js';
 
 // xmlrpc's decoder reads naive dates in local time; ours (like Odoo) in UTC.
 process.env.TZ = 'UTC';
@@ -186,24 +186,6 @@ describe('round trips against the xmlrpc package', () => {
   });
 });
 
-/** Python's own marshaller (Odoo's), fed values as tagged JSON. */
-const PYTHON_DUMPS = `
-import json, sys, xmlrpc.client as x
-def load(v):
-    if isinstance(v, dict):
-        if '$b64' in v: return x.Binary(bytes(v['$b64']))
-        if '$date' in v: return x.DateTime(v['$date'])
-        return {k: load(w) for k, w in v['$struct']}
-    if isinstance(v, list): return [load(w) for w in v]
-    if isinstance(v, int) and not isinstance(v, bool) and not -2**31 <= v < 2**31: return float(v)
-    return v
-out = []
-for kind, v in json.load(sys.stdin):
-    if kind == 'fault': out.append(x.dumps(x.Fault(v[0], v[1]), methodresponse=True))
-    else: out.append(x.dumps((load(v),), methodresponse=True, allow_none=True))
-json.dump(out, sys.stdout)
-`;
-
 function toTaggedJson(value: XmlRpcValue): unknown {
   if (value instanceof Uint8Array) return { $b64: [...value] };
   if (value instanceof Date) {
@@ -231,15 +213,6 @@ function needsScan(value: XmlRpcValue): boolean {
     return Object.entries(value).some(([k, v]) => unsafe(k) || needsScan(v));
   }
   return false;
-}
-
-function pythonDumps(items: ['value' | 'fault', unknown][]): string[] {
-  return JSON.parse(
-    execFileSync('python3', ['-c', PYTHON_DUMPS], {
-      input: JSON.stringify(items),
-      encoding: 'utf8',
-    }),
-  ) as string[];
 }
 
 describe('what Python (Odoo) marshals: the fast path agrees with the scan', () => {

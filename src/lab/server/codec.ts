@@ -1,6 +1,9 @@
 // The XML-RPC wire format on the server side, with Odoo's marshalling rules (OdooMarshaller,
-// allow_none=False): the xmlrpc package parses calls and writes responses; this module first
-// turns a method's JS result into what Odoo would send, or the Python error Odoo would raise.
+// allow_none=False): the xmlrpc package parses calls; responses are written as Python's
+// xmlrpc.client.dumps(..., methodresponse=True) writes them, byte for byte (a newline after most
+// tags, `&`, `<` and `>` escaped, floats as Python's repr), so a client sees the lab's answers
+// laid out as Odoo's. This module first turns a method's JS result into what Odoo would send,
+// or the Python error Odoo would raise.
 import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
 import { OdooFloat } from '../contract.js';
@@ -12,16 +15,10 @@ interface Deserializer {
     cb: (err: Error | null, method: string, params: unknown[]) => void,
   ): void;
 }
-interface Serializer {
-  serializeMethodResponse(value: unknown): string;
-  serializeFault(fault: { faultCode: number | string; faultString: string }): string;
-}
 // The xmlrpc package exposes its codec only by module path; its client and server classes own
 // the HTTP exchange, which here belongs to the prefork master and its workers.
 const require = createRequire(import.meta.url);
 const XmlRpcDeserializer = require('xmlrpc/lib/deserializer') as new () => Deserializer;
-const serializer = require('xmlrpc/lib/serializer') as Serializer;
-const CustomType = require('xmlrpc/lib/customtype') as new (raw: string) => object;
 
 const MAXINT = 2 ** 31 - 1;
 const MININT = -(2 ** 31);
@@ -51,14 +48,66 @@ function firstLine(text: string): string {
   return text.split('\n')[0] ?? text;
 }
 
-/** A <double> even when the value is integral, as Python writes floats. */
-class XmlRpcDouble extends CustomType {
-  constructor(value: number) {
-    super(Number.isInteger(value) ? value.toFixed(1) : String(value));
+/** A float on the wire: a <double> even when the value is integral, as Python writes floats. */
+export class WireDouble {
+  constructor(readonly value: number) {}
+}
+
+/**
+ * Python's repr() of a float: the shortest digits that read back (JavaScript's too), in fixed
+ * notation for decimal exponents from -4 to 15 with at least one digit after the point, else
+ * as d.ddde±XX.
+ */
+export function pythonFloatRepr(value: number): string {
+  if (Number.isNaN(value)) return 'nan';
+  if (!Number.isFinite(value)) return value > 0 ? 'inf' : '-inf';
+  const sign = value < 0 || Object.is(value, -0) ? '-' : '';
+  const [mantissa, exp] = Math.abs(value).toExponential().split('e') as [string, string];
+  const digits = mantissa.replace('.', '');
+  const e = Number(exp);
+  if (e < -4 || e >= 16) {
+    const m = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
+    return `${sign}${m}e${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`;
   }
-  serialize(xml: { ele(name: string): { txt(text: string): unknown } }): void {
-    xml.ele('double').txt((this as unknown as { raw: string }).raw);
+  if (e < 0) return `${sign}0.${'0'.repeat(-e - 1)}${digits}`;
+  const whole = digits.slice(0, e + 1).padEnd(e + 1, '0');
+  return `${sign}${whole}.${digits.slice(e + 1) || '0'}`;
+}
+
+/** xmlrpc.client.escape: `&`, `<` and `>` only. */
+function escape(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** xmlrpc.client.Marshaller.dump for what toWireValue returns. */
+function dump(value: unknown, out: string[]): void {
+  if (typeof value === 'string') out.push('<value><string>', escape(value), '</string></value>\n');
+  else if (typeof value === 'number') out.push('<value><int>', String(value), '</int></value>\n');
+  else if (typeof value === 'boolean')
+    out.push('<value><boolean>', value ? '1' : '0', '</boolean></value>\n');
+  else if (value instanceof WireDouble)
+    out.push('<value><double>', pythonFloatRepr(value.value), '</double></value>\n');
+  else if (Array.isArray(value)) {
+    out.push('<value><array><data>\n');
+    for (const item of value) dump(item, out);
+    out.push('</data></array></value>\n');
+  } else {
+    out.push('<value><struct>\n');
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      out.push('<member>\n<name>', escape(k), '</name>\n');
+      dump(v, out);
+      out.push('</member>\n');
+    }
+    out.push('</struct></value>\n');
   }
+}
+
+/** xmlrpc.client.dumps(..., methodresponse=True): the params, or a fault's struct. */
+function dumpsResponse(body: (out: string[]) => void): string {
+  const out = ["<?xml version='1.0'?>\n<methodResponse>\n"];
+  body(out);
+  out.push('</methodResponse>\n');
+  return out.join('');
 }
 
 function pad(n: number, width = 2): string {
@@ -88,10 +137,10 @@ export function toWireValue(value: unknown): unknown {
     if (Number.isInteger(value) && (value > MAXINT || value < MININT)) {
       throw new ApplicationError('OverflowError', 'int exceeds XML-RPC limits');
     }
-    return Number.isInteger(value) ? value : new XmlRpcDouble(value);
+    return Number.isInteger(value) ? value : new WireDouble(value);
   }
   if (typeof value === 'bigint') return toWireValue(Number(value));
-  if (value instanceof OdooFloat) return new XmlRpcDouble(value.value);
+  if (value instanceof OdooFloat) return new WireDouble(value.value);
   if (value instanceof Date) return formatDatetime(value);
   if (Buffer.isBuffer(value)) return toWireValue(value.toString('utf8'));
   if (Array.isArray(value)) return value.map(toWireValue);
@@ -105,12 +154,19 @@ export function toWireValue(value: unknown): unknown {
 
 /** A methodResponse carrying `value`; throws ApplicationError when Odoo could not marshal it. */
 export function encodeResponse(value: unknown): string {
-  return serializer.serializeMethodResponse(toWireValue(value));
+  const wire = toWireValue(value);
+  return dumpsResponse((out) => {
+    out.push('<params>\n<param>\n');
+    dump(wire, out);
+    out.push('</param>\n</params>\n');
+  });
 }
 
 export function encodeFault(faultCode: number | string, faultString: string): string {
-  return serializer.serializeFault({
-    faultCode,
-    faultString: faultString.replace(CONTROL_CHARS, ''),
+  const fault = { faultCode, faultString: faultString.replace(CONTROL_CHARS, '') };
+  return dumpsResponse((out) => {
+    out.push('<fault>\n');
+    dump(fault, out);
+    out.push('</fault>\n');
   });
 }
