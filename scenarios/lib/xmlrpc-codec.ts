@@ -469,27 +469,13 @@ function decodeByScan(xml: string): MethodResponse {
 // the document's structure: a truncated body or a missing element does not parse or does not fit.
 // An int's text is followed by ".0", so only an integer's digits parse (1.5.0 and 1e5.0 do not),
 // and parse as that integer. Bodies where the rewrite could change the meaning fall back to the
-// scan: any `"`, `\` or `&` (escapes), CDATA or comments, dates, base64, an unknown tag, an
+// scan: any `"`, `\` or `&` in a text (each is a run of its own that no tag maps), CDATA or comments, dates, base64, an unknown tag, an
 // untyped value, whitespace a string would keep, a string with control characters (JSON.parse
 // refuses those), or anything that does not parse to the expected shape. For every well-formed
 // answer the result is the scan's (a property test over what Python marshals holds them equal).
 //
 // Each native pass costs k6 tens of microseconds when its caches are cold (a paced load test, one
 // call per iteration): one pass, one parse, and the fewest checks that keep it exact.
-
-/** Whether the body has characters that may not sit unescaped in JSON strings, or CDATA or comments. */
-function unsafeForJson(body: string): boolean {
-  // indexOf, not a regular expression: a character class with alternatives costs k6's engine
-  // four times as much here. A `"` in the first 20 characters is the XML declaration's
-  // (`<?xml version="1.0"?>`), or in a tag the rewrite does not know, or text before the first
-  // tag: the rewrite declines the last two, so they need no look here.
-  return (
-    body.indexOf('"', 20) >= 0 ||
-    body.indexOf('&') >= 0 ||
-    body.indexOf('\\') >= 0 ||
-    body.indexOf('<!') >= 0
-  );
-}
 
 /** Sentinels: a text on the fast path cannot hold them (JSON refuses them raw, and escaped they need a backslash). */
 const RESPONSE = '\u0001';
@@ -553,8 +539,13 @@ const TEXT_CLOSERS = new Set([
   '</i4>',
   '</i8>',
 ]);
-/** A tag, or a boolean with its value (so that 1 and 0 become true and false in the run's JSON). */
-const TAG = '(?:<boolean>[01]</boolean>|<[^>]+>)';
+/**
+ * A tag, a boolean with its value (so that 1 and 0 become true and false in the run's JSON), or
+ * a character JSON would read differently from XML in a text: `&` (an entity), `"` and `\\`.
+ * Those make runs of their own, which no tag maps, so the body goes to the scan; a `"` in a tag
+ * (the XML declaration's) is part of the tag. CDATA and comments are tags no run maps either.
+ */
+const TAG = '(?:<boolean>[01]</boolean>|<[^>]+>|[&"\\\\])';
 const TAG_RUN = new RegExp(`${TAG}(?:[ \\t\\r\\n]*${TAG})*`, 'g');
 const SPACED_TAG = new RegExp(`[ \\t\\r\\n]*${TAG}`, 'g');
 /**
@@ -604,7 +595,6 @@ function jsonOfRun(run: string): string {
 }
 
 function decodeByJson(xml: string): MethodResponse | undefined {
-  if (unsafeForJson(xml)) return undefined;
   let text = xml.replace(TAG_RUN, knownRunJson);
   // A run not seen before (or a text that says "undefined"): learn the runs, in JavaScript.
   if (text.indexOf('undefined') >= 0) text = xml.replace(TAG_RUN, jsonOfRun);
