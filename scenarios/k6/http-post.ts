@@ -2,7 +2,7 @@
 // transport failures (no answer in time, connection refused or reset) as tagged CallFailures.
 import http, { type RefinedResponse } from 'k6/http';
 import { CallFailure } from '../lib/call-failure.ts';
-import type { CallTags } from '../lib/transport.ts';
+import { callName, type CallTags } from '../lib/transport.ts';
 
 /** k6's error_code for a request that timed out (k6 docs, "Error codes"). */
 const REQUEST_TIMEOUT = 1050;
@@ -31,7 +31,7 @@ export function post(url: string, body: string, params: PostParams): RefinedResp
   ) as RefinedResponse<'text'>;
   // Reading a response's fields crosses into Go: look at the error only when there is one.
   if (res.status !== 0) return res;
-  const call = `${params.tags.model}.${params.tags.method}`;
+  const call = callName(params.tags);
   if (res.error_code === REQUEST_TIMEOUT) {
     throw new CallFailure('timeout', call, `no answer within ${params.timeout}`);
   }

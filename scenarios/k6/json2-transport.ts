@@ -5,7 +5,7 @@ import { classifyFault } from '../lib/fault-tags.ts';
 import { json2Body, json2FaultCode } from '../lib/json2.ts';
 import type { OdooVersion } from '../lib/odoo-version.ts';
 import type { ScenarioTarget } from '../lib/scenario-env.ts';
-import type { CallResult, CallTags, OdooTransport } from '../lib/transport.ts';
+import { callName, type CallResult, type CallTags, type OdooTransport } from '../lib/transport.ts';
 import { post, postParams } from './http-post.ts';
 
 export class Json2Transport implements OdooTransport {
@@ -69,7 +69,7 @@ export class Json2Transport implements OdooTransport {
       Authorization: `bearer ${this.#target.secret}`,
       'X-Odoo-Database': this.#target.db,
     };
-    const call = `${tags.model}.${tags.method}`;
+    const call = callName(tags);
     const res = post(
       `${this.#target.url}${path}`,
       JSON.stringify(body),

@@ -5,7 +5,7 @@ import { CallFailure, faultSummary } from '../lib/call-failure.ts';
 import { classifyFault, isCommittedUnmarshallable } from '../lib/fault-tags.ts';
 import type { OdooVersion } from '../lib/odoo-version.ts';
 import type { ScenarioTarget } from '../lib/scenario-env.ts';
-import type { CallResult, CallTags, OdooTransport } from '../lib/transport.ts';
+import { callName, type CallResult, type CallTags, type OdooTransport } from '../lib/transport.ts';
 import {
   CALL_TAIL,
   XmlRpcDecodeError,
@@ -91,7 +91,7 @@ export class XmlRpcTransport implements OdooTransport {
     if (decoded.status === 'value') return decoded;
     if (isCommittedUnmarshallable(decoded.faultCode, decoded.faultString))
       return { status: 'none' };
-    throw this.#fault(`${model}.${method}`, decoded.faultCode, decoded.faultString);
+    throw this.#fault(callName(call.params.tags), decoded.faultCode, decoded.faultString);
   }
 
   #call(service: string, method: string, body: string, tags: CallTags): XmlRpcValue {
@@ -107,11 +107,7 @@ export class XmlRpcTransport implements OdooTransport {
     // Odoo answers faults with HTTP 200 too; anything else is a proxy or a server that failed.
     const status = res.status;
     if (status !== 200) {
-      throw new CallFailure(
-        'http',
-        `${tags.model}.${tags.method}`,
-        `HTTP ${status}, not an XML-RPC answer`,
-      );
+      throw new CallFailure('http', callName(tags), `HTTP ${status}, not an XML-RPC answer`);
     }
     try {
       return decodeMethodResponse(res.body ?? '');
@@ -119,7 +115,7 @@ export class XmlRpcTransport implements OdooTransport {
       if (error instanceof XmlRpcDecodeError) {
         throw new CallFailure(
           'http',
-          `${tags.model}.${tags.method}`,
+          callName(tags),
           `the answer is not XML-RPC (${error.message})`,
         );
       }

@@ -9,6 +9,9 @@ export interface CallTags {
   method: string;
 }
 
+/** "model.method", as errors name a call. */
+export const callName = (tags: CallTags): string => `${tags.model}.${tags.method}`;
+
 /**
  * `none` is Odoo's "committed, then fault 1": the method returned None, which XML-RPC cannot
  * carry. The change is committed; the caller re-reads what it needs.

@@ -32,7 +32,10 @@ export class XmlRpcDecodeError extends Error {
 const UNSAFE_TEXT = /[&<>\r]/;
 
 function escapeText(text: string): string {
-  if (!UNSAFE_TEXT.test(text)) return text;
+  return UNSAFE_TEXT.test(text) ? escapeUnsafe(text) : text;
+}
+
+function escapeUnsafe(text: string): string {
   return text
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
@@ -69,7 +72,7 @@ const JOIN_ABOVE = 16;
 function valueXml(value: unknown, where: string): string {
   switch (typeof value) {
     case 'string':
-      return `<value><string>${UNSAFE_TEXT.test(value) ? escapeText(value) : value}</string></value>`;
+      return `<value><string>${UNSAFE_TEXT.test(value) ? escapeUnsafe(value) : value}</string></value>`;
     case 'number':
       // (value | 0) === value: an integer within int32, in one operation (-0 is 0 to Odoo).
       if ((value | 0) === value) return `<value><int>${value}</int></value>`;

@@ -87,6 +87,11 @@ export function fitsFor(
   return [...out];
 }
 
+/** The Odoo web workers the measured deployment runs (models/environment.yaml). */
+export function deployedWorkers(environment: Environment): number {
+  return environment.odoo.pods * environment.odoo.workersPerPod;
+}
+
 /** A fit good enough to act on (cap workers, stretch service times); others are only reported. */
 export const USABLE_FIT = { minR2: 0.8, maxLooMape: 0.25 } as const;
 
@@ -111,11 +116,9 @@ export const RETROGRADE_DROP = 0.05;
  * and the fit reads that as a peak at the step before. That is the pool filling, not contention.
  */
 export function retrogradeMeasured(fit: UslFitSummary): boolean {
-  let peak = fit.points[0];
-  if (peak === undefined) return false;
-  for (const p of fit.points) if (p.x > peak.x) peak = p;
-  const top = peak;
-  return fit.points.some((p) => p.n > top.n && p.x < top.x * (1 - RETROGRADE_DROP));
+  if (fit.points.length === 0) return false;
+  const peak = fit.points.reduce((a, p) => (p.x > a.x ? p : a));
+  return fit.points.some((p) => p.n > peak.n && p.x < peak.x * (1 - RETROGRADE_DROP));
 }
 
 /**
@@ -213,7 +216,7 @@ export function recommendWorkerPool(
   input: WorkerPlanInput,
 ): WorkerPoolRecommendation | null {
   const spec = input.forecast.pools[pool];
-  const measuredWorkers = input.environment.odoo.pods * input.environment.odoo.workersPerPod;
+  const measuredWorkers = deployedWorkers(input.environment);
   const loads = classLoads(
     spec.classes,
     input.measured,
@@ -280,7 +283,7 @@ export function recommendWorkerPool(
       reason: `capped at N*=${nStar}: the SLO needs more than scale-out gives`,
     });
   const current = {
-    workers: input.environment.odoo.pods * input.environment.odoo.workersPerPod,
+    workers: measuredWorkers,
     pods: input.environment.odoo.pods,
   };
   return {

@@ -22,6 +22,7 @@ import { headroomPolicy, recommendAutoscaling, recommendNodePools } from './reco
 import {
   POOLS,
   connectionBudget,
+  deployedWorkers,
   memoryEstimate,
   odooBaseline,
   recommendWorkerPool,
@@ -106,7 +107,7 @@ export function buildPlan(inputs: PlanInputs): PlanJson {
 
   const fits = fitClasses(runs, measured, warnings);
   for (const f of fits) for (const w of f.warnings) warnings.push(`${f.id}: ${w}`);
-  warnings.push(...unconfirmedPeaks(fits, environment.odoo.pods * environment.odoo.workersPerPod));
+  warnings.push(...unconfirmedPeaks(fits, deployedWorkers(environment)));
 
   const memory = memoryEstimate(inputs.workingSetMiBPerWorker);
   const workerInput = {
@@ -199,7 +200,7 @@ export function buildPlan(inputs: PlanInputs): PlanJson {
     })),
     environment: {
       name: environment.name,
-      workers: environment.odoo.pods * environment.odoo.workersPerPod,
+      workers: deployedWorkers(environment),
       pods: environment.odoo.pods,
       cpuPerPod: environment.odoo.cpuPerPod,
       databaseVcpu: environment.database.vcpu,

@@ -9,7 +9,12 @@ import { grade } from './confidence.js';
 import { runsOutOn, type Rates } from './forecast-demand.js';
 import type { ClassMeasurement, RunData } from './measurements.js';
 import { dbBusyCores, dbMsPerTransaction } from './recommend-database.js';
-import { classLoads, odooCpuSeconds, type SloTargets } from './recommend-workers.js';
+import {
+  classLoads,
+  deployedWorkers,
+  odooCpuSeconds,
+  type SloTargets,
+} from './recommend-workers.js';
 import { predictPool } from './worker-pool.js';
 
 export interface RunwayInput {
@@ -27,7 +32,7 @@ type Check = { fits: boolean; limit: string | null };
 
 export function checkToday(input: RunwayInput, rates: Rates): Check {
   const { environment, policy, measured, slo, forecast } = input;
-  const workers = environment.odoo.pods * environment.odoo.workersPerPod;
+  const workers = deployedWorkers(environment);
   const all = [...measured.keys()];
   const loads = classLoads(all, measured, rates, slo, input.fits, workers);
   if (loads.length > 0) {
@@ -92,7 +97,7 @@ export function capacityRunway(input: RunwayInput): CapacityRunway {
         looMape: f.looMape,
       })),
       inputs: {
-        workersToday: input.environment.odoo.pods * input.environment.odoo.workersPerPod,
+        workersToday: deployedWorkers(input.environment),
         databaseVcpuToday: input.environment.database.vcpu,
         capacityScaleOfBaseline: lo,
       },
