@@ -2,7 +2,7 @@
 // independent implementation (the npm `xmlrpc` package), in both directions.
 import { createRequire } from 'node:module';
 import fc from 'fast-check';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   XmlRpcDecodeError,
   decodeMethodResponse,
@@ -427,6 +427,77 @@ bG8=</base64></value></member>
     ],
   ])('rejects %s with a decode error', (_label, xml) => {
     expect(() => decodeMethodResponse(xml)).toThrow(XmlRpcDecodeError);
+  });
+});
+
+describe('constant answers (True, False, None) are decoded once per body', () => {
+  // Python's bodies: True, False, None, an id, a record, a fault.
+  let bodies: string[] = [];
+  beforeAll(() => {
+    bodies = pythonDumps([
+      ['value', true],
+      ['value', false],
+      ['value', null],
+      ['value', 7],
+      [
+        'value',
+        [
+          {
+            $struct: [
+              ['id', 7],
+              ['name', 'x'],
+            ],
+          },
+        ],
+      ],
+      ['fault', [2, 'Record does not exist or has been deleted.']],
+    ]);
+  });
+  // A fresh module, so that what other tests decoded is not in its table.
+  const freshCodec = async () => {
+    vi.resetModules();
+    return import('../../scenarios/lib/xmlrpc-codec.ts');
+  };
+
+  it('answers True, False and None as the decoder does, one frozen response per body', async () => {
+    const codec = await freshCodec();
+    for (const [i, value] of [true, false, null].entries()) {
+      const xml = bodies[i]!;
+      const first = codec.decodeMethodResponse(xml);
+      expect(first).toEqual({ status: 'value', value });
+      expect(first).toEqual(codec.decodeMethodResponseByScan(xml));
+      expect(codec.decodeMethodResponse(xml)).toBe(first);
+      // Shared by every caller, so it cannot be changed by one of them.
+      expect(() => {
+        (first as { value: unknown }).value = 'changed';
+      }).toThrow(TypeError);
+    }
+  });
+
+  it('decodes again what differs from call to call: ids, records, faults', async () => {
+    const codec = await freshCodec();
+    for (const xml of bodies.slice(3)) {
+      const first = codec.decodeMethodResponse(xml);
+      const second = codec.decodeMethodResponse(xml);
+      expect(second).toEqual(first);
+      expect(second).not.toBe(first);
+      expect(Object.isFrozen(first)).toBe(false);
+    }
+  });
+
+  it('keeps a bounded table: past 64 bodies, constant answers are decoded each time', async () => {
+    const codec = await freshCodec();
+    // The same True, spaced differently: 80 distinct bodies.
+    const spaced = Array.from({ length: 80 }, (_, i) =>
+      bodies[0]!.replace('<params>', `<params>${' '.repeat(i)}`),
+    );
+    const frozen = spaced.map((xml) => {
+      const response = codec.decodeMethodResponse(xml);
+      expect(response).toEqual({ status: 'value', value: true });
+      return Object.isFrozen(response);
+    });
+    expect(frozen.filter(Boolean)).toHaveLength(64);
+    expect(frozen.slice(64).some(Boolean)).toBe(false);
   });
 });
 
