@@ -77,6 +77,11 @@ export interface UslPoint {
   /** Prediction for this point by the fit made without it (leave-one-out). */
   looPredicted: number | null;
   step: StepRef | null;
+  /**
+   * Transactions completed in the step's window, which the throughput counts: its noise. Absent
+   * from plans written before it was recorded, and null for points given as numbers (fit).
+   */
+  transactions?: number | null;
 }
 
 export type UslConstraint = 'contention' | 'coherency' | 'limitless';

@@ -71,6 +71,7 @@ export function measureClass(run: RunData, c: TransactionClass): ClassMeasuremen
     n: concurrencyOf(s.step, stats),
     x: stats.throughput,
     step: stepRef(run, s),
+    transactions: stats.transactions,
   }));
   // Service times come from the low-load steps: those with at most one transaction in flight
   // on average, where calls hardly queue (or else the least loaded step). Several steps pooled
@@ -129,6 +130,7 @@ export function mixPoints(run: RunData): UslMeasurement[] {
         n: stats.reduce((sum, x) => sum + concurrencyOf(s.step, x), 0),
         x: stats.reduce((sum, x) => sum + x.throughput, 0),
         step: stepRef(run, s),
+        transactions: stats.reduce((sum, x) => sum + x.transactions, 0),
       };
     })
     .filter((p) => p.n > 0 && p.x > 0);

@@ -10,6 +10,7 @@ import type {
   OdooBaseline,
   OdooPool,
   UslFitSummary,
+  UslPoint,
   WorkerPoolRecommendation,
 } from '../core/plan-types.js';
 import { grade } from './confidence.js';
@@ -103,22 +104,39 @@ export function usableFit(fit: UslFitSummary): boolean {
 
 /**
  * How far throughput must fall below its measured peak, at higher concurrency, before the fall
- * counts as measured rather than noise: a step's throughput is a count over its hold, and two
- * steps at the same real throughput differ by a few per cent.
+ * counts as measured rather than noise, at the least: two steps at the same real throughput
+ * differ by a few per cent.
  */
 export const RETROGRADE_DROP = 0.05;
 
 /**
+ * Standard deviations of counting noise a fall must exceed. A step's throughput is the
+ * transactions it counted over its window; read as a Poisson count (relative deviation 1/√c),
+ * the gap between two steps has a relative deviation of √(1/c₁ + 1/c₂). That over-states the
+ * noise of a step whose service times vary less than exponential ones, so a fall it passes is
+ * a fall: 2 deviations leave about one noise-made fall in 40.
+ */
+export const RETROGRADE_NOISE_Z = 2;
+
+/** The relative fall from `peak` to `p` that counts as measured. */
+export function retrogradeThreshold(peak: UslPoint, p: UslPoint): number {
+  const counted = (peak.transactions ?? 0) > 0 && (p.transactions ?? 0) > 0;
+  const noise = counted ? Math.sqrt(1 / peak.transactions! + 1 / p.transactions!) : 0;
+  return Math.max(RETROGRADE_DROP, RETROGRADE_NOISE_Z * noise);
+}
+
+/**
  * Whether the fit's points show throughput falling as concurrency rose: a point past the
- * highest measured throughput that is more than RETROGRADE_DROP below it. A fit can bend over
- * (κ > 0, N* within the data) on a curve that only flattened: in an open ladder the step past
- * the knee queues for workers, so its Little's-law concurrency jumps while throughput holds,
- * and the fit reads that as a peak at the step before. That is the pool filling, not contention.
+ * highest measured throughput that is lower by more than the noise of the two steps' counts
+ * (and RETROGRADE_DROP at the least). A fit can bend over (κ > 0, N* within the data) on a curve
+ * that only flattened: in an open ladder the step past the knee queues for workers, so its
+ * Little's-law concurrency jumps while throughput holds, and the fit reads that as a peak at the
+ * step before. That is the pool filling, not contention; and on short steps, one unlucky count.
  */
 export function retrogradeMeasured(fit: UslFitSummary): boolean {
   if (fit.points.length === 0) return false;
   const peak = fit.points.reduce((a, p) => (p.x > a.x ? p : a));
-  return fit.points.some((p) => p.n > peak.n && p.x < peak.x * (1 - RETROGRADE_DROP));
+  return fit.points.some((p) => p.n > peak.n && p.x < peak.x * (1 - retrogradeThreshold(peak, p)));
 }
 
 /**
@@ -156,9 +174,10 @@ export function unconfirmedPeaks(
     .filter((f) => bendsBelow(f, measuredWorkers) && !retrogradeMeasured(f))
     .map(
       (f) =>
-        `${f.id}: the fit peaks at N*=${f.nStar}, but no measured throughput fell past it; ` +
-        'it only flattened, as it does when the measured workers fill up. N* does not cap workers: ' +
-        'load levels further past the knee would show whether the peak is real',
+        `${f.id}: the fit peaks at N*=${f.nStar}, but no measured throughput fell past it by more ` +
+        "than the steps' counting noise; it flattened, as it does when the measured workers fill up. " +
+        'N* does not cap workers: longer steps and load levels further past the knee would show ' +
+        'whether the peak is real',
     );
 }
 

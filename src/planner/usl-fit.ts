@@ -19,6 +19,8 @@ export interface UslMeasurement {
   n: number;
   x: number;
   step?: StepRef | null;
+  /** Transactions counted in the step's window, when the point comes from a run. */
+  transactions?: number | null;
 }
 
 export interface UslFitOptions {
@@ -250,6 +252,7 @@ export function fitUsl(
     fitted: uslThroughput(coefficients, p.n),
     looPredicted: loo ? loo.predictions[i]! : null,
     step: p.step ?? null,
+    transactions: p.transactions ?? null,
   }));
 
   return {

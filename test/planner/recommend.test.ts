@@ -227,6 +227,41 @@ describe('buildPlan', () => {
     expect(unconfirmedPeaks([flat], 1)).toEqual([]);
   });
 
+  it("counts a fall only beyond the steps' counting noise: a short step's dip does not cap workers", async () => {
+    const { retrogradeMeasured, retrogradeThreshold, workerCap, unconfirmedPeaks } =
+      await import('../../src/planner/recommend-workers.js');
+    const plan = buildPlan(await inputs());
+    const good = plan.fits.find((f) => f.id === 'usl:order-wave')!;
+    // A plan's points carry the transactions their steps counted.
+    expect(good.points.every((p) => (p.transactions ?? 0) > 0)).toBe(true);
+    const x0 = good.points[0]!.x;
+    // Throughput 12 % below the peak at the highest concurrency.
+    const fell = (transactions: number) => ({
+      ...good,
+      nStar: 1,
+      maxMeasuredN: 4,
+      points: falling(x0).map((p, i) => ({
+        ...p,
+        x: i === 3 ? 0.88 * x0 : p.x,
+        transactions,
+      })),
+    });
+    // 50 transactions a step (a 20 s step at 2.5/s): 2·√(2/50) = 40 %, a 12 % dip is noise.
+    expect(retrogradeThreshold(fell(50).points[2]!, fell(50).points[3]!)).toBeCloseTo(0.4, 6);
+    expect(retrogradeMeasured(fell(50))).toBe(false);
+    expect(workerCap([fell(50)], 2)).toBeNull();
+    expect(unconfirmedPeaks([fell(50)], 2)).toEqual([
+      expect.stringMatching(
+        /no measured throughput fell past it by more than the steps' counting noise/,
+      ),
+    ]);
+    // 2,000 a step: 2·√(2/2000) ≈ 6.3 %, the same 12 % is a fall, and N* caps.
+    expect(retrogradeMeasured(fell(2000))).toBe(true);
+    expect(workerCap([fell(2000)], 2)).toBe(1);
+    // Points without counts (fit from a CSV, plans written before counts) keep the 5 % floor.
+    expect(retrogradeMeasured({ ...fell(50), points: falling(x0) })).toBe(true);
+  });
+
   it('lists forecast classes no run measured instead of sizing them', async () => {
     const plan = buildPlan(await inputs({ runs: [run] }));
     expect(plan.unmeasuredClasses).toEqual(['stock-moves']);
