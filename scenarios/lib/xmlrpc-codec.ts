@@ -616,8 +616,8 @@ function decodeByJson(xml: string): MethodResponse | undefined {
 }
 
 // Answers that are a constant. write, action_confirm, action_assign and button_validate answer
-// True, action_post False: byte for byte the same body each time, a third of a peak mix's calls.
-// Such a body, once decoded, is looked up whole (one native hash) rather than decoded again.
+// True, action_post False: byte for byte the same body each time (one call in three of a
+// carrier-burst update). Once decoded, such a body is looked up whole (one native hash).
 // Only booleans and nil: an answer holding an id or a record differs from call to call and would
 // only fill the table. The response is frozen, as every caller shares it.
 const CONSTANT_ANSWER_MAX = 200;
