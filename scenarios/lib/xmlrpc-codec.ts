@@ -626,11 +626,11 @@ const constantAnswers = new Map<string, MethodResponse>();
 
 /** Decodes a methodResponse body: its single value, or its fault's code and string. */
 export function decodeMethodResponse(xml: string): MethodResponse {
-  if (xml.length > CONSTANT_ANSWER_MAX) return decodeByJson(xml) ?? decodeByScan(xml);
-  const known = constantAnswers.get(xml);
+  const short = xml.length <= CONSTANT_ANSWER_MAX;
+  const known = short ? constantAnswers.get(xml) : undefined;
   if (known !== undefined) return known;
   const response = decodeByJson(xml) ?? decodeByScan(xml);
-  if (response.status === 'value' && constantAnswers.size < CONSTANT_ANSWER_LIMIT) {
+  if (short && response.status === 'value' && constantAnswers.size < CONSTANT_ANSWER_LIMIT) {
     const value = response.value;
     if (value === null || typeof value === 'boolean')
       constantAnswers.set(xml, Object.freeze(response));

@@ -120,8 +120,9 @@ export const RETROGRADE_NOISE_Z = 2;
 
 /** The relative fall from `peak` to `p` that counts as measured. */
 export function retrogradeThreshold(peak: UslPoint, p: UslPoint): number {
-  const counted = (peak.transactions ?? 0) > 0 && (p.transactions ?? 0) > 0;
-  const noise = counted ? Math.sqrt(1 / peak.transactions! + 1 / p.transactions!) : 0;
+  const c1 = peak.transactions ?? 0;
+  const c2 = p.transactions ?? 0;
+  const noise = c1 > 0 && c2 > 0 ? Math.sqrt(1 / c1 + 1 / c2) : 0;
   return Math.max(RETROGRADE_DROP, RETROGRADE_NOISE_Z * noise);
 }
 
