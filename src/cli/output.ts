@@ -1,9 +1,9 @@
 // Printing: one JSON document on stdout with --json; human lines on stderr otherwise
 // (style.md §14). Everything passes through secret redaction.
-import { redact } from '../core/redact.js';
+import { redact, redactedJson } from '../core/redact.js';
 
 export function printJson(value: unknown): void {
-  process.stdout.write(redact(JSON.stringify(value, null, 2)) + '\n');
+  process.stdout.write(redactedJson(value, 2) + '\n');
 }
 
 export function printLines(lines: readonly string[]): void {

@@ -3,7 +3,7 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import writeFileAtomicLib from 'write-file-atomic';
-import { redact } from './redact.js';
+import { redactedJson } from './redact.js';
 
 export async function writeFileAtomic(path: string, data: string | Buffer): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
@@ -11,9 +11,9 @@ export async function writeFileAtomic(path: string, data: string | Buffer): Prom
 }
 
 /**
- * Writes a JSON document atomically. The text is passed through secret redaction as a last
- * guard: documents are built from result types, but a stray secret must never reach disk.
+ * Writes a JSON document atomically, redacted value by value as a last guard: documents are
+ * built from result types, but a stray secret must never reach disk.
  */
 export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
-  await writeFileAtomic(path, redact(JSON.stringify(value, null, 2)) + '\n');
+  await writeFileAtomic(path, redactedJson(value, 2) + '\n');
 }

@@ -13,9 +13,12 @@ export function registerSecretValue(value: string): void {
 }
 
 const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s:/@]*):([^\s@/]*)@/gi;
-// key=value, key: value and "key": "value", where the key names a secret.
+// key=value, key: value and "key": "value", where the key names a secret. An unquoted value does
+// not start with "=": base64 text ending in "pwd==" or "token==" is not an assignment.
 const SECRET_ASSIGNMENT =
-  /\b([A-Z0-9_]*?(?:password|passwd|pwd|api[_-]?key|secret|token)[A-Z0-9_]*["']?)(\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s,;&"'}]+)/gi;
+  /\b([A-Z0-9_]*?(?:password|passwd|pwd|api[_-]?key|secret|token)[A-Z0-9_]*["']?)(\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s,;&"'}=][^\s,;&"'}]*)/gi;
+/** A property name that names a secret: its value is masked whole. */
+const SECRET_KEY = /^[A-Z0-9_-]*?(?:password|passwd|pwd|api[_-]?key|secret|token)[A-Z0-9_-]*$/i;
 
 /** Returns text with every secret it can recognise replaced by ***. */
 export function redact(text: string): string {
@@ -32,6 +35,27 @@ export function redact(text: string): string {
     if (out.includes(value)) out = out.split(value).join(MASK);
   }
   return out;
+}
+
+/**
+ * A value as JSON text, redacted value by value: each string and property name through redact,
+ * and whatever sits under a name that names a secret masked whole. Redacting the text instead
+ * can break it: a pattern may span a closing quote and the next string.
+ */
+export function redactedJson(value: unknown, space?: number): string {
+  return JSON.stringify(
+    value,
+    (key, v: unknown) => {
+      if (key !== '' && SECRET_KEY.test(key) && (typeof v === 'string' || typeof v === 'number'))
+        return MASK;
+      if (typeof v === 'string') return redact(v);
+      if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
+      const entries = Object.entries(v);
+      if (entries.every(([k]) => redact(k) === k)) return v;
+      return Object.fromEntries(entries.map(([k, x]) => [redact(k), x]));
+    },
+    space,
+  );
 }
 
 /** A URL safe to show or store: the password is removed, the rest kept. */

@@ -10,7 +10,7 @@ import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeJsonAtomic, writeFileAtomic } from './atomic-write.js';
 import { BadInputError } from './errors.js';
-import { redact } from './redact.js';
+import { redactedJson } from './redact.js';
 import { z } from 'zod';
 import { readVersionedJson } from './versioned-json.js';
 import {
@@ -100,8 +100,8 @@ export async function commitStep(
     written.push(STEP_FILES.pgAfter);
   }
   if (docs.pgSamples !== undefined) {
-    const lines = docs.pgSamples.map((s) => JSON.stringify(s) + '\n').join('');
-    await writeFileAtomic(join(staging, STEP_FILES.pgSamples), redact(lines));
+    const lines = docs.pgSamples.map((s) => redactedJson(s) + '\n').join('');
+    await writeFileAtomic(join(staging, STEP_FILES.pgSamples), lines);
     written.push(STEP_FILES.pgSamples);
   }
   await writeJsonAtomic(join(staging, STEP_FILES.step), docs.step);

@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { Logger } from '../../src/core/logger.js';
-import { redact, redactUrl } from '../../src/core/redact.js';
+import { redact, redactUrl, redactedJson } from '../../src/core/redact.js';
 import { Secret } from '../../src/core/secret.js';
 
 describe('redact', () => {
@@ -24,6 +24,41 @@ describe('redact', () => {
     expect(redact('the server said Zq9-very-distinct was wrong')).toBe(
       'the server said *** was wrong',
     );
+  });
+});
+
+describe('redactedJson', () => {
+  it('keeps JSON whole whatever a string holds: base64 ending in "pwd=" or "token==" is data', () => {
+    // Histograms are base64; redacting the text once read `...PWD=",\n "request": "` as an
+    // assignment and masked across the quote, leaving a file JSON.parse refused.
+    const doc = {
+      transaction: 'HISTFAAAAFx4nJNpmSzMwMBgycDAwPWD=',
+      request: 'HISTFAAAANB4nDWNtoken==',
+      url: 'http://host:8069',
+      user: 'admin@example.com',
+    };
+    for (const space of [undefined, 2]) {
+      const text = redactedJson(doc, space);
+      expect(JSON.parse(text)).toEqual(doc);
+    }
+  });
+
+  it('masks values under secret names, secrets inside strings and in property names', () => {
+    new Secret('Kq7-json-distinct');
+    const text = redactedJson({
+      password: 'x1',
+      api_key: 12345,
+      db: 'lab',
+      error: 'login failed: ODOO_PASSWORD=abc123 for Kq7-json-distinct',
+      targets: { 'postgres://stats:hunter2@db/odoo': 3 },
+    });
+    expect(JSON.parse(text)).toEqual({
+      password: '***',
+      api_key: '***',
+      db: 'lab',
+      error: 'login failed: ODOO_PASSWORD=*** for ***',
+      targets: { 'postgres://stats:***@db/odoo': 3 },
+    });
   });
 });
 
