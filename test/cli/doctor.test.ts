@@ -48,7 +48,9 @@ describe('doctor', () => {
     });
     expect(report.checks.find((c) => c.name === 'authenticate')).toMatchObject({
       status: 'ok',
-      detail: expect.stringContaining('uid 2'),
+      detail: 'user admin on lab17 is uid 2 (password)',
+      // "admin" is too short to be masked in logs without corrupting them: doctor says so.
+      warning: expect.stringMatching(/shorter than 8 characters.*API key/),
     });
   });
 

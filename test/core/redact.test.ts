@@ -43,7 +43,7 @@ describe('redactedJson', () => {
     }
   });
 
-  it('masks values under secret names, secrets inside strings and in property names', () => {
+  it('masks values under secret names, secrets inside strings and URLs in property names', () => {
     new Secret('Kq7-json-distinct');
     const text = redactedJson({
       password: 'x1',
@@ -58,6 +58,33 @@ describe('redactedJson', () => {
       db: 'lab',
       error: 'login failed: ODOO_PASSWORD=*** for ***',
       targets: { 'postgres://stats:***@db/odoo': 3 },
+    });
+  });
+});
+
+describe('short secrets', () => {
+  it('a password that is also a word never corrupts a document or a message', () => {
+    // The real Odoo of the test suite: user admin with password admin, PostgreSQL password odoo.
+    for (const word of ['admin', 'odoo', 'lab']) new Secret(word);
+    const run = {
+      target: { url: 'http://127.0.0.1:8069', db: 'lab', user: 'admin', odoo: { lab: false } },
+      hint: 'run odoo-capacity seed first',
+    };
+    expect(JSON.parse(redactedJson(run, 2))).toEqual(run);
+    expect(redact('refused user "admin" on database "lab"')).toBe(
+      'refused user "admin" on database "lab"',
+    );
+    // What carries a telltale key or sits in a URL is still masked.
+    expect(redact('ODOO_PASSWORD=admin')).toBe('ODOO_PASSWORD=***');
+    expect(redact('postgresql://odoo:odoo@127.0.0.1:5432/lab17')).toBe(
+      'postgresql://odoo:***@127.0.0.1:5432/lab17',
+    );
+  });
+
+  it('a property name is never masked as a secret value', () => {
+    new Secret('label-distinct-long');
+    expect(JSON.parse(redactedJson({ 'label-distinct-long': 1 }))).toEqual({
+      'label-distinct-long': 1,
     });
   });
 });

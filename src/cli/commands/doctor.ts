@@ -2,6 +2,7 @@
 // what to fix. Exit 0 when all pass, else the worst failure's code (1 check, 2 input, 3 unreachable).
 import type { Command } from 'commander';
 import { ExitCode, isOcError } from '../../core/errors.js';
+import { MIN_MASKED_SECRET_LENGTH } from '../../core/redact.js';
 import { resolvePgUrl, resolveTarget, type TargetFlags } from '../../core/target.js';
 import { printJson, printLines, type GlobalOptions } from '../output.js';
 import { addTargetOptions } from '../target-options.js';
@@ -13,6 +14,8 @@ export interface DoctorCheck {
   status: CheckStatus;
   detail: string;
   fix?: string;
+  /** Something that works but deserves attention (printed after the detail). */
+  warning?: string;
   exitCode?: ExitCode;
 }
 
@@ -93,10 +96,14 @@ async function checkTarget(flags: TargetFlags): Promise<DoctorCheck[]> {
   }
   try {
     const uid = await client.authenticate();
+    const short = target.secret.reveal().length < MIN_MASKED_SECRET_LENGTH;
     checks.push({
       name: 'authenticate',
       status: 'ok',
       detail: `user ${target.user} on ${target.db} is uid ${uid} (${target.secretKind})`,
+      ...(short && {
+        warning: `the ${target.secretKind} is shorter than ${MIN_MASKED_SECRET_LENGTH} characters, too short to be masked in logs; use a longer one or an API key`,
+      }),
     });
   } catch (error) {
     checks.push(failed('authenticate', error));
@@ -154,7 +161,8 @@ const MARK: Record<CheckStatus, string> = { ok: 'ok  ', failed: 'FAIL', skipped:
 export function renderDoctor(result: DoctorResult): string[] {
   return result.checks.map((c) => {
     const fix = c.status === 'failed' && c.fix ? ` Fix: ${c.fix}` : '';
-    return `${MARK[c.status]} ${c.name.padEnd(12)} ${c.detail}${fix}`;
+    const warning = c.warning ? ` (warning: ${c.warning})` : '';
+    return `${MARK[c.status]} ${c.name.padEnd(12)} ${c.detail}${warning}${fix}`;
   });
 }
 
