@@ -84,10 +84,21 @@ export interface StockMovesClass extends ClassLoad {
 
 export type CarrierBurstClass = ClassLoad;
 
+/** How the billing job retries a posting collision: bounded exponential backoff with jitter. */
+export interface PostRetry {
+  /** action_post calls per batch at most, the first included; 1 never retries. */
+  maxAttempts: number;
+  /** Wait before the first retry, ms; it doubles on each further retry. */
+  backoffMs: number;
+  /** The longest wait between two attempts, ms. */
+  maxBackoffMs: number;
+}
+
 export interface MonthEndBillingClass extends ClassLoad {
   payload: {
     /** Delivered orders invoiced by one sale.advance.payment.inv call. */
     batchSize: number;
+    postRetry: PostRetry;
   };
 }
 

@@ -109,6 +109,18 @@ describe('bad input names the file, the line and the field', () => {
         /preAllocatedVUs must not exceed maxVUs/,
       ],
       [(d) => delete d.classes['month-end-billing'], /classes\.month-end-billing: /],
+      [
+        (d) => (d.classes['month-end-billing'].payload.postRetry.backoffMs = 10_000),
+        /month-end-billing\.payload\.postRetry\.backoffMs: backoffMs must not exceed maxBackoffMs/,
+      ],
+      [
+        (d) => (d.classes['month-end-billing'].payload.postRetry.maxAttempts = 0),
+        /month-end-billing\.payload\.postRetry\.maxAttempts: /,
+      ],
+      [
+        (d) => delete d.classes['month-end-billing'].payload.postRetry,
+        /month-end-billing\.payload\.postRetry: /,
+      ],
     ];
     for (const [edit, message] of cases) {
       const run = (): unknown => parseYaml(workloadSchema, editedWorkload(edit), 'w.yaml');

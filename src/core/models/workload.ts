@@ -130,6 +130,39 @@ const transferShape = {
   productSkew,
 };
 
+/**
+ * What the billing job does when posting collides with a concurrent one (fault 2, "Another entry
+ * with the same name already exists."): bounded exponential backoff with jitter.
+ */
+const postRetry = z
+  .object({
+    maxAttempts: positiveInt
+      .max(20)
+      .describe(
+        'account.move action_post calls per batch at most, the first included; 1 never retries',
+      ),
+    backoffMs: z
+      .number()
+      .int()
+      .min(0)
+      .max(60_000)
+      .describe('Wait before the first retry, ms; it doubles on each further retry'),
+    maxBackoffMs: z
+      .number()
+      .int()
+      .min(0)
+      .max(300_000)
+      .describe('The longest wait between two attempts, ms'),
+  })
+  .strict()
+  .refine((p) => p.backoffMs <= p.maxBackoffMs, {
+    message: 'backoffMs must not exceed maxBackoffMs',
+    path: ['backoffMs'],
+  })
+  .describe(
+    'Posting collisions (two batches numbered the same invoice at once) are retried: the waits are backoffMs × 2^(retry − 1), capped at maxBackoffMs, each drawn between half and all of it',
+  );
+
 export const workloadSchema = z
   .object({
     schemaVersion: z.literal(1).describe('Format version of this file'),
@@ -198,9 +231,10 @@ export const workloadSchema = z
                 batchSize: positiveInt
                   .max(500)
                   .describe('Delivered orders invoiced by one sale.advance.payment.inv call'),
+                postRetry,
               })
               .strict()
-              .describe('How many orders one invoicing call takes'),
+              .describe('How many orders one invoicing call takes, and how posting is retried'),
           })
           .superRefine(loadRules)
           .describe('Delivered orders invoiced in batches, then the invoices posted'),
