@@ -15,7 +15,7 @@ import { createSequence } from './sequence.js';
 import { ident } from './sql.js';
 
 /** Bumped when the schema changes incompatibly; an older lab database must be recreated. */
-export const LAB_SCHEMA_VERSION = '1';
+export const LAB_SCHEMA_VERSION = '2';
 const SCHEMA_KEY = 'odoo_capacity.lab_schema';
 
 export const ADMIN_UID = 2;
@@ -25,10 +25,13 @@ export const WAREHOUSE = {
   stockLocation: 8,
   vendorLocation: 4,
   customerLocation: 5,
-  inventoryLocation: 6,
+  packingLocation: 12,
+  inventoryLocation: 14,
   receiptType: 1,
   deliveryType: 2,
-  internalType: 3,
+  pickType: 3,
+  packType: 4,
+  internalType: 5,
 } as const;
 export const SALE_JOURNAL = 1;
 
@@ -241,60 +244,74 @@ async function baseData(client: pg.ClientBase, serie: OdooSerie, adminHash: stri
     { id: 1, name: en('Default'), currency_id: 1, active: true, sequence: 16, company_id: null },
   ]);
 
+  // Odoo 17's locations, ids included: a fresh database keeps the multi-step ones (Input, Quality
+  // Control, Output, Packing Zone) and the transit ones archived.
   const location = (
     id: number,
     name: string,
-    complete: string,
     usage: string,
     parent: number | null,
-    path: string,
-    warehouse: number | null = null,
+    options: { active?: boolean; barcode?: string; scrap?: boolean } = {},
   ) => ({
     id,
     name,
-    complete_name: complete,
     usage,
     location_id: parent,
-    parent_path: path,
-    active: true,
-    company_id: usage === 'internal' || warehouse ? 1 : null,
-    scrap_location: false,
+    active: options.active ?? true,
+    // The shared locations (partners, the views, inter-company transit) have no company.
+    company_id: id >= WAREHOUSE.viewLocation ? 1 : null,
+    scrap_location: options.scrap ?? false,
     return_location: false,
-    replenish_location: usage === 'internal',
-    warehouse_id: warehouse,
+    replenish_location: id === WAREHOUSE.stockLocation,
+    barcode: options.barcode ?? null,
   });
+  const archived = { active: false };
   await insert(client, 'stock_location', [
-    location(1, 'Physical Locations', 'Physical Locations', 'view', null, '1/'),
-    location(2, 'Partners', 'Partners', 'view', null, '2/'),
-    location(3, 'Virtual Locations', 'Virtual Locations', 'view', null, '3/'),
-    location(4, 'Vendors', 'Partners/Vendors', 'supplier', 2, '2/4/'),
-    location(5, 'Customers', 'Partners/Customers', 'customer', 2, '2/5/'),
-    location(
-      6,
-      'Inventory adjustment',
-      'Virtual Locations/Inventory adjustment',
-      'inventory',
-      3,
-      '3/6/',
-    ),
-    location(7, 'WH', 'WH', 'view', 1, '1/7/'),
-    location(8, 'Stock', 'WH/Stock', 'internal', 7, '1/7/8/'),
+    location(1, 'Physical Locations', 'view', null),
+    location(2, 'Partners', 'view', null),
+    location(3, 'Virtual Locations', 'view', null),
+    location(WAREHOUSE.vendorLocation, 'Vendors', 'supplier', 2),
+    location(WAREHOUSE.customerLocation, 'Customers', 'customer', 2),
+    location(6, 'Inter-company transit', 'transit', 3, archived),
+    location(WAREHOUSE.viewLocation, 'WH', 'view', 1),
+    location(WAREHOUSE.stockLocation, 'Stock', 'internal', WAREHOUSE.viewLocation, {
+      barcode: 'WH-STOCK',
+    }),
+    location(9, 'Input', 'internal', WAREHOUSE.viewLocation, { ...archived, barcode: 'WH-INPUT' }),
+    location(10, 'Quality Control', 'internal', WAREHOUSE.viewLocation, {
+      ...archived,
+      barcode: 'WH-QUALITY',
+    }),
+    location(11, 'Output', 'internal', WAREHOUSE.viewLocation, {
+      ...archived,
+      barcode: 'WH-OUTPUT',
+    }),
+    location(WAREHOUSE.packingLocation, 'Packing Zone', 'internal', WAREHOUSE.viewLocation, {
+      ...archived,
+      barcode: 'WH-PACKING',
+    }),
+    location(13, 'Inter-warehouse transit', 'transit', 1, archived),
+    location(WAREHOUSE.inventoryLocation, 'Inventory adjustment', 'inventory', 3),
+    location(15, 'Production', 'production', 3),
+    location(16, 'Scrap', 'inventory', 3, { scrap: true }),
   ]);
-  const seqIn = await createSequence(client, {
-    name: 'My Company Sequence in',
-    prefix: 'WH/IN/',
-    padding: 5,
-  });
-  const seqOut = await createSequence(client, {
-    name: 'My Company Sequence out',
-    prefix: 'WH/OUT/',
-    padding: 5,
-  });
-  const seqInt = await createSequence(client, {
-    name: 'My Company Sequence internal',
-    prefix: 'WH/INT/',
-    padding: 5,
-  });
+  await client.query(
+    `WITH RECURSIVE tree AS (
+       SELECT id, name::text AS complete_name, id || '/' AS parent_path FROM stock_location WHERE location_id IS NULL
+       UNION ALL
+       SELECT l.id, CASE WHEN l.usage = 'view' THEN l.name ELSE t.complete_name || '/' || l.name END,
+              t.parent_path || l.id || '/'
+         FROM stock_location l JOIN tree t ON t.id = l.location_id)
+     UPDATE stock_location l SET complete_name = tree.complete_name, parent_path = tree.parent_path
+       FROM tree WHERE tree.id = l.id`,
+  );
+  const sequence = (kind: string, prefix: string) =>
+    createSequence(client, { name: `My Company Sequence ${kind}`, prefix, padding: 5 });
+  const seqIn = await sequence('in', 'WH/IN/');
+  const seqOut = await sequence('out', 'WH/OUT/');
+  const seqPick = await sequence('picking', 'WH/PICK/');
+  const seqPack = await sequence('packing', 'WH/PACK/');
+  const seqInt = await sequence('internal', 'WH/INT/');
   await createSequence(client, {
     name: 'Sales Order',
     code: 'sale.order',
@@ -307,15 +324,19 @@ async function baseData(client: pg.ClientBase, serie: OdooSerie, adminHash: stri
     prefix: 'PG/',
     padding: 6,
   });
+  // Odoo 17's operation types, ids and sequences included. Internal Transfers, Pick and Pack stay
+  // archived until Inventory's settings enable Storage Locations (res.config.settings) or
+  // multi-step routes, as in a fresh Odoo database.
   const pickingType = (
     id: number,
     name: string,
     code: string,
     sequenceId: number,
     sequenceCode: string,
-    src: number,
-    dest: number,
+    src: number | null,
+    dest: number | null,
     sequence: number,
+    active: boolean,
   ) => ({
     id,
     name: en(name),
@@ -327,13 +348,14 @@ async function baseData(client: pg.ClientBase, serie: OdooSerie, adminHash: stri
     default_location_dest_id: dest,
     warehouse_id: null,
     company_id: 1,
-    active: true,
+    active,
     reservation_method: 'at_confirm',
     create_backorder: 'ask',
     show_operations: false,
     use_create_lots: code === 'incoming',
-    use_existing_lots: true,
+    use_existing_lots: code !== 'incoming',
   });
+  const { stockLocation, packingLocation } = WAREHOUSE;
   await insert(client, 'stock_picking_type', [
     pickingType(
       WAREHOUSE.receiptType,
@@ -341,9 +363,10 @@ async function baseData(client: pg.ClientBase, serie: OdooSerie, adminHash: stri
       'incoming',
       seqIn,
       'IN',
-      WAREHOUSE.vendorLocation,
-      WAREHOUSE.stockLocation,
+      null,
+      stockLocation,
       1,
+      true,
     ),
     pickingType(
       WAREHOUSE.deliveryType,
@@ -351,9 +374,32 @@ async function baseData(client: pg.ClientBase, serie: OdooSerie, adminHash: stri
       'outgoing',
       seqOut,
       'OUT',
-      WAREHOUSE.stockLocation,
-      WAREHOUSE.customerLocation,
-      2,
+      stockLocation,
+      null,
+      5,
+      true,
+    ),
+    pickingType(
+      WAREHOUSE.pickType,
+      'Pick',
+      'internal',
+      seqPick,
+      'PICK',
+      stockLocation,
+      packingLocation,
+      3,
+      false,
+    ),
+    pickingType(
+      WAREHOUSE.packType,
+      'Pack',
+      'internal',
+      seqPack,
+      'PACK',
+      packingLocation,
+      stockLocation,
+      4,
+      false,
     ),
     pickingType(
       WAREHOUSE.internalType,
@@ -361,9 +407,10 @@ async function baseData(client: pg.ClientBase, serie: OdooSerie, adminHash: stri
       'internal',
       seqInt,
       'INT',
-      WAREHOUSE.stockLocation,
-      WAREHOUSE.stockLocation,
-      3,
+      stockLocation,
+      stockLocation,
+      2,
+      false,
     ),
   ]);
   await insert(client, 'stock_warehouse', [
@@ -380,12 +427,14 @@ async function baseData(client: pg.ClientBase, serie: OdooSerie, adminHash: stri
       in_type_id: WAREHOUSE.receiptType,
       out_type_id: WAREHOUSE.deliveryType,
       int_type_id: WAREHOUSE.internalType,
+      pick_type_id: WAREHOUSE.pickType,
+      pack_type_id: WAREHOUSE.packType,
       reception_steps: 'one_step',
       delivery_steps: 'ship_only',
     },
   ]);
   await client.query('UPDATE stock_picking_type SET warehouse_id = 1');
-  await client.query('UPDATE stock_location SET warehouse_id = 1 WHERE id IN (7, 8)');
+  await client.query("UPDATE stock_location SET warehouse_id = 1 WHERE parent_path LIKE '1/7/%'");
 
   // The delivery module's "Standard delivery" service product and carrier: product 1.
   await insert(client, 'product_template', [

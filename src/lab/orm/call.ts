@@ -1,6 +1,7 @@
 // Odoo's call_kw: record methods take the ids as args[0], model methods take args as they are;
 // positional and keyword arguments are bound to the method's parameters as Python binds them,
 // so a wrong call is Python's TypeError (fault 1), never a crash.
+import { ApplicationError } from '../exceptions.js';
 import type { BoundArgs, MethodDef } from './model.js';
 import { isIntLike, pyRepr, typeError } from './python.js';
 
@@ -26,8 +27,8 @@ export function bindArguments(
   let positional = args;
   let ids: number[] = [];
   if (method.api === 'records') {
-    if (args.length === 0)
-      throw typeError(`${name}() missing 1 required positional argument: 'ids'`);
+    // Odoo's _call_kw_multi takes `args[0]` without checking: no ids is Python's IndexError.
+    if (args.length === 0) throw new ApplicationError('IndexError', 'tuple index out of range');
     ids = parseIds(args[0]);
     positional = args.slice(1);
   }

@@ -10,6 +10,7 @@ import { ACCOUNT_MODELS } from './models/account.js';
 import { BASE_MODELS } from './models/base.js';
 import { PRODUCT_MODELS } from './models/product.js';
 import { SALE_MODELS } from './models/sale.js';
+import { SETTINGS_MODELS } from './models/settings.js';
 import { STOCK_MODELS } from './models/stock.js';
 import { Registry } from './registry.js';
 import { Runtime } from './runtime.js';
@@ -20,6 +21,7 @@ export const registry = new Registry([
   ...STOCK_MODELS,
   ...SALE_MODELS,
   ...ACCOUNT_MODELS,
+  ...SETTINGS_MODELS,
 ]);
 
 /** The method a call resolves to: the model's own, else the generic one of its series. */
@@ -52,6 +54,8 @@ export const orm: LabOrm = {
     const rt = new Runtime(env, registry);
     return def.run(rt, bound.ids, bound.args);
   },
+
+  sqlConstraintMessage: (constraint, serie) => registry.sqlConstraintMessage(constraint, serie),
 
   bootstrap: (client, options) => bootstrapDatabase(client, registry, options),
 };

@@ -116,7 +116,7 @@ describe('the logistics flow', () => {
       'SELECT is_inventory, state, location_id FROM stock_move WHERE product_id = $1',
       [productId],
     );
-    expect(move).toEqual({ is_inventory: true, state: 'done', location_id: 6 });
+    expect(move).toEqual({ is_inventory: true, state: 'done', location_id: 14 });
     expect((await read('product.product', productId, ['qty_available'])).qty_available).toBe(100);
   });
 
@@ -414,7 +414,7 @@ describe('internal transfers, counted stock and consolidated invoices', () => {
 
   it('an internal transfer created as a draft is reserved and done on validation, stock unchanged', async () => {
     const transfer = await db.call<number>('stock.picking', 'create', [
-      { picking_type_id: 3, move_ids: [[0, 0, { product_id: productId, product_uom_qty: 4 }]] },
+      { picking_type_id: 5, move_ids: [[0, 0, { product_id: productId, product_uom_qty: 4 }]] },
     ]);
     expect((await read('stock.picking', transfer, ['name', 'state'])).state).toBe('draft');
     expect(await db.call('stock.picking', 'button_validate', [[transfer]])).toBe(true);

@@ -167,7 +167,9 @@ async function launchStockRule(rt: Runtime, lineIds: number[]): Promise<void> {
     `SELECT l.id, l.order_id, l.name, l.product_id, l.product_uom,
             (l.product_uom_qty - COALESCE((SELECT sum(m.product_uom_qty) FROM stock_move m WHERE m.sale_line_id = l.id AND m.state != 'cancel'), 0))::float8 AS missing,
             o.name AS order_name, o.partner_shipping_id, o.picking_policy, o.procurement_group_id AS group_id, o.company_id,
-            w.lot_stock_id, w.out_type_id, t.default_location_dest_id AS dest
+            w.lot_stock_id, w.out_type_id,
+            -- the delivery route's rule ends in Customers (Delivery Orders has no default destination)
+            COALESCE(t.default_location_dest_id, (SELECT c.id FROM stock_location c WHERE c.usage = 'customer' AND c.active ORDER BY c.id LIMIT 1)) AS dest
        FROM sale_order_line l
        JOIN sale_order o ON o.id = l.order_id
        JOIN stock_warehouse w ON w.id = COALESCE(o.warehouse_id, ${WAREHOUSE_ID})

@@ -263,8 +263,16 @@ async function buttonValidate(rt: Runtime, ids: number[]): Promise<unknown> {
   return true;
 }
 
-async function actionCancel(rt: Runtime, ids: number[]): Promise<true> {
-  await ensureExist(rt, 'stock.picking', ids);
+/**
+ * stock.move's _action_cancel over the pickings' moves: refused when one is done (Odoo 17's
+ * message), else the open moves are unreserved and cancelled.
+ */
+async function cancelPickingMoves(rt: Runtime, ids: number[]): Promise<number[]> {
+  const done = await moveIdsOf(rt, ids, ['done']);
+  if (done.length > 0)
+    throw new UserError(
+      "You cannot cancel a stock move that has been set to 'Done'. Create a return in order to reverse the moves which took place.",
+    );
   const moves = await moveIdsOf(rt, ids, [
     'draft',
     'waiting',
@@ -276,6 +284,12 @@ async function actionCancel(rt: Runtime, ids: number[]): Promise<true> {
   await rt.query(`UPDATE stock_move SET state = 'cancel', write_date = ${NOW} WHERE id = ANY($1)`, [
     moves,
   ]);
+  return moves;
+}
+
+async function actionCancel(rt: Runtime, ids: number[]): Promise<true> {
+  await ensureExist(rt, 'stock.picking', ids);
+  const moves = await cancelPickingMoves(rt, ids);
   await recomputePickingStates(rt, ids);
   await refreshSaleLinesFromMoves(rt, moves);
   return true;
@@ -335,12 +349,29 @@ async function preparePicking(rt: Runtime, vals: Vals): Promise<Vals> {
   if (!type) return vals;
   const result = { ...vals };
   if (!result.name || result.name === '/') result.name = await nextById(rt, type.sequence_id);
-  if (!result.location_id) result.location_id = type.default_location_src_id ?? false;
-  if (!result.location_dest_id) result.location_dest_id = type.default_location_dest_id ?? false;
+  // Odoo's _compute_location_id: a type without a default (Receipts' source, Delivery Orders'
+  // destination) takes the partner locations, Vendors and Customers.
+  if (!result.location_id)
+    result.location_id = type.default_location_src_id ?? (await partnerLocation(rt, 'supplier'));
+  if (!result.location_dest_id)
+    result.location_dest_id =
+      type.default_location_dest_id ?? (await partnerLocation(rt, 'customer'));
   return result;
 }
 
-/** Odoo deletes a transfer's moves with it, and only draft or cancelled moves can go. */
+/** The Vendors or Customers location (Odoo's default property_stock_supplier / _customer). */
+async function partnerLocation(
+  rt: Runtime,
+  usage: 'supplier' | 'customer',
+): Promise<number | false> {
+  const [row] = await rt.query<{ id: number }>(
+    'SELECT id FROM stock_location WHERE usage = $1 AND active ORDER BY id LIMIT 1',
+    [usage],
+  );
+  return row?.id ?? false;
+}
+
+/** stock.move.unlink: only draft or cancelled moves can go. */
 async function checkMovesDeletable(rt: Runtime, moveIds: number[]): Promise<void> {
   const rows = await rt.query<{ id: number }>(
     "SELECT id FROM stock_move WHERE id = ANY($1) AND state NOT IN ('draft', 'cancel')",
@@ -352,9 +383,11 @@ async function checkMovesDeletable(rt: Runtime, moveIds: number[]): Promise<void
 export const pickingHooks: ModelHooks = {
   prepareCreate: preparePicking,
   afterCreate: (rt, ids) => recomputePickingStates(rt, ids),
+  // Odoo 17 cancels the moves (refused when one is done), then deletes them with the picking.
   async beforeUnlink(rt, ids) {
+    const cancelled = await cancelPickingMoves(rt, ids);
+    await refreshSaleLinesFromMoves(rt, cancelled);
     const moves = await moveIdsOf(rt, ids);
-    await checkMovesDeletable(rt, moves);
     await rt.query('DELETE FROM stock_move WHERE id = ANY($1)', [moves]);
   },
 };
