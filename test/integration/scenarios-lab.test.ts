@@ -3,15 +3,14 @@
 // contract's metrics and tags; the business effects are in the lab's database (orders confirmed,
 // pickings done, shipments tracked, invoices posted); and `lab check` finds no broken invariant.
 // Latency thresholds may fail on a busy machine (exit 99); error-rate ones may not.
-import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSlo } from '../../src/core/models/slo.js';
 import { loadWorkload, workloadEnvironment } from '../../src/core/models/workload.js';
 import type { LabHandle } from '../../src/lab/server/index.js';
 import type { OdooClient } from '../../src/odoo/client.js';
 import { seed, type SeedPlan } from '../../src/odoo/seed.js';
+import { count, expectCleanRun } from '../scenarios/k6-results.js';
 import { REPO, errorMessages, runK6, type K6Result } from '../scenarios/run-k6.js';
 import { labViolations as violationsOf, startSeededLab } from '../scenarios/seeded-lab.js';
 
@@ -62,69 +61,6 @@ function run(profile: string, env: Record<string, string> = {}): Promise<K6Resul
     OC_DURATION: '12s',
     ...env,
   });
-}
-
-interface Point {
-  metric: string;
-  tags: Record<string, string>;
-  value: number;
-  time: string;
-}
-
-/** The metric points of k6's --out json, with their tags. */
-async function points(file: string): Promise<Point[]> {
-  const out: Point[] = [];
-  for await (const line of createInterface({ input: createReadStream(file) })) {
-    const entry = JSON.parse(line) as {
-      type: string;
-      metric: string;
-      data: { tags?: Record<string, string>; value: number; time: string };
-    };
-    if (entry.type === 'Point') {
-      const { tags, value, time } = entry.data;
-      out.push({ metric: entry.metric, tags: tags ?? {}, value, time });
-    }
-  }
-  return out;
-}
-
-/** What every class's run must show: it ran, nothing failed, the contract's tags are there. */
-async function expectCleanRun(result: K6Result, classes: string[]): Promise<Point[]> {
-  // 0, or 99 when a latency SLO failed on this busy machine; never a script error or an abort.
-  expect([0, 99], result.stderr.slice(-3000)).toContain(result.exitCode);
-  const metrics = result.summary!.metrics;
-  const warnings = result.console.map((l) => l.msg).join('\n');
-  expect(metrics.oc_transaction_failed!.value, warnings).toBe(0);
-  expect(metrics.oc_faults).toBeUndefined();
-  for (const cls of classes) {
-    const failed = metrics[`oc_transaction_failed{class:${cls},phase:hold}`]!;
-    expect(failed.thresholds, cls).toEqual({ [Object.keys(failed.thresholds!)[0]!]: false });
-    expect(metrics[`oc_transaction_duration{class:${cls},phase:hold}`]!.count, cls).toBeGreaterThan(
-      0,
-    );
-  }
-  const all = await points(result.outJson);
-  const requests = all.filter((p) => p.metric === 'http_req_duration' && p.tags.scenario !== '');
-  expect(requests.length).toBeGreaterThan(0);
-  for (const p of requests.filter((r) => r.tags.class !== undefined)) {
-    expect(p.tags).toMatchObject({
-      class: expect.stringMatching(/^(order-wave|stock-moves|carrier-burst|month-end-billing)$/),
-      model: expect.any(String),
-      method: expect.any(String),
-      phase: expect.stringMatching(/^(warmup|hold)$/),
-      group: expect.stringMatching(/^::/),
-    });
-  }
-  for (const cls of classes) {
-    const ofClass = requests.filter((p) => p.tags.class === cls);
-    expect(ofClass.length, cls).toBeGreaterThan(0);
-    expect(new Set(ofClass.map((p) => p.tags.phase)), cls).toEqual(new Set(['warmup', 'hold']));
-  }
-  return all;
-}
-
-function count(result: K6Result, metric: string): number {
-  return (result.summary!.metrics[metric]?.count as number | undefined) ?? 0;
 }
 
 const labViolations = (): Promise<unknown[]> => violationsOf(lab);
