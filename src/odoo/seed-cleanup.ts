@@ -1,20 +1,26 @@
 // `seed --cleanup`: removes the records that carry seed or load markers, and only those, as far
 // as Odoo allows. Odoo refuses to delete what stock or accounting depend on, so: draft invoices are
 // cancelled and deleted, posted ones reset and cancelled (they keep their number); orders are
-// cancelled (their open deliveries with them) and deleted; done deliveries stay; products and
-// customers that something still references are archived instead of deleted. The summary says
-// what remains and why.
+// cancelled (their open deliveries with them) and deleted; the load's receipts and internal
+// transfers (origin OC-LOAD-…) are deleted unless done (Odoo cancels their moves first and
+// refuses done ones); done deliveries, receipts and transfers stay; products and customers that
+// something still references are archived instead of deleted. Storage Locations is switched off
+// again only if seed switched it on. The summary says what remains and why.
 import { OdooUserError } from './faults.js';
 import type { OdooClient } from './client.js';
 import { SEED_MARKERS } from './seed-markers.js';
 import type { ProgressFn } from './seed.js';
+import { revertSettings, type SettingsCleanup } from './seed-settings.js';
 
 export interface CleanupSummary {
   orders: { found: number; deleted: number; cancelledKept: number };
   invoices: { found: number; deleted: number; cancelledKept: number };
   deliveriesKept: number;
+  /** Receipts and internal transfers the load created (origin OC-LOAD-…-IN-… / -INT-…). */
+  loadPickings: { found: number; deleted: number; doneKept: number; refusedKept: number };
   products: { found: number; deleted: number; archived: number };
   customers: { found: number; deleted: number; archived: number };
+  settings: SettingsCleanup;
   /** What remains, in one sentence each. */
   remains: string[];
 }
@@ -88,7 +94,7 @@ export async function cleanupSeed(
     ],
     { kwargs: { fields: ['state', 'invoice_ids', 'picking_ids'] } },
   );
-  const steps = 5;
+  const steps = 7;
   onProgress({ phase: 'cleanup', done: 0, total: steps });
 
   // Invoices of those orders: drafts go; posted ones are reset and cancelled, and stay.
@@ -129,6 +135,25 @@ export async function cleanupSeed(
       : 0;
   onProgress({ phase: 'cleanup', done: 2, total: steps });
 
+  // The load's own receipts and transfers: Odoo deletes any but the done ones.
+  const loadPickings = await client.call<Row[]>(
+    'stock.picking',
+    'search_read',
+    [[['origin', '=like', SEED_MARKERS.loadOrderLike]]],
+    { kwargs: { fields: ['state'] } },
+  );
+  const openLoadPickings = loadPickings
+    .filter((p) => p.state !== 'done')
+    .map((p) => p.id as number);
+  const { deleted: loadPickingsDeleted } = await deleteWhatOdooAllows(
+    client,
+    'stock.picking',
+    openLoadPickings,
+  );
+  const loadPickingsDone = loadPickings.length - openLoadPickings.length;
+  const loadPickingsRefused = openLoadPickings.length - loadPickingsDeleted;
+  onProgress({ phase: 'cleanup', done: 3, total: steps });
+
   const products = await markedIds(
     client,
     'product.product',
@@ -139,12 +164,14 @@ export async function cleanupSeed(
     [['id', 'in', products]],
   ]);
   const productResult = await deleteOrArchive(client, 'product.product', activeProducts);
-  onProgress({ phase: 'cleanup', done: 3, total: steps });
+  onProgress({ phase: 'cleanup', done: 4, total: steps });
   const customers = await markedIds(client, 'res.partner', 'ref', SEED_MARKERS.customerLike);
   const activeCustomers = await client.call<number[]>('res.partner', 'search', [
     [['id', 'in', customers]],
   ]);
   const customerResult = await deleteOrArchive(client, 'res.partner', activeCustomers);
+  onProgress({ phase: 'cleanup', done: 5, total: steps });
+  const settings = await revertSettings(client);
   onProgress({ phase: 'cleanup', done: steps, total: steps });
 
   const remains: string[] = [];
@@ -157,6 +184,18 @@ export async function cleanupSeed(
     );
   if (doneDeliveries > 0)
     remains.push(`${doneDeliveries} done deliveries are kept: Odoo never deletes moved stock.`);
+  if (loadPickingsDone > 0)
+    remains.push(
+      `${loadPickingsDone} done receipts and internal transfers of the load (origin OC-LOAD-…) are kept: Odoo never deletes moved stock.`,
+    );
+  if (loadPickingsRefused > 0)
+    remains.push(
+      `${loadPickingsRefused} open receipts or internal transfers of the load are kept: Odoo refused to delete them.`,
+    );
+  if (settings.storageLocations === 'refused')
+    remains.push(
+      `Storage Locations stays on: Odoo refused to switch it off (${settings.detail}); the next cleanup tries again.`,
+    );
   if (productResult.archived > 0)
     remains.push(
       `${productResult.archived} products are archived, not deleted: stock moves or invoices refer to them.`,
@@ -173,8 +212,15 @@ export async function cleanupSeed(
       cancelledKept: invoices.length - invoicesDeleted,
     },
     deliveriesKept: doneDeliveries,
+    loadPickings: {
+      found: loadPickings.length,
+      deleted: loadPickingsDeleted,
+      doneKept: loadPickingsDone,
+      refusedKept: loadPickingsRefused,
+    },
     products: { found: activeProducts.length, ...productResult },
     customers: { found: activeCustomers.length, ...customerResult },
+    settings,
     remains,
   };
 }

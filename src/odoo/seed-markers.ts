@@ -16,6 +16,12 @@ export const SEED_MARKERS = {
   loadOrderLike: 'OC-LOAD-%',
 } as const;
 
+/**
+ * The system parameter (ir.config_parameter) by which seed remembers that it switched Inventory's
+ * Storage Locations on, so that `seed --cleanup` switches it off again, and only then.
+ */
+export const SEED_SETTINGS_PARAM = 'odoo_capacity.seed.storage_locations';
+
 /** The number at the end of a marker ("OC-SEED-READY-00042" → 42), or 0. */
 export function markerNumber(marker: unknown): number {
   if (typeof marker !== 'string') return 0;

@@ -5,6 +5,7 @@
 import { CheckFailedError } from '../core/errors.js';
 import type { OdooClient } from './client.js';
 import { SEED_MARKERS, markerNumber } from './seed-markers.js';
+import { ensureSettings, type SettingsSummary } from './seed-settings.js';
 
 export interface SeedPlan {
   products: number;
@@ -17,10 +18,16 @@ export interface SeedPlan {
   stock: number;
   linesPerOrder?: number;
   quantityPerLine?: number;
+  /**
+   * Switch on the Inventory settings the scenarios need when they are off (Storage Locations,
+   * for stock-moves' internal transfers). `odoo-capacity seed` asks for it unless --no-settings;
+   * other callers (the runner's pool top-up) leave settings as they are unless they ask.
+   */
+  settings?: boolean;
 }
 
 export type SeedPhase =
-  'products' | 'customers' | 'stock' | 'ready-orders' | 'delivered-orders' | 'cleanup';
+  'settings' | 'products' | 'customers' | 'stock' | 'ready-orders' | 'delivered-orders' | 'cleanup';
 
 export interface SeedProgress {
   phase: SeedPhase;
@@ -38,6 +45,7 @@ export interface PoolCount {
 
 export interface SeedSummary {
   serie: string;
+  settings: SettingsSummary;
   products: PoolCount & { reactivated: number };
   customers: PoolCount & { reactivated: number };
   /** Products whose stock was topped up by an inventory adjustment. */
@@ -342,6 +350,9 @@ export async function seed(
   const version = await client.version();
   const seeder = new Seeder(client, serieOf(version.server_serie), onProgress);
   await client.authenticate();
+  onProgress({ phase: 'settings', done: 0, total: 1 });
+  const settings = await ensureSettings(client, plan.settings === true);
+  onProgress({ phase: 'settings', done: 1, total: 1 });
   const perOrder = plan.linesPerOrder ?? 3;
   const quantity = plan.quantityPerLine ?? 1;
 
@@ -451,6 +462,7 @@ export async function seed(
 
   return {
     serie: version.server_serie,
+    settings,
     products: products.count,
     customers: customers.count,
     stockAdjusted,

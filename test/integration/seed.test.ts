@@ -1,7 +1,8 @@
 // `seed` against the lab through XML-RPC over HTTP: it creates the pools of docs/contracts.md,
 // tops them up without duplicating anything when run again, and `--cleanup` removes exactly the
-// marked records (as far as Odoo allows), leaving everything else alone. The lab's invariants
-// hold throughout.
+// marked records (as far as Odoo allows), leaving everything else alone. Seed switches Inventory's
+// Storage Locations on when asked and the database has it off, and cleanup switches it off again
+// only then. The lab's invariants hold throughout.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Logger } from '../../src/core/logger.js';
 import { Secret } from '../../src/core/secret.js';
@@ -12,6 +13,9 @@ import { seed, type SeedPlan, type SeedProgress } from '../../src/odoo/seed.js';
 import { cleanEnv, hasStackTrace, runCli } from '../helpers/cli.js';
 
 const DB = 'seedlab';
+/** Fresh databases for the settings tests: one seed switches on, one had the setting on before. */
+const SETTINGS_DB = 'seedsettings';
+const PRESET_DB = 'seedpreset';
 const PLAN: SeedPlan = {
   products: 4,
   customers: 3,
@@ -28,18 +32,22 @@ beforeAll(async () => {
   lab = await startLab({
     port: 0,
     workers: 2,
-    databases: [DB],
+    databases: [DB, SETTINGS_DB, PRESET_DB],
     costScale: 0,
     log: new Logger('warn'),
   });
-  client = new OdooClient({
+  client = clientOf(DB);
+});
+
+function clientOf(db: string): OdooClient {
+  return new OdooClient({
     url: lab.url,
-    db: DB,
+    db,
     user: 'admin',
     secret: new Secret('admin'),
     secretKind: 'password',
   });
-});
+}
 
 afterAll(async () => {
   await lab?.stop();
@@ -71,13 +79,15 @@ describe('seed', () => {
     const summary = await seed(client, PLAN, (p) => progress.push(p));
     expect(summary).toMatchObject({
       serie: '17.0',
+      // Not asked to change settings: a fresh database keeps Internal Transfers archived.
+      settings: { storageLocations: 'skipped', internalTransfers: false, enabledBySeed: false },
       products: { wanted: 4, existing: 0, created: 4 },
       customers: { wanted: 3, existing: 0, created: 3 },
       readyOrders: { wanted: 5, existing: 0, created: 5, notReserved: 0 },
       deliveredOrders: { wanted: 3, existing: 0, created: 3 },
     });
     expect(new Set(progress.map((p) => p.phase))).toEqual(
-      new Set(['products', 'customers', 'stock', 'ready-orders', 'delivered-orders']),
+      new Set(['settings', 'products', 'customers', 'stock', 'ready-orders', 'delivered-orders']),
     );
     const products = await client.call<Row[]>(
       'product.product',
@@ -195,9 +205,191 @@ describe('seed --cleanup', () => {
   });
 });
 
+const SMALL: SeedPlan = {
+  products: 2,
+  customers: 1,
+  readyOrders: 1,
+  deliveredOrders: 0,
+  stock: 10,
+  linesPerOrder: 1,
+};
+const SEED_PARAM = 'odoo_capacity.seed.storage_locations';
+
+/** What the database says about Storage Locations and its Internal Transfers type. */
+async function storageLocations(target: OdooClient): Promise<{
+  setting: boolean;
+  internalTransfers: boolean;
+  remembered: boolean;
+  settingsRecords: number;
+}> {
+  const defaults = await target.call<Row>('res.config.settings', 'default_get', [
+    ['group_stock_multi_locations'],
+  ]);
+  const [warehouse] = await target.call<Row[]>('stock.warehouse', 'search_read', [[]], {
+    kwargs: { fields: ['int_type_id'] },
+  });
+  const [type] = await target.call<Row[]>('stock.picking.type', 'read', [
+    [(warehouse!.int_type_id as [number, string])[0]],
+    ['active'],
+  ]);
+  const params = await target.call<number[]>('ir.config_parameter', 'search', [
+    [['key', '=', SEED_PARAM]],
+  ]);
+  const records = await target.call<number[]>('res.config.settings', 'search', [[]]);
+  return {
+    setting: defaults.group_stock_multi_locations as boolean,
+    internalTransfers: type!.active as boolean,
+    remembered: params.length > 0,
+    settingsRecords: records.length,
+  };
+}
+
+describe('seed and Inventory settings', () => {
+  let target: OdooClient;
+  beforeAll(() => {
+    target = clientOf(SETTINGS_DB);
+  });
+
+  it('left alone unless asked: a fresh database keeps Storage Locations off', async () => {
+    const summary = await seed(target, { ...SMALL, settings: false });
+    expect(summary.settings).toEqual({
+      internalTransfers: false,
+      storageLocations: 'skipped',
+      enabledBySeed: false,
+    });
+    expect(await storageLocations(target)).toEqual({
+      setting: false,
+      internalTransfers: false,
+      remembered: false,
+      settingsRecords: 0,
+    });
+  });
+
+  it('switches Storage Locations on as an administrator would, and remembers it', async () => {
+    const summary = await seed(target, { ...SMALL, settings: true });
+    expect(summary.settings).toEqual({
+      internalTransfers: true,
+      storageLocations: 'enabled',
+      enabledBySeed: true,
+    });
+    expect(await storageLocations(target)).toEqual({
+      setting: true,
+      internalTransfers: true,
+      remembered: true,
+      settingsRecords: 1,
+    });
+  });
+
+  it('is idempotent: a second seed changes no setting and says so', async () => {
+    const summary = await seed(target, { ...SMALL, settings: true });
+    expect(summary.settings).toEqual({
+      internalTransfers: true,
+      storageLocations: 'unchanged',
+      enabledBySeed: true,
+    });
+    // No new settings record: nothing was saved again.
+    expect(await storageLocations(target)).toMatchObject({ setting: true, settingsRecords: 1 });
+  });
+
+  it('cleanup deletes the load receipts and transfers Odoo lets go, and switches the setting off', async () => {
+    const [product] = await target.call<number[]>('product.product', 'search', [
+      [['default_code', '=', 'OC-P-0001']],
+    ]);
+    const [warehouse] = await target.call<Row[]>('stock.warehouse', 'search_read', [[]], {
+      kwargs: { fields: ['in_type_id', 'int_type_id', 'lot_stock_id'] },
+    });
+    const stockId = (warehouse!.lot_stock_id as [number, string])[0];
+    const picking = (type: unknown, from: number, origin: string) =>
+      target.call<number>('stock.picking', 'create', [
+        {
+          picking_type_id: (type as [number, string])[0],
+          location_id: from,
+          location_dest_id: stockId,
+          origin,
+          move_ids: [
+            [
+              0,
+              0,
+              {
+                name: 'OC-P-0001',
+                product_id: product,
+                product_uom_qty: 1,
+                location_id: from,
+                location_dest_id: stockId,
+              },
+            ],
+          ],
+        },
+      ]);
+    const vendors = (
+      await target.call<number[]>('stock.location', 'search', [[['usage', '=', 'supplier']]])
+    )[0]!;
+    const done = await picking(warehouse!.in_type_id, vendors, 'OC-LOAD-itest-t-IN-0');
+    await target.call('stock.picking', 'action_confirm', [[done]]);
+    expect(await target.call('stock.picking', 'button_validate', [[done]])).toBe(true);
+    const ready = await picking(warehouse!.in_type_id, vendors, 'OC-LOAD-itest-t-IN-1');
+    await target.call('stock.picking', 'action_confirm', [[ready]]);
+    const draft = await picking(warehouse!.int_type_id, stockId, 'OC-LOAD-itest-t-INT-2');
+    const mine = await picking(warehouse!.in_type_id, vendors, 'MY-OWN-RECEIPT');
+
+    const summary = await cleanupSeed(target);
+    expect(summary.loadPickings).toEqual({ found: 3, deleted: 2, doneKept: 1, refusedKept: 0 });
+    expect(summary.remains).toContain(
+      '1 done receipts and internal transfers of the load (origin OC-LOAD-…) are kept: Odoo never deletes moved stock.',
+    );
+    const left = await target.call<number[]>('stock.picking', 'search', [
+      [['id', 'in', [done, ready, draft, mine]]],
+    ]);
+    expect(left.sort((a, b) => a - b)).toEqual([done, mine]);
+    expect(summary.settings).toEqual({ storageLocations: 'disabled' });
+    expect(await storageLocations(target)).toMatchObject({
+      setting: false,
+      internalTransfers: false,
+      remembered: false,
+    });
+    // Nothing left to undo: a second cleanup leaves the setting as it is.
+    expect((await cleanupSeed(target)).settings).toEqual({ storageLocations: 'untouched' });
+    expect(await labCheck()).toEqual([]);
+  });
+
+  it('never switches off a setting the database had before seed', async () => {
+    const preset = clientOf(PRESET_DB);
+    const record = await preset.call<number>('res.config.settings', 'create', [
+      { group_stock_multi_locations: true },
+    ]);
+    await preset.call('res.config.settings', 'execute', [[record]]);
+    const summary = await seed(preset, { ...SMALL, settings: true });
+    expect(summary.settings).toEqual({
+      internalTransfers: true,
+      storageLocations: 'unchanged',
+      enabledBySeed: false,
+    });
+    expect((await cleanupSeed(preset)).settings).toEqual({ storageLocations: 'untouched' });
+    expect(await storageLocations(preset)).toEqual({
+      setting: true,
+      internalTransfers: true,
+      remembered: false,
+      settingsRecords: 1,
+    });
+  });
+});
+
 describe('odoo-capacity seed (the command)', () => {
   const env = () =>
     cleanEnv({ ODOO_URL: lab.url, ODOO_DB: DB, ODOO_USER: 'admin', ODOO_PASSWORD: 'admin' });
+
+  it('--no-settings changes no setting and says what stock-moves will skip', async () => {
+    const result = await runCli(
+      ['seed', '--products', '2', '--customers', '1', '--ready-orders', '1', '--no-settings'],
+      env(),
+    );
+    expect(result.code, result.stderr).toBe(0);
+    // Human lines go to stderr.
+    expect(result.stderr).toContain(
+      'settings          Storage Locations left off (--no-settings): Internal Transfers archived, stock-moves skips internal transfers',
+    );
+    expect((await storageLocations(client)).setting).toBe(false);
+  });
 
   it('prints one JSON summary on stdout and exits 0', async () => {
     const result = await runCli(
@@ -219,8 +411,18 @@ describe('odoo-capacity seed (the command)', () => {
     );
     expect(result.code).toBe(0);
     const summary = JSON.parse(result.stdout) as Row;
-    expect(summary).toMatchObject({ readyOrders: { wanted: 1 }, deliveredOrders: { wanted: 1 } });
+    expect(summary).toMatchObject({
+      settings: { storageLocations: 'enabled', internalTransfers: true, enabledBySeed: true },
+      readyOrders: { wanted: 1 },
+      deliveredOrders: { wanted: 1 },
+    });
     expect(result.stdout).not.toContain('admin"');
+  });
+
+  it('--help shows --no-settings with an example', async () => {
+    const result = await runCli(['seed', '--help'], env());
+    expect(result.stdout).toContain('--no-settings');
+    expect(result.stdout).toMatch(/\$ odoo-capacity seed --no-settings/);
   });
 
   it('rejects a bad count with one line naming the flag and exit 2', async () => {

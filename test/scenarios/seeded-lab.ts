@@ -1,5 +1,6 @@
 // A lab for the scenario tests: started on a free port with no cost burn (the tests check
-// behaviour, not capacity), its first database seeded through the external API.
+// behaviour, not capacity), its first database seeded through the external API as
+// `odoo-capacity seed` seeds it (Storage Locations switched on) unless the plan says otherwise.
 import { Logger } from '../../src/core/logger.js';
 import { Secret } from '../../src/core/secret.js';
 import type { OdooSerie } from '../../src/lab/contract.js';
@@ -34,7 +35,7 @@ export async function startSeededLab(
     secret: new Secret('admin'),
     secretKind: 'password',
   });
-  await seed(client, plan);
+  await seed(client, { settings: true, ...plan });
   return { lab, client, plan };
 }
 

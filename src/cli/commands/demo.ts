@@ -127,7 +127,14 @@ async function demo(flags: DemoFlags): Promise<DemoResult> {
     let phase = '';
     const seeded = await seed(
       client,
-      { products: 50, customers: 20, stock: 1000, readyOrders: 0, deliveredOrders: 0 },
+      {
+        products: 50,
+        customers: 20,
+        stock: 1000,
+        readyOrders: 0,
+        deliveredOrders: 0,
+        settings: true,
+      },
       (p) => {
         if (p.phase !== phase && !flags.json) log.info(`  ${p.phase} (${p.total})`);
         phase = p.phase;

@@ -6,6 +6,7 @@ import { BadInputError } from '../../core/errors.js';
 import { resolveTarget, type TargetFlags } from '../../core/target.js';
 import type { CleanupSummary } from '../../odoo/seed-cleanup.js';
 import type { SeedPlan, SeedProgress, SeedSummary } from '../../odoo/seed.js';
+import type { SettingsSummary } from '../../odoo/seed-settings.js';
 import { printJson, printLines, type GlobalOptions } from '../output.js';
 import { addTargetOptions } from '../target-options.js';
 
@@ -17,6 +18,8 @@ interface SeedFlags extends TargetFlags, GlobalOptions {
   stock: string;
   lines: string;
   cleanup?: boolean;
+  /** false with --no-settings. */
+  settings: boolean;
 }
 
 const MAX = 1_000_000;
@@ -36,10 +39,12 @@ export function parsePlan(flags: SeedFlags): SeedPlan {
     deliveredOrders: count('--delivered-orders', flags.deliveredOrders),
     stock: count('--stock', flags.stock),
     linesPerOrder: count('--lines', flags.lines, 1),
+    settings: flags.settings !== false,
   };
 }
 
 const PHASE_LABEL: Record<SeedProgress['phase'], string> = {
+  settings: 'settings',
   products: 'products',
   customers: 'customers',
   stock: 'stock',
@@ -73,11 +78,30 @@ async function progressBar(): Promise<{ update(p: SeedProgress): void; stop(): v
   };
 }
 
+/** One line on Storage Locations and what it means for stock-moves. */
+export function renderSettings(settings: SettingsSummary): string {
+  const label = 'settings'.padEnd(17);
+  const revert = 'seed --cleanup switches Storage Locations off again';
+  switch (settings.storageLocations) {
+    case 'enabled':
+      return `${label} Storage Locations switched on: Internal Transfers ${settings.internalTransfers ? 'active' : 'still archived'}; ${revert}`;
+    case 'skipped':
+      return `${label} Storage Locations left off (--no-settings): Internal Transfers archived, stock-moves skips internal transfers`;
+    case 'unchanged':
+      if (!settings.internalTransfers)
+        return `${label} Storage Locations is on but Internal Transfers is archived: unarchive it (Inventory → Configuration → Operation Types), or stock-moves skips internal transfers`;
+      return settings.enabledBySeed
+        ? `${label} Internal Transfers active, nothing changed (an earlier seed switched Storage Locations on; ${revert})`
+        : `${label} Internal Transfers active, nothing changed`;
+  }
+}
+
 export function renderSeed(summary: SeedSummary): string[] {
   const pool = (name: string, p: { wanted: number; existing: number; created: number }) =>
     `${name.padEnd(17)} ${p.wanted} wanted: ${p.existing} there, ${p.created} created`;
   return [
     `seeded ${summary.serie}`,
+    renderSettings(summary.settings),
     pool('products', summary.products),
     pool('customers', summary.customers),
     `${'stock'.padEnd(17)} ${summary.stockAdjusted} products topped up`,
@@ -89,12 +113,21 @@ export function renderSeed(summary: SeedSummary): string[] {
   ];
 }
 
+const CLEANUP_SETTINGS: Record<CleanupSummary['settings']['storageLocations'], string> = {
+  disabled: 'Storage Locations switched off again (seed had switched it on)',
+  'already-off': 'Storage Locations already off (seed had switched it on)',
+  untouched: 'Storage Locations left as it is (seed did not switch it on)',
+  refused: 'Storage Locations stays on: Odoo refused to switch it off',
+};
+
 export function renderCleanup(summary: CleanupSummary): string[] {
   return [
     `orders: ${summary.orders.deleted} of ${summary.orders.found} deleted`,
     `invoices: ${summary.invoices.deleted} of ${summary.invoices.found} deleted`,
     `products: ${summary.products.deleted} deleted, ${summary.products.archived} archived`,
     `customers: ${summary.customers.deleted} deleted, ${summary.customers.archived} archived`,
+    `load receipts and transfers: ${summary.loadPickings.deleted} of ${summary.loadPickings.found} deleted`,
+    `settings: ${CLEANUP_SETTINGS[summary.settings.storageLocations]}`,
     ...summary.remains.map((r) => `remains: ${r}`),
   ];
 }
@@ -111,7 +144,14 @@ export function registerSeed(program: Command): void {
     .option('--delivered-orders <n>', 'delivered orders awaiting invoicing', '200')
     .option('--stock <n>', 'free stock each product keeps after the pools are made', '1000')
     .option('--lines <n>', 'lines per seeded order', '3')
-    .option('--cleanup', 'remove the records carrying seed and load markers, as Odoo allows')
+    .option(
+      '--no-settings',
+      "leave Inventory settings as they are (seed otherwise switches on Storage Locations when it is off, for stock-moves' internal transfers)",
+    )
+    .option(
+      '--cleanup',
+      'remove the records carrying seed and load markers, as Odoo allows; switch off Storage Locations if seed switched it on',
+    )
     .option('--json', 'print the summary as one JSON document on stdout')
     .addHelpText(
       'after',
@@ -119,9 +159,14 @@ export function registerSeed(program: Command): void {
 Examples:
   $ ODOO_URL=http://127.0.0.1:8069 ODOO_DB=lab ODOO_PASSWORD=admin odoo-capacity seed
   $ odoo-capacity seed --products 50 --customers 20 --ready-orders 200 --delivered-orders 200 --stock 1000
+  $ odoo-capacity seed --no-settings          # change no Inventory setting; stock-moves then skips internal transfers
   $ odoo-capacity seed --cleanup --json
 
 Safe to run twice: what exists is counted and only what is missing is created.
+Settings: a fresh Odoo keeps Internal Transfers archived until Inventory → Settings → Storage
+Locations is on; seed switches it on as an administrator would (res.config.settings) and
+remembers it (system parameter odoo_capacity.seed.storage_locations), so --cleanup switches it
+off again only if seed switched it on.
 Exit: 0 done, 1 Odoo refused a step, 2 bad input or credentials, 3 target unreachable.`,
     );
   addTargetOptions(command).action(async (flags: SeedFlags) => {
