@@ -2,11 +2,24 @@
 // through the "Create invoices" wizard (sale.advance.payment.inv, invoicing what was delivered),
 // and the draft invoices are then posted, which numbers them gap-free per journal — the month-end
 // bottleneck. Each batch of orders is taken by exactly one iteration.
+//
+// Two batches posting at once can number an invoice the same (a posting collision,
+// lib/posting-collision.ts): Odoo refuses the whole action_post. The job then does what an
+// accountant does: waits (bounded exponential backoff with jitter, the workload's postRetry),
+// clears the provisional numbers of the drafts still unposted and posts them again. Collisions
+// are counted, not failures; a batch whose retries run out fails with fault `collision`.
+import { sleep } from 'k6';
 import exec from 'k6/execution';
 import { CallFailure } from './lib/call-failure.ts';
-import type { Workload } from './lib/workload.ts';
+import { POSTING_CALL, isPostingCollision, postRetryDelayMs } from './lib/posting-collision.ts';
+import type { PostRetry, Workload } from './lib/workload.ts';
 import type { OdooClient, Row } from './k6/client.ts';
-import { invoicePostThroughput } from './k6/metrics.ts';
+import {
+  invoicePostThroughput,
+  invoicesUnposted,
+  postingAttempts,
+  postingCollisions,
+} from './k6/metrics.ts';
 import { optionsFor } from './k6/options.ts';
 import { clientFor, setupRun, type Session, type SetupData } from './k6/session.ts';
 import { transaction } from './k6/transaction.ts';
@@ -19,6 +32,7 @@ export interface MonthEndBillingData {
   /** Delivered, not yet invoiced orders of the OC-SEED-DELIVERED pool, oldest first. */
   orders: number[];
   batchSize: number;
+  postRetry: PostRetry;
 }
 
 export function prepareMonthEndBilling(
@@ -39,20 +53,66 @@ export function prepareMonthEndBilling(
       'no delivered orders to invoice (OC-SEED-DELIVERED-*); run odoo-capacity seed --delivered-orders N',
     );
   }
-  return { orders, batchSize: workload.classes['month-end-billing'].payload.batchSize };
+  const { batchSize, postRetry } = workload.classes['month-end-billing'].payload;
+  return { orders, batchSize, postRetry };
 }
 
 export function setup(): SetupData {
   return setupRun('month-end-billing', { 'month-end-billing': prepareMonthEndBilling });
 }
 
+/**
+ * Posts the drafts, retrying posting collisions as the workload's postRetry says. Returns the
+ * drafts left unposted when the retries ran out (none when every attempt but the last collided
+ * and the last posted them).
+ */
+function postWithRetries(client: OdooClient, drafts: number[], retry: PostRetry): number[] {
+  let remaining = drafts;
+  for (let attempt = 1; ; attempt++) {
+    postingAttempts.add(1);
+    try {
+      client.call('account.move', 'action_post', [remaining]);
+      return [];
+    } catch (error) {
+      if (!(error instanceof CallFailure) || !isPostingCollision(error)) throw error;
+      postingCollisions.add(1);
+      if (attempt >= retry.maxAttempts) return remaining;
+    }
+    sleep(postRetryDelayMs(retry, attempt, Math.random()) / 1000);
+    // The refused call rolled back whole: clear the provisional numbers of the drafts still
+    // unposted (the accountant's "/" in the invoice form) and post those again.
+    const left = client.searchRead<Row & { name: string }>(
+      'account.move',
+      [
+        ['id', 'in', remaining],
+        ['state', '=', 'draft'],
+      ],
+      ['name'],
+    );
+    const numbered = left.filter((m) => m.name !== '/').map((m) => m.id);
+    if (numbered.length > 0) client.write('account.move', numbered, { name: '/' });
+    remaining = left.map((m) => m.id);
+    if (remaining.length === 0) return [];
+  }
+}
+
+/** This VU found the delivered pool empty: in a closed loop it idles instead of failing again. */
+let poolExhausted = false;
+
 export function monthEndBilling(data: SetupData): void {
-  const { orders, batchSize } = data.classes['month-end-billing'] as MonthEndBillingData;
-  const client = clientFor(data.session);
+  const { orders, batchSize, postRetry } = data.classes['month-end-billing'] as MonthEndBillingData;
   const first = exec.scenario.iterationInTest * batchSize;
   const batch = orders.slice(first, first + batchSize);
+  if (batch.length === 0 && poolExhausted) {
+    // constant-vus starts the next iteration at once: without this pause an exhausted pool would
+    // count thousands of failures a second. The failure was counted once for this VU.
+    sleep(1);
+    return;
+  }
+  const client = clientFor(data.session);
   transaction('invoice and post', () => {
     if (batch.length === 0) {
+      poolExhausted = exec.scenario.executor === 'constant-vus';
       throw new CallFailure(
         'other',
         'delivered pool',
@@ -81,18 +141,30 @@ export function monthEndBilling(data: SetupData): void {
         'no draft invoice created',
       );
     }
-    client.call('account.move', 'action_post', [drafts]);
+    const collided = postWithRetries(client, drafts, postRetry);
+    if (collided.length > 0) {
+      if (collided.length < drafts.length) {
+        invoicePostThroughput.add(drafts.length - collided.length);
+      }
+      invoicesUnposted.add(collided.length);
+      throw new CallFailure(
+        'collision',
+        POSTING_CALL,
+        `${collided.length} invoices left unposted: each of ${postRetry.maxAttempts} posting attempts collided (another entry with the same name)`,
+      );
+    }
     const unposted = client.searchCount('account.move', [
       ['id', 'in', drafts],
       ['state', '!=', 'posted'],
     ]);
+    if (unposted < drafts.length) invoicePostThroughput.add(drafts.length - unposted);
     if (unposted > 0) {
+      invoicesUnposted.add(unposted);
       throw new CallFailure(
         'other',
         'account.move.action_post',
         `${unposted} invoices still not posted`,
       );
     }
-    invoicePostThroughput.add(drafts.length);
   });
 }

@@ -1,7 +1,6 @@
 // JSON-2 beside XML-RPC (Odoo 19 deprecates XML-RPC): POST /json/2/<model>/<method> with a bearer
 // API key and named parameters. Written from Odoo's documentation; the lab speaks XML-RPC.
-import { CallFailure, faultSummary } from '../lib/call-failure.ts';
-import { classifyFault } from '../lib/fault-tags.ts';
+import { CallFailure, odooFault } from '../lib/call-failure.ts';
 import { json2Body, json2FaultCode } from '../lib/json2.ts';
 import type { OdooVersion } from '../lib/odoo-version.ts';
 import type { ScenarioTarget } from '../lib/scenario-env.ts';
@@ -87,8 +86,6 @@ export class Json2Transport implements OdooTransport {
       throw new CallFailure('http', call, 'HTTP 404: no JSON-2 API here (Odoo 19 or later)');
     }
     const code = json2FaultCode(res.status, error.name);
-    const text = error.message ?? `HTTP ${res.status}`;
-    const tag = classifyFault(code, text);
-    throw new CallFailure(tag, call, `Odoo fault ${code} (${tag}): ${faultSummary(text)}`, code);
+    throw odooFault(call, code, error.message ?? `HTTP ${res.status}`);
   }
 }

@@ -12,3 +12,6 @@ export const orderConfirmLatency = new Trend(METRIC.orderConfirmLatency, true);
 export const stockValidationSuccess = new Rate(METRIC.stockValidationSuccess);
 export const shipmentUpdateDelay = new Trend(METRIC.shipmentUpdateDelay, true);
 export const invoicePostThroughput = new Counter(METRIC.invoicePostThroughput);
+export const postingAttempts = new Counter(METRIC.postingAttempts);
+export const postingCollisions = new Counter(METRIC.postingCollisions);
+export const invoicesUnposted = new Counter(METRIC.invoicesUnposted);

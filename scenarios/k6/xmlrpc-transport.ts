@@ -1,8 +1,8 @@
 // XML-RPC over /xmlrpc/2 (odoo-contract.md §1-2) with the scenarios' own codec. The constant head
 // of execute_kw (db, uid, secret) is encoded once per VU, and model and method with the request's
 // parameters once per kind of call; each call encodes only its arguments.
-import { CallFailure, faultSummary } from '../lib/call-failure.ts';
-import { classifyFault, isCommittedUnmarshallable } from '../lib/fault-tags.ts';
+import { CallFailure, odooFault } from '../lib/call-failure.ts';
+import { isCommittedUnmarshallable } from '../lib/fault-tags.ts';
 import type { OdooVersion } from '../lib/odoo-version.ts';
 import type { ScenarioTarget } from '../lib/scenario-env.ts';
 import { callName, type CallResult, type CallTags, type OdooTransport } from '../lib/transport.ts';
@@ -91,14 +91,14 @@ export class XmlRpcTransport implements OdooTransport {
     if (decoded.status === 'value') return decoded;
     if (isCommittedUnmarshallable(decoded.faultCode, decoded.faultString))
       return { status: 'none' };
-    throw this.#fault(callName(call.params.tags), decoded.faultCode, decoded.faultString);
+    throw odooFault(callName(call.params.tags), decoded.faultCode, decoded.faultString);
   }
 
   #call(service: string, method: string, body: string, tags: CallTags): XmlRpcValue {
     const url = `${this.#target.url}/xmlrpc/2/${service}`;
     const decoded = this.#decode(post(url, body, postParams(HEADERS, tags, this.#timeout)), tags);
     if (decoded.status === 'fault') {
-      throw this.#fault(`${service}.${method}`, decoded.faultCode, decoded.faultString);
+      throw odooFault(`${service}.${method}`, decoded.faultCode, decoded.faultString);
     }
     return decoded.value;
   }
@@ -121,15 +121,5 @@ export class XmlRpcTransport implements OdooTransport {
       }
       throw error;
     }
-  }
-
-  #fault(call: string, faultCode: number | string, faultString: string): CallFailure {
-    const tag = classifyFault(faultCode, faultString);
-    return new CallFailure(
-      tag,
-      call,
-      `Odoo fault ${String(faultCode)} (${tag}): ${faultSummary(faultString)}`,
-      faultCode,
-    );
   }
 }

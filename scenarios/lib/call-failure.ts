@@ -1,5 +1,5 @@
 // Why a call or a business transaction failed, tagged as the oc_faults metric counts it.
-import type { ErrorTag } from './fault-tags.ts';
+import { classifyFault, type ErrorTag } from './fault-tags.ts';
 
 export class CallFailure extends Error {
   override readonly name = 'CallFailure';
@@ -19,4 +19,19 @@ export function faultSummary(faultString: string): string {
   const lines = faultString.trim().split('\n');
   const line = faultString.startsWith('Traceback') ? lines[lines.length - 1] : lines[0];
   return (line ?? '').trim().slice(0, 300);
+}
+
+/** The CallFailure of an Odoo fault, as both transports raise it: tagged by its code and text. */
+export function odooFault(
+  call: string,
+  faultCode: number | string,
+  faultString: string,
+): CallFailure {
+  const tag = classifyFault(faultCode, faultString);
+  return new CallFailure(
+    tag,
+    call,
+    `Odoo fault ${String(faultCode)} (${tag}): ${faultSummary(faultString)}`,
+    faultCode,
+  );
 }

@@ -4,8 +4,11 @@
 
 /** Odoo's faults, as every layer of the toolkit names them. */
 export type FaultTag = 'application' | 'user' | 'access_denied' | 'access' | 'concurrency';
-/** Failures before Odoo answered with XML-RPC, or a business effect that did not happen. */
-export type FailureTag = 'http' | 'timeout' | 'other';
+/**
+ * Failures before Odoo answered with XML-RPC, a business effect that did not happen, or posting
+ * collisions that outlasted the billing job's retries (lib/posting-collision.ts).
+ */
+export type FailureTag = 'http' | 'timeout' | 'collision' | 'other';
 /** The `fault` tag of the oc_faults metric (docs/contracts.md). */
 export type ErrorTag = FaultTag | FailureTag;
 

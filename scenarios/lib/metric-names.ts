@@ -18,4 +18,10 @@ export const METRIC = {
   shipmentUpdateDelay: 'shipment_update_delay',
   /** Counter: invoices posted (k6 reports the count and its rate per second). */
   invoicePostThroughput: 'invoice_post_throughput',
+  /** Counter: account.move action_post calls of month-end billing, retries included. */
+  postingAttempts: 'oc_posting_attempts',
+  /** Counter: action_post calls refused as a posting collision (another entry with the same name). */
+  postingCollisions: 'oc_posting_collisions',
+  /** Counter: invoices a billing transaction left unposted (its posting retries ran out). */
+  invoicesUnposted: 'oc_invoices_unposted',
 } as const;
