@@ -95,6 +95,7 @@ export type ErrorTag =
   | 'concurrency'
   | 'http'
   | 'timeout'
+  | 'collision'
   | 'other';
 
 export interface ClassStepStats {
@@ -115,11 +116,32 @@ export interface ClassStepStats {
   /** Faults Odoo retried internally and surfaced as retryable (odoo_retryable_faults). */
   retryableFaults: number;
   droppedIterations: number;
+  /**
+   * Month-end billing's posting in the window: present when the class posted (absent for the
+   * other classes, and in runs written before it was measured).
+   */
+  posting?: PostingStats;
   concurrency: {
     /** Little's law: throughput × mean transaction latency. */
     littles: number;
     vusMax: number;
   };
+}
+
+/**
+ * account.move action_post of month-end billing: attempts (retries included), posting collisions
+ * (fault 2, another entry with the same name: retried by the scenario, not errors), and the
+ * invoices finally posted or left unposted when the retries ran out.
+ */
+export interface PostingStats {
+  attempts: number;
+  collisions: number;
+  /** collisions / attempts; 0 without attempts. */
+  collisionRate: number;
+  invoicesPosted: number;
+  /** Invoices posted per second of the window. */
+  invoicesPostedPerSecond: number;
+  invoicesUnposted: number;
 }
 
 export interface StatementDelta {

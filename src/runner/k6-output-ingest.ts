@@ -10,6 +10,7 @@ import { BadInputError } from '../core/errors.js';
 import { newHistogram, recordMs, summarizeHistogram, type Histogram } from './latency-histogram.js';
 import { followChunks, forEachLine, readChunks } from './ndjson-lines.js';
 import {
+  POSTING_COUNTERS,
   REQUEST_TREND,
   TRANSACTION_TREND,
   classMeasurements,
@@ -203,6 +204,13 @@ export class K6OutputIngest {
           const second = secondOf(s.time);
           m.vus.set(second, Math.max(m.vus.get(second) ?? 0, s.value));
         };
+    }
+    const posting = POSTING_COUNTERS[name];
+    if (posting !== undefined) {
+      return (s) => {
+        const cls = this.#holdClass(s);
+        if (cls) classMeasurements(m, cls).posting[posting] += s.value;
+      };
     }
     if (name !== REQUEST_TREND && (!this.#trendNames.has(name) || BUILTIN_TREND.test(name))) {
       return null;

@@ -16,7 +16,28 @@ export interface ClassMeasurements {
   /** oc_faults by their `fault` tag. */
   faults: Map<string, number>;
   retryable: number;
+  /** Month-end billing's posting counters (docs/contracts.md); zero for the other classes. */
+  posting: PostingCounts;
 }
+
+export interface PostingCounts {
+  /** oc_posting_attempts: action_post calls, retries included. */
+  attempts: number;
+  /** oc_posting_collisions: calls refused as a posting collision. */
+  collisions: number;
+  /** invoice_post_throughput: invoices posted. */
+  invoicesPosted: number;
+  /** oc_invoices_unposted: invoices left unposted when the retries ran out. */
+  invoicesUnposted: number;
+}
+
+/** The k6 Counter behind each posting count. */
+export const POSTING_COUNTERS: Readonly<Record<string, keyof PostingCounts>> = {
+  oc_posting_attempts: 'attempts',
+  oc_posting_collisions: 'collisions',
+  invoice_post_throughput: 'invoicesPosted',
+  oc_invoices_unposted: 'invoicesUnposted',
+};
 
 export interface StepMeasurements {
   classes: Map<TransactionClass, ClassMeasurements>;
@@ -51,7 +72,14 @@ export function emptyMeasurements(): StepMeasurements {
 export function classMeasurements(m: StepMeasurements, cls: TransactionClass): ClassMeasurements {
   let c = m.classes.get(cls);
   if (!c) {
-    c = { trends: new Map(), transactions: 0, requests: 0, faults: new Map(), retryable: 0 };
+    c = {
+      trends: new Map(),
+      transactions: 0,
+      requests: 0,
+      faults: new Map(),
+      retryable: 0,
+      posting: { attempts: 0, collisions: 0, invoicesPosted: 0, invoicesUnposted: 0 },
+    };
     m.classes.set(cls, c);
   }
   return c;
@@ -79,6 +107,7 @@ export function mergeMeasurements(parts: readonly StepMeasurements[]): StepMeasu
       into.transactions += c.transactions;
       into.requests += c.requests;
       into.retryable += c.retryable;
+      for (const key of Object.values(POSTING_COUNTERS)) into.posting[key] += c.posting[key];
       addInto(into.faults, c.faults);
     }
     merged.holdFirst = earliest(merged.holdFirst, part.holdFirst);

@@ -7,6 +7,7 @@ import {
   type ClassStepStats,
   type ErrorTag,
   type HistogramsJson,
+  type PostingStats,
 } from '../core/run-types.js';
 import {
   HISTOGRAM_ENCODING,
@@ -14,7 +15,12 @@ import {
   newHistogram,
   summarizeHistogram,
 } from './latency-histogram.js';
-import { REQUEST_TREND, TRANSACTION_TREND, type StepMeasurements } from './step-measurements.js';
+import {
+  REQUEST_TREND,
+  TRANSACTION_TREND,
+  type PostingCounts,
+  type StepMeasurements,
+} from './step-measurements.js';
 
 export interface StepFigures {
   classes: Partial<Record<TransactionClass, ClassStepStats>>;
@@ -29,6 +35,21 @@ const toIso = (k6Time: string | undefined): string =>
   k6Time === undefined ? new Date(0).toISOString() : new Date(k6Time).toISOString();
 
 const round = (n: number, digits = 4): number => Number(n.toFixed(digits));
+
+/** step.json's posting figures of a class that posted; nothing for a class that did not. */
+function postingStats(p: PostingCounts, seconds: number): { posting?: PostingStats } {
+  if (p.attempts + p.collisions + p.invoicesPosted + p.invoicesUnposted === 0) return {};
+  return {
+    posting: {
+      attempts: p.attempts,
+      collisions: p.collisions,
+      collisionRate: round(p.attempts > 0 ? p.collisions / p.attempts : 0, 6),
+      invoicesPosted: p.invoicesPosted,
+      invoicesPostedPerSecond: round(seconds > 0 ? p.invoicesPosted / seconds : 0),
+      invoicesUnposted: p.invoicesUnposted,
+    },
+  };
+}
 
 /**
  * holdSeconds: the configured hold, which the window stands for; when unknown (an import
@@ -76,6 +97,7 @@ export function stepFigures(m: StepMeasurements, holdSeconds?: number): StepFigu
       },
       retryableFaults: c.retryable,
       droppedIterations: droppedByClass.get(cls) ?? 0,
+      ...postingStats(c.posting, seconds),
       concurrency: {
         // Little's law, L = λW: throughput (1/s) × mean transaction time (s).
         littles: round((throughput * transaction.mean) / 1000),
