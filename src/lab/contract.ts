@@ -36,6 +36,11 @@ export interface LabOrm {
     kwargs: Record<string, unknown>,
   ): Promise<MethodResult>;
   /**
+   * Odoo's message for a constraint PostgreSQL names in an IntegrityError (its _sql_constraints),
+   * or undefined when Odoo declares none: the server then quotes PostgreSQL's text.
+   */
+  sqlConstraintMessage?(constraint: string, serie: OdooSerie): string | undefined;
+  /**
    * Creates the schema and base data of one tenant database (admin user, company, warehouse,
    * journals, sequences). The server's authentication reads, with Odoo's names:
    * res_users(id, login, password, active) with admin as id 2 and `password` a passlib

@@ -87,6 +87,13 @@ export interface ModelHooks {
   afterUnlink?(rt: Runtime, ids: number[], before: unknown): Promise<void>;
 }
 
+export interface SqlConstraint {
+  name: string;
+  message: string;
+  /** Only these series declare it (e.g. 16 checks unique move names in Python instead). */
+  series?: readonly OdooSerie[];
+}
+
 export interface ModelDef {
   name: string;
   table: string;
@@ -107,6 +114,11 @@ export interface ModelDef {
   rawColumns?: readonly string[];
   /** Extra DDL run once the tables and base data exist (composite and partial indexes). */
   sql?: readonly string[];
+  /**
+   * Odoo's _sql_constraints messages (the constraint or index is created by `sql`); PostgreSQL
+   * names it `<table>_<name>`. An IntegrityError on it becomes a ValidationError with this text.
+   */
+  sqlConstraints?: readonly SqlConstraint[];
   methods?: Record<string, MethodDef>;
   hooks?: ModelHooks;
 }

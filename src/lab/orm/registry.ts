@@ -64,6 +64,17 @@ export class Registry {
     return result;
   }
 
+  /** Odoo's registry._sql_constraints: the message of a constraint as PostgreSQL names it. */
+  sqlConstraintMessage(constraint: string, serie: OdooSerie): string | undefined {
+    for (const model of this.#models.values()) {
+      const found = model.sqlConstraints?.find(
+        (c) => `${model.table}_${c.name}` === constraint && (!c.series || c.series.includes(serie)),
+      );
+      if (found) return found.message;
+    }
+    return undefined;
+  }
+
   field(modelName: string, fieldName: string, serie: OdooSerie): ResolvedField | undefined {
     return this.fields(modelName, serie).get(fieldName);
   }

@@ -394,6 +394,8 @@ export class Dispatcher {
             log.info(retryLogLine(event));
           },
           onGiveUp: (code) => log.info(`${code}, maximum number of tries reached!`),
+          constraintMessage: (constraint) =>
+            orm.sqlConstraintMessage?.(constraint, this.#deps.identity.serie),
         },
       );
       if (retries === 0) {

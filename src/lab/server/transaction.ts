@@ -21,6 +21,8 @@ export interface TransactionHooks {
   /** Odoo logs "<CODE>, maximum number of tries reached!" before giving up. */
   onGiveUp(code: string): void;
   random?: () => number;
+  /** Odoo's _sql_constraints message of a constraint, when it declares one. */
+  constraintMessage?: (constraint: string) => string | undefined;
 }
 
 export function retryLogLine(event: RetryEvent): string {
@@ -28,7 +30,10 @@ export function retryLogLine(event: RetryEvent): string {
 }
 
 /** Odoo's _as_validation_error: the message of the ValidationError an IntegrityError becomes. */
-export function integrityMessage(error: PgError): string {
+export function integrityMessage(
+  error: PgError,
+  constraintMessage?: (constraint: string) => string | undefined,
+): string {
   const model = error.table ? error.table.replace(/_/g, '.') : 'unknown';
   if (error.code === '23502') {
     return (
@@ -45,7 +50,8 @@ export function integrityMessage(error: PgError): string {
       `Model: ${model} (${model})\nConstraint: ${error.constraint ?? 'unknown'}\n`
     );
   }
-  return `The operation cannot be completed: ${error.message}`;
+  const declared = error.constraint ? constraintMessage?.(error.constraint) : undefined;
+  return `The operation cannot be completed: ${declared ?? error.message}`;
 }
 
 /**
@@ -68,7 +74,7 @@ export async function retrying<T>(
     } catch (error) {
       await client.query('ROLLBACK').catch(() => {});
       if (isIntegrityError(error)) {
-        throw new ValidationError(integrityMessage(error));
+        throw new ValidationError(integrityMessage(error, hooks.constraintMessage));
       }
       if (!isConcurrencyError(error)) throw error;
       if (triesLeft === 0) {

@@ -1,15 +1,28 @@
 // Two REPEATABLE READ transactions on the same hot rows conflict as in Odoo: reservations on one
 // quant (16/17: the second waits, then 40001; 18: SKIP LOCKED, a new quant row, no wait), postings
 // on one journal (17: the second waits on the unique index, then takes the next number; 16: the
-// second waits on the last move's row lock, then 40001), and concurrent tracking-ref writes.
+// second waits on the last move's row lock, then 40001), invoicing a period's first orders from
+// two transactions (16/17: both number a draft INV/<year>/00001, and posting the second fails
+// until its name is cleared; 18 numbers no draft), and concurrent tracking-ref writes.
 import type { DatabaseError } from 'pg';
+import { ValidationError } from '../../../src/lab/exceptions.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkDatabase } from '../../../src/lab/check.js';
-import { registry, Runtime } from '../../../src/lab/orm/index.js';
+import { orm, registry, Runtime } from '../../../src/lab/orm/index.js';
+import type { PgError } from '../../../src/lab/server/pg-errors.js';
+import { integrityMessage } from '../../../src/lab/server/transaction.js';
 import { mergeQuants } from '../../../src/lab/orm/stock/inventory.js';
 import type { OdooSerie } from '../../../src/lab/contract.js';
-import { isWaitingOnLock, LabDbs, waitFor, type LabDb } from './harness.js';
-import { createOrder, createProduct, deliveredInvoice, pickingOf, putInStock } from './scenario.js';
+import { inTwoTransactions, isWaitingOnLock, LabDbs, waitFor, type LabDb } from './harness.js';
+import {
+  createOrder,
+  createProduct,
+  deliveredInvoice,
+  deliverOrder,
+  invoiceOrders,
+  pickingOf,
+  putInStock,
+} from './scenario.js';
 
 const labs = new LabDbs();
 beforeAll(() => labs.start());
@@ -79,20 +92,10 @@ describe('reserving one quant from two transactions', () => {
 
   it('18.0: the second skips the locked quant and reserves on a new quant row without waiting', async () => {
     const { db, product, orders } = await twoOrdersOnOneQuant('18.0');
-    const first = await db.begin();
-    const second = await db.begin();
-    try {
-      await first.call('res.partner', 'search_count', [[]]);
-      await second.call('res.partner', 'search_count', [[]]);
+    await inTwoTransactions(db, async (first, second) => {
       await first.call('sale.order', 'action_confirm', [[orders[0]]]);
       expect(await second.call('sale.order', 'action_confirm', [[orders[1]]])).toBe(true);
-      await first.commit();
-      await second.commit();
-    } catch (error) {
-      await first.rollback();
-      await second.rollback();
-      throw error;
-    }
+    });
     const quants = await db.query<{ quantity: number; reserved: number }>(
       'SELECT quantity::float8 AS quantity, reserved_quantity::float8 AS reserved FROM stock_quant WHERE product_id = $1 AND location_id = 8 ORDER BY id',
       [product],
@@ -138,7 +141,7 @@ async function names(db: LabDb): Promise<string[]> {
 
 describe('posting on one journal from two transactions', () => {
   it('17.0: the second waits on the first number, then takes the next one without an error', async () => {
-    const { db, invoices } = await twoDraftInvoices('17.0', false);
+    const { db, invoices } = await twoDraftInvoices('17.0', true);
     const first = await db.begin();
     const second = await db.begin();
     try {
@@ -158,7 +161,7 @@ describe('posting on one journal from two transactions', () => {
       await second.rollback();
       throw error;
     }
-    expect(await names(db)).toEqual(['00001', '00002']);
+    expect(await names(db)).toEqual(['00001', '00002', '00003']);
     await noViolations(db);
   });
 
@@ -183,6 +186,104 @@ describe('posting on one journal from two transactions', () => {
     }
     expect(await db.call('account.move', 'action_post', [[invoices[1]]])).toBe(false);
     expect(await names(db)).toEqual(['00001', '00002', '00003']);
+    await noViolations(db);
+  });
+});
+
+const YEAR = new Date().getUTCFullYear();
+const FIRST = `INV/${YEAR}/00001`;
+
+/** Two batches of two delivered orders each, invoiced by two transactions at once. */
+async function invoiceTwoBatchesAtOnce(serie: OdooSerie) {
+  const db = await labDb(serie);
+  const product = await createProduct(db, 'FIRST');
+  await putInStock(db, product, 100);
+  const batches: number[][] = [];
+  for (let b = 0; b < 2; b++) {
+    const orders: number[] = [];
+    for (let i = 0; i < 2; i++) {
+      const customer = await db.call<number>('res.partner', 'create', [{ name: `C${b}${i}` }]);
+      const order = await createOrder(db, customer, [[product, 1]]);
+      await deliverOrder(db, order);
+      orders.push(order);
+    }
+    batches.push(orders);
+  }
+  const invoices = await inTwoTransactions(db, async (first, second) => [
+    await invoiceOrders(first, batches[0]!),
+    await invoiceOrders(second, batches[1]!),
+  ]);
+  const moves = async (ids: number[]) =>
+    db.query<{ id: number; name: string | null; state: string }>(
+      'SELECT id, name, state FROM account_move WHERE id = ANY($1) ORDER BY id',
+      [ids],
+    );
+  return { db, invoices: invoices as [number[], number[]], moves };
+}
+
+describe("invoicing a period's first orders from two transactions", () => {
+  it('17.0: both number a draft INV/<year>/00001; posting the second batch fails whole, every time, until its name is cleared', async () => {
+    const { db, invoices, moves } = await invoiceTwoBatchesAtOnce('17.0');
+    // Each transaction saw no numbered move of the year: its first draft took 00001, the next '/'.
+    expect((await moves(invoices[0])).map((m) => m.name)).toEqual([FIRST, '/']);
+    expect((await moves(invoices[1])).map((m) => m.name)).toEqual([FIRST, '/']);
+    expect(await db.call('account.move', 'action_post', [invoices[1]])).toBe(false);
+    expect((await moves(invoices[1])).map((m) => m.name)).toEqual([FIRST, `INV/${YEAR}/00002`]);
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const error = (await db
+        .call('account.move', 'action_post', [invoices[0]])
+        .catch((e: unknown) => e)) as PgError;
+      // The server turns this IntegrityError into fault 2 with Odoo's constraint message.
+      expect(error).toMatchObject({ code: '23505', constraint: 'account_move_unique_name' });
+      expect(integrityMessage(error, (c) => orm.sqlConstraintMessage?.(c, '17.0'))).toBe(
+        'The operation cannot be completed: Another entry with the same name already exists.',
+      );
+      expect(
+        (await moves(invoices[0])).map((m) => [m.name, m.state]),
+        'the whole call rolled back',
+      ).toEqual([
+        [FIRST, 'draft'],
+        ['/', 'draft'],
+      ]);
+    }
+    await db.call('account.move', 'write', [[invoices[0][0]], { name: '/' }]);
+    expect(await db.call('account.move', 'action_post', [invoices[0]])).toBe(false);
+    expect(await names(db)).toEqual(['00001', '00002', '00003', '00004']);
+    await noViolations(db);
+  });
+
+  it("16.0: both number a draft; posting the second batch fails on 16's unique-number check", async () => {
+    const { db, invoices, moves } = await invoiceTwoBatchesAtOnce('16.0');
+    expect((await moves(invoices[0])).map((m) => m.name)).toEqual([FIRST, '/']);
+    expect((await moves(invoices[1])).map((m) => m.name)).toEqual([FIRST, '/']);
+    expect(await db.call('account.move', 'action_post', [invoices[0]])).toBe(false);
+    const error = await db
+      .call('account.move', 'action_post', [invoices[1]])
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as Error).message).toBe(
+      'Posted journal entry must have an unique sequence number per company.\n' +
+        `Problematic numbers: ${FIRST}\n`,
+    );
+    expect((await moves(invoices[1])).map((m) => m.state)).toEqual(['draft', 'draft']);
+  });
+
+  it('18.0: drafts carry no name, so both batches post', async () => {
+    const { db, invoices, moves } = await invoiceTwoBatchesAtOnce('18.0');
+    expect((await moves([...invoices[0], ...invoices[1]])).map((m) => m.name)).toEqual([
+      null,
+      null,
+      null,
+      null,
+    ]);
+    const [draft] = await db.call<{ name: unknown }[]>('account.move', 'read', [
+      [invoices[0][0]],
+      ['name'],
+    ]);
+    expect(draft!.name).toBe(false);
+    expect(await db.call('account.move', 'action_post', [invoices[1]])).toBe(false);
+    expect(await db.call('account.move', 'action_post', [invoices[0]])).toBe(false);
+    expect(await names(db)).toEqual(['00001', '00002', '00003', '00004']);
     await noViolations(db);
   });
 });

@@ -141,6 +141,30 @@ export async function createLabDb(
   return new LabDb(pool, name, serie);
 }
 
+/**
+ * Two transactions whose snapshots are both taken before `work` runs, so neither sees what the
+ * other writes; both commit after it, or both roll back when it fails.
+ */
+export async function inTwoTransactions<T>(
+  db: LabDb,
+  work: (first: Tx, second: Tx) => Promise<T>,
+): Promise<T> {
+  const first = await db.begin();
+  const second = await db.begin();
+  try {
+    await first.call('res.partner', 'search_count', [[]]);
+    await second.call('res.partner', 'search_count', [[]]);
+    const result = await work(first, second);
+    await first.commit();
+    await second.commit();
+    return result;
+  } catch (error) {
+    await first.rollback();
+    await second.rollback();
+    throw error;
+  }
+}
+
 /** Waits until `check` holds, polling, or fails after the deadline. */
 export async function waitFor(
   what: string,

@@ -55,19 +55,29 @@ export async function pickingOf(db: Caller, orderId: number): Promise<number> {
   return order!.picking_ids[0]!;
 }
 
-/** Confirms, delivers and invoices an order; returns the draft invoice id. */
-export async function deliveredInvoice(db: Caller, orderId: number): Promise<number> {
+/** Confirms an order and validates its delivery. */
+export async function deliverOrder(db: Caller, orderId: number): Promise<void> {
   await db.call('sale.order', 'action_confirm', [[orderId]]);
   // 16 asks for the immediate-transfer wizard unless told to skip it.
   const context = db.serie === '16.0' ? { skip_immediate: true } : {};
   await db.call('stock.picking', 'button_validate', [[await pickingOf(db, orderId)]], { context });
+}
+
+/** Invoices delivered orders through the wizard, as one call; returns their invoice ids. */
+export async function invoiceOrders(db: Caller, orderIds: number[]): Promise<number[]> {
   const wizard = await db.call<number>('sale.advance.payment.inv', 'create', [
-    { advance_payment_method: 'delivered', sale_order_ids: [[6, 0, [orderId]]] },
+    { advance_payment_method: 'delivered', sale_order_ids: [[6, 0, orderIds]] },
   ]);
   await db.call('sale.advance.payment.inv', 'create_invoices', [[wizard]]);
-  const [order] = await db.call<{ invoice_ids: number[] }[]>('sale.order', 'read', [
-    [orderId],
+  const orders = await db.call<{ invoice_ids: number[] }[]>('sale.order', 'read', [
+    orderIds,
     ['invoice_ids'],
   ]);
-  return order!.invoice_ids.at(-1)!;
+  return [...new Set(orders.flatMap((o) => o.invoice_ids))].sort((a, b) => a - b);
+}
+
+/** Confirms, delivers and invoices an order; returns the draft invoice id. */
+export async function deliveredInvoice(db: Caller, orderId: number): Promise<number> {
+  await deliverOrder(db, orderId);
+  return (await invoiceOrders(db, [orderId])).at(-1)!;
 }

@@ -6,6 +6,7 @@ import type { ModelHooks, Vals } from '../model.js';
 import type { Runtime } from '../runtime.js';
 import { todayUtc } from '../models/fields.js';
 import { productInfo } from '../product-info.js';
+import { computeNames, writeName } from './move-name.js';
 
 const NOW = "(now() AT TIME ZONE 'UTC')";
 export const RECEIVABLE_ACCOUNT = 1;
@@ -149,7 +150,14 @@ export const accountMoveHooks: ModelHooks = {
     }
     return result;
   },
-  afterCreate: (rt, ids) => syncInvoices(rt, ids),
+  // _compute_name on the moves created without a name, after their lines exist.
+  async afterCreate(rt, ids, valsList) {
+    await computeNames(
+      rt,
+      ids.filter((_, i) => valsList[i]?.name === undefined),
+    );
+    await syncInvoices(rt, ids);
+  },
   async beforeUnlink(rt, ids) {
     const posted = await rt.query<{ id: number }>(
       "SELECT id FROM account_move WHERE id = ANY($1) AND (state = 'posted' OR posted_before)",
@@ -159,6 +167,17 @@ export const accountMoveHooks: ModelHooks = {
       throw new UserError('You cannot delete an entry which has been posted once.');
   },
   async afterWrite(rt, ids, vals) {
+    // An invoice's accounting date is its invoice date (_compute_date).
+    if (vals.invoice_date)
+      await rt.query(
+        "UPDATE account_move SET date = invoice_date WHERE id = ANY($1) AND move_type != 'entry'",
+        [ids],
+      );
+    if ('name' in vals) {
+      for (const id of ids) await writeName(rt, id, (vals.name as string) || null);
+    } else if (['date', 'invoice_date', 'journal_id', 'move_type'].some((f) => f in vals)) {
+      await computeNames(rt, ids);
+    }
     if ('partner_id' in vals)
       await rt.query(
         'UPDATE account_move m SET commercial_partner_id = COALESCE(p.commercial_partner_id, p.id) FROM res_partner p WHERE p.id = m.partner_id AND m.id = ANY($1)',

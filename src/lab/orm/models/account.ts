@@ -125,15 +125,21 @@ export const accountMove: ModelDef = {
   table: 'account_move',
   description: 'Journal Entry',
   order: 'date desc, name desc, invoice_date desc, id desc',
-  // Odoo 17 names drafts without a number "Draft Invoice (* id)".
+  // Odoo's _get_move_display_name: "Draft Invoice INV/2026/00001" for a numbered draft, "Draft
+  // Invoice (* 12)" for one without a number, the bare name once posted.
   displayName: (t) =>
-    `(CASE WHEN ${t}.name IS NOT NULL AND ${t}.name != '/' THEN ${t}.name
-           WHEN ${t}.move_type = 'out_invoice' THEN 'Draft Invoice (* ' || ${t}.id || ')'
-           WHEN ${t}.move_type = 'out_refund' THEN 'Draft Credit Note (* ' || ${t}.id || ')'
-           WHEN ${t}.move_type = 'in_invoice' THEN 'Draft Bill (* ' || ${t}.id || ')'
-           ELSE 'Draft Entry (* ' || ${t}.id || ')' END)`,
+    `((CASE WHEN ${t}.state != 'draft' THEN ''
+            WHEN ${t}.move_type = 'out_invoice' THEN 'Draft Invoice '
+            WHEN ${t}.move_type = 'out_refund' THEN 'Draft Credit Note '
+            WHEN ${t}.move_type = 'in_invoice' THEN 'Draft Bill '
+            WHEN ${t}.move_type = 'in_refund' THEN 'Draft Vendor Credit Note '
+            WHEN ${t}.move_type = 'out_receipt' THEN 'Draft Sales Receipt '
+            WHEN ${t}.move_type = 'in_receipt' THEN 'Draft Purchase Receipt '
+            ELSE 'Draft Entry ' END)
+       || (CASE WHEN ${t}.name IS NULL OR ${t}.name = '/' THEN '(* ' || ${t}.id || ')' ELSE ${t}.name END))`,
   fields: {
-    name: f.char('Number', { default: '/', index: true }),
+    // Computed at creation and on posting (account/move-name.ts); no default.
+    name: f.char('Number', { index: true }),
     ref: f.char('Reference', { index: true }),
     move_type: f.selection('Type', MOVE_TYPES, { required: true, index: true, default: 'entry' }),
     state: f.selection(
@@ -203,6 +209,14 @@ export const accountMove: ModelDef = {
     `CREATE UNIQUE INDEX IF NOT EXISTS account_move_unique_name ON account_move (name, journal_id) WHERE (state = 'posted' AND name != '/')`,
     'CREATE INDEX IF NOT EXISTS account_move_sequence_index3 ON account_move (journal_id, sequence_prefix desc, (sequence_number+1) desc)',
     'CREATE INDEX IF NOT EXISTS account_move_journal_id_company_id_idx ON account_move (journal_id, company_id, date)',
+  ],
+  // 16 declares no unique_name; it checks posted names in Python (account/posting.ts).
+  sqlConstraints: [
+    {
+      name: 'unique_name',
+      message: 'Another entry with the same name already exists.',
+      series: ['17.0', '18.0'],
+    },
   ],
   methods: accountMoveMethods,
   hooks: accountMoveHooks,
