@@ -369,6 +369,68 @@ export interface DatabaseRecommendation {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Month-end billing: posting collisions
+
+/** One step's posting, as step.json measured it, against the billing concurrency. */
+export interface PostingCollisionStep {
+  step: StepRef;
+  /** Whether the runner counted the step (collisions are shown either way). */
+  valid: boolean;
+  /** Billing transactions in flight: VUs (closed steps) or Little's law N = X·R (open steps). */
+  concurrency: number;
+  concurrencySource: 'vus' | 'littles';
+  /** account.move action_post calls, retries included. */
+  attempts: number;
+  /** Calls refused as a posting collision (fault 2, another entry with the same name). */
+  collisions: number;
+  /** collisions / attempts. */
+  collisionRate: number;
+  invoicesPosted: number;
+  /** Invoices left unposted when the billing job's retries ran out. */
+  invoicesUnposted: number;
+  /** The collision rate above maxCollisionRate, or invoices left unposted. */
+  overLimit: boolean;
+}
+
+/**
+ * - no-collisions: no step collided;
+ * - within-limit: collisions, never over the limit;
+ * - capped: over the limit from some concurrency on, within it below: the cap;
+ * - over-limit-throughout: over the limit already at the lowest concurrency measured.
+ */
+export type BillingCapStatus =
+  'no-collisions' | 'within-limit' | 'capped' | 'over-limit-throughout';
+
+/**
+ * A finding, not an error: concurrent invoicing runs collide on invoice numbers, so the billing
+ * concurrency the data support is capped where collisions pass the stated limit.
+ */
+export interface BillingConcurrencyCap extends Grounded {
+  class: 'month-end-billing';
+  /** The collision rate (collisions / posting attempts) taken as acceptable. */
+  maxCollisionRate: number;
+  /** Every step that posted, valid or not, by concurrency. */
+  steps: PostingCollisionStep[];
+  status: BillingCapStatus;
+  /** Billing transactions to run at once at most: the highest concurrency measured within the
+   * limit below the first over it. Null when the data set no cap. */
+  cap: number | null;
+  /** The lowest concurrency measured over the limit; null when no step was over it. */
+  firstOverLimit: number | null;
+  /** The highest concurrency measured. */
+  maxMeasured: number;
+  /** Billing transactions the forecast peak keeps in flight (Little's law); null without a
+   * forecast billing rate. */
+  forecastConcurrency: number | null;
+  /** The forecast peak needs more billing concurrency than the cap. */
+  exceedsCap: boolean;
+  attempts: number;
+  collisions: number;
+  invoicesPosted: number;
+  invoicesUnposted: number;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Tenants
 
 export type PlacementDecision = 'stay-shared' | 'dedicated-database' | 'dedicated-stack';
@@ -468,6 +530,11 @@ export interface PlanJson {
   runway: CapacityRunway;
   /** Present when the run measured more than one database and tenants.yaml exists. */
   tenants: TenantDecision[] | null;
+  /**
+   * Month-end billing's posting collisions and the cap on billing concurrency they set; null
+   * when no step posted invoices, absent from plans written before it was planned.
+   */
+  postingCollisions?: BillingConcurrencyCap | null;
   feasibility: PlanFeasibility;
   /** Plan-wide assumptions (the per-recommendation ones are on each recommendation). */
   assumptions: string[];

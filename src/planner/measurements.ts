@@ -48,7 +48,8 @@ function validClassSteps(run: RunData, c: TransactionClass) {
     );
 }
 
-function concurrencyOf(step: StepJson, stats: ClassStepStats): number {
+/** In-flight transactions of a class at a step: VUs (closed model), Little's law N (open). */
+export function concurrencyOf(step: StepJson, stats: ClassStepStats): number {
   return step.load.model === 'closed' ? stats.concurrency.vusMax : stats.concurrency.littles;
 }
 

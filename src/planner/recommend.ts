@@ -29,6 +29,7 @@ import {
   unconfirmedPeaks,
   type SloTargets,
 } from './recommend-workers.js';
+import { billingConcurrencyCap } from './posting-collisions.js';
 import { capacityRunway } from './runway.js';
 import { databaseShares, placeTenants } from './tenant-placement.js';
 import { fitUsl } from './usl-fit.js';
@@ -156,6 +157,19 @@ export function buildPlan(inputs: PlanInputs): PlanJson {
     warnings.push(...placed.warnings);
   }
 
+  const billing = measured.get('month-end-billing');
+  const billingRate = summary.peakRates['month-end-billing'] ?? 0;
+  const postingCollisions = billingConcurrencyCap(
+    runs,
+    billing && billingRate > 0
+      ? { rate: billingRate, meanSeconds: billing.lowLoad.transaction.mean }
+      : undefined,
+  );
+  if (postingCollisions?.exceedsCap)
+    warnings.push(
+      `month-end-billing: the forecast peak keeps about ${postingCollisions.forecastConcurrency!.toFixed(1)} invoicing transactions in flight, above the ${postingCollisions.cap} that posted without collisions over ${Math.round(postingCollisions.maxCollisionRate * 100)} % of attempts: run fewer invoicing batches at once (larger batches) or expect retries`,
+    );
+
   const reasons: string[] = [];
   for (const w of workers) {
     if (w.meetsSlo) continue;
@@ -220,6 +234,7 @@ export function buildPlan(inputs: PlanInputs): PlanJson {
     database: db.database,
     runway,
     tenants,
+    postingCollisions,
     feasibility: { feasible: reasons.length === 0, reasons },
     assumptions: [
       `today is ${asOf}; the plan sizes for each pool's largest forecast rate within ${forecast.horizonMonths} months`,
