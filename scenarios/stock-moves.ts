@@ -6,7 +6,8 @@
 import exec from 'k6/execution';
 import { CallFailure } from './lib/call-failure.ts';
 import { ZipfSampler, mixSlot, sampleCount } from './lib/sampling.ts';
-import type { StockMovesClass, Workload } from './lib/workload.ts';
+import { planStockMix } from './lib/stock-mix.ts';
+import type { StockMix, StockMovesClass, Workload } from './lib/workload.ts';
 import type { OdooClient, Row } from './k6/client.ts';
 import { stockValidationSuccess } from './k6/metrics.ts';
 import { optionsFor } from './k6/options.ts';
@@ -26,7 +27,10 @@ export interface StockMovesData {
   /** Quants of the seeded products in the warehouse's stock location. */
   quants: number[];
   locations: { stock: number; supplier: number };
+  /** Operation types; 0 where the target has none active (that operation is out of the mix). */
   pickingTypes: { incoming: number; internal: number };
+  /** The workload's mix without what the target cannot run (planStockMix). */
+  mix: StockMix;
   payload: StockMovesClass['payload'];
 }
 
@@ -38,32 +42,27 @@ export function prepareStockMoves(
   workload: Workload,
 ): StockMovesData {
   const payload = workload.classes['stock-moves'].payload;
-  const [warehouse] = client.searchRead<Row & { lot_stock_id: Many2one }>(
-    'stock.warehouse',
-    [],
-    ['lot_stock_id'],
-    { order: 'id', limit: 1 },
-  );
-  if (!warehouse || !warehouse.lot_stock_id) throw new Error('no warehouse with a stock location');
+  const [warehouse] = client.searchRead<
+    Row & { lot_stock_id: Many2one; in_type_id: Many2one; int_type_id: Many2one }
+  >('stock.warehouse', [], ['lot_stock_id', 'in_type_id', 'int_type_id'], {
+    order: 'sequence, id',
+    limit: 1,
+  });
+  if (!warehouse || !warehouse.lot_stock_id)
+    throw new Error('no warehouse with a stock location; install Inventory on this database');
   const stock = warehouse.lot_stock_id[0];
+  // Active operation types only: a fresh Odoo keeps Internal Transfers archived.
   const types = client.searchRead<Row & { code: string; warehouse_id: Many2one }>(
     'stock.picking.type',
     [['code', 'in', ['incoming', 'outgoing', 'internal']]],
     ['code', 'warehouse_id'],
     { order: 'id' },
   );
-  const ofWarehouse = (code: string): number[] =>
-    types
-      .filter((t) => t.code === code && (!t.warehouse_id || t.warehouse_id[0] === warehouse.id))
-      .map((t) => t.id);
-  const [incoming] = ofWarehouse('incoming');
-  const [internal] = ofWarehouse('internal');
+  const active = (type: Many2one): number =>
+    type && types.some((t) => t.id === type[0]) ? type[0] : 0;
+  const incoming = active(warehouse.in_type_id);
+  const internal = active(warehouse.int_type_id);
   const [supplier] = client.search('stock.location', [['usage', '=', 'supplier']], { limit: 1 });
-  if (incoming === undefined || internal === undefined || supplier === undefined) {
-    throw new Error(
-      'the warehouse lacks a receipt or internal picking type, or a supplier location',
-    );
-  }
   const products = client
     .searchRead<Row & { default_code: string; uom_id: Many2one }>(
       'product.product',
@@ -72,13 +71,14 @@ export function prepareStockMoves(
       { order: 'default_code' },
     )
     .map((p) => ({ id: p.id, code: p.default_code, uom: p.uom_id ? p.uom_id[0] : 1 }));
-  if (products.length === 0)
-    throw new Error('no seeded products (OC-P-*); run odoo-capacity seed first');
   const readyOrders = client.searchRead<Row & { name: string }>(
     'sale.order',
     [['client_order_ref', '=like', 'OC-SEED-READY-%']],
     ['name'],
   );
+  const outgoing = types
+    .filter((t) => t.code === 'outgoing' && (!t.warehouse_id || t.warehouse_id[0] === warehouse.id))
+    .map((t) => t.id);
   const readyPickings =
     readyOrders.length === 0
       ? []
@@ -87,34 +87,38 @@ export function prepareStockMoves(
           [
             ['origin', 'in', readyOrders.map((o) => o.name)],
             ['state', '=', 'assigned'],
-            ['picking_type_id', 'in', ofWarehouse('outgoing')],
+            ['picking_type_id', 'in', outgoing],
           ],
           { order: 'id' },
         );
-  if (payload.mix.deliveries > 0 && readyPickings.length === 0) {
-    throw new Error(
-      'no ready deliveries (assigned pickings of orders OC-SEED-READY-*); run odoo-capacity seed --ready-orders N',
-    );
-  }
-  const quants = client.search(
-    'stock.quant',
-    [
-      ['product_id', 'in', products.map((p) => p.id)],
-      ['location_id', '=', stock],
-    ],
-    { order: 'id' },
-  );
-  if (payload.mix.inventoryAdjustments > 0 && quants.length === 0) {
-    throw new Error(
-      'no quants of the seeded products in the stock location; run odoo-capacity seed',
-    );
-  }
+  const quants =
+    products.length === 0
+      ? []
+      : client.search(
+          'stock.quant',
+          [
+            ['product_id', 'in', products.map((p) => p.id)],
+            ['location_id', '=', stock],
+          ],
+          { order: 'id' },
+        );
+  const plan = planStockMix(payload.mix, {
+    readyDeliveries: readyPickings.length,
+    products: products.length,
+    quants: quants.length,
+    receipts: incoming !== 0 && supplier !== undefined,
+    internalTransfers: internal !== 0,
+  });
+  if (plan.nothingRuns !== undefined) throw new Error(plan.nothingRuns);
+  // setup() runs once per test: this line is printed once.
+  if (plan.warning !== undefined) console.warn(plan.warning);
   return {
     readyPickings,
     products,
     quants,
-    locations: { stock, supplier },
+    locations: { stock, supplier: supplier ?? 0 },
     pickingTypes: { incoming, internal },
+    mix: plan.mix,
     payload,
   };
 }
@@ -170,7 +174,7 @@ export function stockMoves(data: SetupData): void {
   const client = clientFor(data.session);
   const { features } = data.session;
   const iteration = exec.scenario.iterationInTest;
-  const slot = mixSlot(d.payload.mix, iteration);
+  const slot = mixSlot(d.mix, iteration);
   switch (slot.kind) {
     case 'deliveries': {
       const picking = d.readyPickings[slot.ordinal];

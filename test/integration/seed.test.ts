@@ -11,6 +11,7 @@ import { OdooClient } from '../../src/odoo/client.js';
 import { cleanupSeed } from '../../src/odoo/seed-cleanup.js';
 import { seed, type SeedPlan, type SeedProgress } from '../../src/odoo/seed.js';
 import { cleanEnv, hasStackTrace, runCli } from '../helpers/cli.js';
+import { labClient } from '../scenarios/seeded-lab.js';
 
 const DB = 'seedlab';
 /** Fresh databases for the settings tests: one seed switches on, one had the setting on before. */
@@ -39,15 +40,7 @@ beforeAll(async () => {
   client = clientOf(DB);
 });
 
-function clientOf(db: string): OdooClient {
-  return new OdooClient({
-    url: lab.url,
-    db,
-    user: 'admin',
-    secret: new Secret('admin'),
-    secretKind: 'password',
-  });
-}
+const clientOf = (db: string): OdooClient => labClient(lab, db);
 
 afterAll(async () => {
   await lab?.stop();

@@ -28,15 +28,20 @@ export async function startSeededLab(
     log: new Logger('warn'),
     ...(serie ? { serie } : {}),
   });
-  const client = new OdooClient({
+  const client = labClient(lab, databases[0]!);
+  await seed(client, { settings: true, ...plan });
+  return { lab, client, plan };
+}
+
+/** A client of one of the lab's databases, as admin. */
+export function labClient(lab: LabHandle, db: string): OdooClient {
+  return new OdooClient({
     url: lab.url,
-    db: databases[0]!,
+    db,
     user: 'admin',
     secret: new Secret('admin'),
     secretKind: 'password',
   });
-  await seed(client, { settings: true, ...plan });
-  return { lab, client, plan };
 }
 
 /** What `lab check` reports for every tenant database. */
