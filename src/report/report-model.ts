@@ -20,6 +20,11 @@ import {
   tenantsTable,
   uslTable,
 } from './plan-tables.js';
+import {
+  postingCollisionSection,
+  postingCollisionToAdd,
+  type PostingCollisionSection,
+} from './posting-collisions.js';
 import type { Baseline, PlannedRun } from './read-run.js';
 import { isReady, verdictSentences } from './readiness.js';
 import { recommendationSections, type RecommendationSection } from './recommendations.js';
@@ -81,6 +86,8 @@ export interface ReportDocument {
   /** What the readiness verdict rests on: the plan's capacity runway. */
   runway: Ground;
   classes: ClassSection[];
+  /** Month-end billing's posting collisions and the cap they set; null when nothing posted. */
+  postingCollisions: PostingCollisionSection | null;
   usl: Table;
   dbTime: Table;
   recommendations: RecommendationSection[];
@@ -131,6 +138,7 @@ function whatToAdd(plan: PlanJson): string[] {
     );
   for (const t of plan.tenants ?? [])
     if (t.decision !== 'stay-shared') lines.push(`Tenant ${t.tenant}: ${t.decision}.`);
+  lines.push(...postingCollisionToAdd(plan));
   return lines;
 }
 
@@ -251,9 +259,11 @@ export function buildReport(run: PlannedRun, baseline?: Baseline): ReportDocumen
   const headroom = headroomSection(plan);
   const recommendations = recommendationSections(plan);
   const runway = ground('capacity runway', plan.runway);
+  const posting = postingCollisionSection(plan);
   const grounds: Ground[] = [
     runway,
     ...recommendations.flatMap((r) => r.grounds),
+    ...(posting ? [posting.ground] : []),
     ...(plan.tenants ?? []).map((t) => ground(`tenant ${t.tenant}`, t)),
   ];
   const target = run.run.target;
@@ -293,6 +303,7 @@ export function buildReport(run: PlannedRun, baseline?: Baseline): ReportDocumen
     headroom: headroom.table,
     runway,
     classes: classes.map((cls) => classSection(run, cls)),
+    postingCollisions: posting,
     usl: uslTable(plan),
     dbTime: db.table,
     recommendations,

@@ -38,6 +38,7 @@ describe('Markdown and JSON', () => {
         'headroom',
         'throughput-order-wave',
         'latency-month-end-billing',
+        'posting-collisions',
         'usl',
         'db-time',
         'rec-workers-web',
@@ -72,5 +73,8 @@ describe('Markdown and JSON', () => {
     expect(markdown).toContain(json.summary.costLine);
     for (const line of json.summary.toAdd) expect(markdown).toContain(`- ${line}`);
     expect(markdown).toContain(json.comparison!.headline);
+    expect(json.postingCollisions!.finding.length).toBeGreaterThan(0);
+    for (const line of json.postingCollisions!.finding) expect(markdown).toContain(line);
+    expect(markdown).toContain('## Month-end billing: posting collisions');
   });
 });

@@ -97,6 +97,23 @@ describe('rendering', () => {
     expect(md).toContain('&lt;img src=x onerror=alert(1)&gt; \\| acme');
   });
 
+  it('shows the posting-collision finding in every format, and leaves the section out without it', async () => {
+    const { doc, html, md, json } = await render('posting', () => undefined);
+    const finding = doc.postingCollisions!.finding[0]!;
+    expect(html).toContain('<section id="posting-collisions">');
+    expect(html).toContain('href="#posting-collisions"');
+    expect(html).toContain('id="table-posting-collisions"');
+    expect(html).toContain(`<p class="finding">${finding}</p>`);
+    expect(md).toContain(finding);
+    expect((JSON.parse(json) as typeof doc).postingCollisions!.finding[0]).toBe(finding);
+
+    const without = await render('no-posting', (plan) => {
+      plan.postingCollisions = null;
+    });
+    expect(without.html).not.toContain('posting-collisions');
+    expect(without.md).not.toContain('posting collisions');
+  });
+
   it('makes a self-contained HTML page: no scripts, no external resources', async () => {
     const { html } = await render('self-contained', () => undefined);
     expect(html).not.toMatch(/<script|<link|<img|<iframe|@import|url\(/i);

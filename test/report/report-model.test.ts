@@ -42,6 +42,9 @@ describe('report document', () => {
       'PgBouncer in transaction mode (default_pool_size 17): the worst case of 960 connections exceeds max_connections 200.',
       'Autoscale the web pods between 6 and 8 replicas at 3 in-flight requests per pod.',
       'Tenant acme: dedicated-database.',
+      expect.stringMatching(
+        /^Month-end billing: at most one invoicing batch at once \(posting collisions cap billing at N ≈ 1\.8/,
+      ),
     ]);
   });
 
@@ -192,6 +195,45 @@ describe('report document', () => {
     expect(doc.charts.mixThroughput).toHaveLength(1);
     expect(doc.charts.mixThroughput[0]).toMatchObject({ class: 'all classes (mix)' });
     expect(doc.charts.mixThroughput[0]!.knee).toBeDefined();
+  });
+
+  it('shows month-end billing’s posting collisions per step and the cap they set, with its grounds', () => {
+    const section = doc.postingCollisions!;
+    const cap = run.plan.postingCollisions!;
+    expect(cap.status).toBe('capped');
+    expect(section.table.rows).toHaveLength(8);
+    const concurrency = section.table.rows.map((r) => r.concurrency as number);
+    expect(concurrency).toEqual([...concurrency].sort((a, b) => a - b));
+    // Q3's collisions pass 5 % of attempts from its fifth step on (8 %), and leave invoices
+    // unposted from the seventh.
+    expect(section.table.rows.map((r) => r.overLimit)).toEqual([
+      ...Array(4).fill('no'),
+      ...Array(4).fill('yes'),
+    ]);
+    expect(section.table.rows.map((r) => r.unposted)).toEqual([0, 0, 0, 0, 0, 0, 8, 8]);
+    // The rows of steps the runner did not count are there too, marked.
+    expect(section.table.rows.some((r) => r.valid === 'no')).toBe(true);
+    expect(section.finding[0]).toMatch(
+      /^Posting collisions cap month-end billing at N ≈ 1\.8 invoicing transactions in flight: .* at N ≈ 2\.\d+ \(step rate-20\) 7\.\d % of posting attempts collided\. Run at most one invoicing batch at once\.$/,
+    );
+    expect(section.finding[1]).toMatch(/forecast peak keeps about N ≈ 8\.92 .*above the cap/);
+    expect(section.batchesAtOnce).toBe(1);
+    expect(section.ground).toMatchObject({ what: 'month-end billing concurrency' });
+    expect(doc.confidence.rows.map((r) => r.what)).toContain('month-end billing concurrency');
+    expect(doc.assumptions.rows.some((r) => /5 % of posting attempts/.test(String(r.text)))).toBe(
+      true,
+    );
+  });
+
+  it('a plan made before posting was measured has no posting-collision section', async () => {
+    const older = await writeSyntheticRun(join(root, 'older'), 'q3', {
+      mutatePlan: (plan) => {
+        delete plan.postingCollisions;
+      },
+    });
+    const report = buildReport(await readPlannedRun(older));
+    expect(report.postingCollisions).toBeNull();
+    expect(report.summary.toAdd.join(' ')).not.toMatch(/Month-end billing/);
   });
 
   it('keeps the plan as the planner wrote it', () => {
