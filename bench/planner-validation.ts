@@ -1,121 +1,146 @@
-// The planner's validation loop (issue 6), end to end against the lab on this machine:
-//   1. an order-wave ladder on the lab with 2 workers, and `plan` on it;
-//   2. the lab restarted with the web workers the plan recommends;
-//   3. a confirmation step at the forecast peak order-wave rate — and, side by side, the same
-//      step on 2 workers — then predicted against measured throughput and p95.
-// Prints one JSON document on stdout; progress on stderr. Not a test: the lab shares 2 cores
+// The planner's validation loop (issues 6 and 14), end to end on this machine, against the lab or
+// a real Odoo 17.0:
+//   1. a ladder on the target with 2 workers (order-wave alone, and the peak mix), and `plan`;
+//   2. the target restarted with the web workers the plan recommends (for the peak mix, all its
+//      pools' workers together: one Odoo serves every class here);
+//   3. a confirmation step at the forecast peak rate — and, side by side, the same step on 2
+//      workers — then predicted against measured throughput and p95, class by class.
+// Prints one JSON document on stdout; progress on stderr. Not a test: the target shares 2 cores
 // with k6 and PostgreSQL here, so what it shows is how the model fares under that contention.
 //
 //   npm run build && npx vite-node bench/planner-validation.ts
-//   BENCH_RATES=0.5,1,1.5,2,2.5,3 BENCH_HOLD=20s BENCH_CONFIRM_HOLD=60s to change the ladder;
-//   BENCH_BASELINE_SCALE=2 doubles the forecast's order-wave baseline (a copy of models/);
-//   BENCH_CONFIRM_WORKERS=4,6 adds confirmation steps with those worker counts.
-import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+//   BENCH_TARGET=lab|odoo17 (default lab); BENCH_CLASSES=order-wave,peak-mix;
+//   BENCH_RATES=0.5,1,1.5,2,2.5,3 (order-wave ladder), BENCH_MIX_RATES=2,4,6,8 (peak-mix ladder),
+//   BENCH_HOLD=20s BENCH_CONFIRM_HOLD=60s; BENCH_BASELINE_SCALE=2 scales the forecast's baseline
+//   (a copy of models/); BENCH_MIX_BATCH_SIZE=5 invoices month-end batches of 5 orders in the peak
+//   mix (the shipped 20 would need thousands of delivered orders seeded for the forecast's billing
+//   peak); BENCH_CONFIRM_WORKERS=4,6 adds confirmation steps with those worker counts;
+//   BENCH_ODOO_PORT=18069 BENCH_ODOO_DIR=$TMPDIR/odoo-PORT BENCH_LAB_PORT=<free>.
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { parse, stringify } from 'yaml';
 import type { PlanJson } from '../src/core/plan-types.js';
-import type * as Logging from '../src/core/logger.js';
-import type * as Provider from '../src/core/postgres-provider.js';
-import type * as Secrets from '../src/core/secret.js';
-import type * as LabServer from '../src/lab/server/index.js';
 import type { StepJson } from '../src/core/run-types.js';
+import { arrivalProfile, meanRate } from '../scenarios/lib/scenario-options.ts';
+import type { ClassLoad } from '../scenarios/lib/workload.ts';
+import { cli, ROOT, startLabTarget, startOdooTarget, type Target } from './support/targets.js';
 
-const ROOT = join(import.meta.dirname, '..');
-const BIN = join(ROOT, 'bin', 'odoo-capacity.js');
-const RATES = process.env.BENCH_RATES ?? '0.5,1,1.5,2,2.5,3';
+const TARGET = process.env.BENCH_TARGET ?? 'lab';
+const CLASSES = (process.env.BENCH_CLASSES ?? 'order-wave,peak-mix').split(',');
+const LADDERS: Record<string, string> = {
+  'order-wave': process.env.BENCH_RATES ?? '0.5,1,1.5,2,2.5,3',
+  'peak-mix': process.env.BENCH_MIX_RATES ?? '2,4,6,8',
+};
 const HOLD = process.env.BENCH_HOLD ?? '20s';
 const CONFIRM_HOLD = process.env.BENCH_CONFIRM_HOLD ?? '60s';
 const DB = 'validation';
-/** Scales today's order-wave baseline in a copy of models/forecast.yaml: a bigger forecast peak. */
+/** Scales today's baseline in a copy of models/forecast.yaml: a bigger forecast peak. */
 const BASELINE_SCALE = Number(process.env.BENCH_BASELINE_SCALE ?? 1);
+const MIX_BATCH_SIZE = Number(process.env.BENCH_MIX_BATCH_SIZE ?? 5);
+const EXTRA_WORKERS = (process.env.BENCH_CONFIRM_WORKERS ?? '')
+  .split(',')
+  .filter(Boolean)
+  .map(Number);
 
-const dist = async <T>(path: string): Promise<T> =>
-  (await import(pathToFileURL(join(ROOT, 'dist', path)).href)) as T;
+const log = (line: string) => console.error(`validation: ${line}`);
+const round = (x: number, digits = 1) => Number(x.toFixed(digits));
 
-interface Lab {
-  url: string;
-  stop(): Promise<void>;
+interface Workload {
+  classes: Record<string, ClassLoad & { payload?: Record<string, unknown> }>;
 }
 
-function cli(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
-  return new Promise((resolve, reject) =>
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      { env, maxBuffer: 64 * 1024 * 1024, timeout: 30 * 60_000 },
-      (error, stdout, stderr) => {
-        // Exit 1 still wrote its document: plan when the peak is not feasible, run when the step
-        // missed (an overloaded confirmation is a result, not a failure of the bench).
-        if (error && !(error.code === 1 && stdout.trim() !== ''))
-          reject(new Error(`odoo-capacity ${args[0]}: ${stderr.trim().split('\n').pop()}`));
-        else resolve(stdout);
+/** A copy of models/ for one profile: the forecast's baseline scaled, the peak mix's batches cut. */
+async function modelsCopy(work: string, profile: string): Promise<string> {
+  const models = join(work, `models-${profile}`);
+  await cp(join(ROOT, 'models'), models, { recursive: true });
+  const forecastFile = join(models, 'forecast.yaml');
+  const forecast = parse(await readFile(forecastFile, 'utf8')) as {
+    baseline: Record<string, number>;
+  };
+  for (const cls of Object.keys(forecast.baseline)) forecast.baseline[cls]! *= BASELINE_SCALE;
+  await writeFile(forecastFile, stringify(forecast));
+  if (profile === 'peak-mix') {
+    await editWorkload(models, (w) => {
+      w.classes['month-end-billing']!.payload!.batchSize = MIX_BATCH_SIZE;
+    });
+  }
+  return models;
+}
+
+async function editWorkload(models: string, edit: (w: Workload) => void): Promise<void> {
+  const file = join(models, 'workload', 'default.yaml');
+  const workload = parse(await readFile(file, 'utf8')) as Workload;
+  edit(workload);
+  await writeFile(file, stringify(workload));
+}
+
+/**
+ * The peak mix at the forecast's class rates: each class's modelled mean rate (bursts included,
+ * scaled with their base rate) set to its forecast rate, so the mix's total splits as forecast.
+ */
+async function mixAtForecast(models: string, rates: Record<string, number>): Promise<string> {
+  const confirm = `${models}-confirm`;
+  await cp(models, confirm, { recursive: true });
+  await editWorkload(confirm, (w) => {
+    for (const [cls, rate] of Object.entries(rates)) {
+      const load = w.classes[cls]!;
+      const factor = rate / meanRate(arrivalProfile(cls, load, 600));
+      load.rate *= factor;
+      if (load.burst) load.burst.peakRate *= factor;
+    }
+  });
+  return confirm;
+}
+
+interface Measured {
+  throughput: number;
+  p95Ms: number;
+  p50Ms: number;
+  errors: number;
+}
+
+async function measured(run: string, stepDir: string): Promise<Record<string, Measured>> {
+  const step = JSON.parse(await readFile(join(run, stepDir, 'step.json'), 'utf8')) as StepJson;
+  return Object.fromEntries(
+    Object.entries(step.classes).map(([cls, c]) => [
+      cls,
+      {
+        throughput: round(c.throughput, 3),
+        p95Ms: round(c.latency.transaction.p95),
+        p50Ms: round(c.latency.transaction.p50),
+        errors: c.errors.total,
       },
-    ),
+    ]),
   );
 }
 
-async function main(): Promise<void> {
-  const { startLocalPostgres, freePort } = await dist<typeof Provider>('core/postgres-provider.js');
-  const { startLab } = await dist<typeof LabServer>('lab/server/index.js');
-  const { Secret } = await dist<typeof Secrets>('core/secret.js');
-  const { Logger } = await dist<typeof Logging>('core/logger.js');
-
-  const work = await mkdtemp(join(tmpdir(), 'oc-validation-'));
-  const pg = await startLocalPostgres();
-  const password = randomBytes(12).toString('base64url');
-  const port = await freePort();
-  let lab: Lab | undefined;
-  const labWith = async (workers: number): Promise<Lab> => {
-    await lab?.stop();
-    lab = await startLab({
-      port,
-      workers,
-      databases: [DB],
-      pgUrl: pg.url,
-      adminPassword: new Secret(password),
-      log: new Logger('warn'),
-      onProgress: () => undefined,
-    });
-    return lab;
-  };
-  const env = (): NodeJS.ProcessEnv => ({
-    ...process.env,
-    ODOO_URL: `http://127.0.0.1:${port}`,
-    ODOO_DB: DB,
-    ODOO_USER: 'admin',
-    ODOO_PASSWORD: password,
-    PGURL: pg.url.reveal(),
-  });
-  const runStep = async (id: string, rates: string, hold: string, warmup: string) => {
-    const out = JSON.parse(
+async function validate(target: Target, profile: string, work: string) {
+  const runStep = async (id: string, rates: string, hold: string, warmup: string, models: string) =>
+    JSON.parse(
       await cli(
         [
           'run',
           '--class',
-          'order-wave',
+          profile,
           '--rates',
           rates,
           '--hold',
           hold,
           '--warmup',
           warmup,
+          '--models',
+          models,
           '--runs-dir',
           join(work, 'runs'),
           '--id',
-          id,
+          `${profile}-${id}`,
           '--json',
         ],
-        env(),
+        target.env(),
       ),
     ) as { run: string; steps: { dir: string }[] };
-    return out;
-  };
-  // Master data only: order-wave needs products, customers and stock, no order pools.
-  const seedLab = () =>
+  const seed = () =>
     cli(
       [
         'seed',
@@ -128,73 +153,99 @@ async function main(): Promise<void> {
         '--delivered-orders',
         '0',
       ],
-      env(),
+      target.env(),
     );
-  const measured = async (dir: string, stepDir: string) => {
-    const step = JSON.parse(await readFile(join(dir, stepDir, 'step.json'), 'utf8')) as StepJson;
-    const c = step.classes['order-wave']!;
-    return {
-      throughput: c.throughput,
-      p95Ms: c.latency.transaction.p95,
-      p50Ms: c.latency.transaction.p50,
-      errors: c.errors.total,
-      valid: step.valid,
-    };
+
+  const models = await modelsCopy(work, profile);
+  log(`${target.name} with 2 workers, seed, ${profile} ladder ${LADDERS[profile]}`);
+  await target.restart(2);
+  await seed();
+  const ladder = await runStep('ladder', LADDERS[profile]!, HOLD, '5s', models);
+  await cli(['plan', '--run', ladder.run, '--models', models, '--json'], target.env());
+  const plan = JSON.parse(await readFile(join(ladder.run, 'plan.json'), 'utf8')) as PlanJson;
+  const classes = profile === 'peak-mix' ? undefined : [profile];
+  const pools = plan.workers.filter((w) =>
+    classes ? w.classes.some((c) => classes.includes(c)) : w.predictions.length > 0,
+  );
+  const workers = pools.reduce((sum, w) => sum + w.workers, 0);
+  const predictions = pools
+    .flatMap((w) => w.predictions)
+    .filter((p) => !classes || classes.includes(p.class));
+  const rates = Object.fromEntries(predictions.map((p) => [p.class, p.rate]));
+  const total = round(
+    predictions.reduce((s, p) => s + p.rate, 0),
+    2,
+  );
+  log(
+    `plan: ${pools.map((w) => `${w.pool} ${w.workers}`).join(', ')} workers (${workers} in all) for ${total}/s: ${predictions.map((p) => `${p.class} ${round(p.rate, 2)}/s p95 ${p.p95Ms === null ? 'unbounded' : `${round(p.p95Ms, 0)} ms`}`).join('; ')}`,
+  );
+  const confirmModels = profile === 'peak-mix' ? await mixAtForecast(models, rates) : models;
+
+  const confirm: Record<string, Record<string, Measured>> = {};
+  for (const n of [...new Set([workers, 2, ...EXTRA_WORKERS])]) {
+    log(`confirmation at ${total}/s with ${n} workers`);
+    await target.restart(n);
+    await seed();
+    const run = await runStep(`confirm-${n}`, String(total), CONFIRM_HOLD, '10s', confirmModels);
+    confirm[`workers${n}`] = await measured(run.run, run.steps[0]!.dir);
+    log(JSON.stringify(confirm[`workers${n}`]));
+  }
+  return {
+    ladder: { rates: LADDERS[profile], hold: HOLD },
+    feasible: plan.feasibility.feasible,
+    reasons: plan.feasibility.reasons,
+    recommended: {
+      workers,
+      pools: pools.map((w) => ({
+        pool: w.pool,
+        workers: w.workers,
+        nStar: w.nStar,
+        limitedBy: w.limitedBy,
+        utilisation: round(w.utilisation, 3),
+      })),
+      rate: total,
+      predictions: predictions.map((p) => ({
+        class: p.class,
+        rate: round(p.rate, 3),
+        // plan.json writes an unbounded p95 (a pool that cannot keep up) as null.
+        predictedP95Ms: (p.p95Ms as number | null) === null ? null : round(p.p95Ms),
+        sloP95Ms: p.sloP95Ms,
+      })),
+    },
+    confirmation: confirm,
   };
+}
 
+async function main(): Promise<void> {
+  const work = await mkdtemp(join(tmpdir(), 'oc-validation-'));
+  let target: Target | undefined;
   try {
-    console.error('validation: lab with 2 workers, seed, order-wave ladder', RATES);
-    await labWith(2);
-    await seedLab();
-    const ladder = await runStep('ladder', RATES, HOLD, '5s');
-    const models = join(work, 'models');
-    await cp(join(ROOT, 'models'), models, { recursive: true });
-    const forecastFile = join(models, 'forecast.yaml');
-    const forecast = parse(await readFile(forecastFile, 'utf8')) as {
-      baseline: Record<string, number>;
-    };
-    forecast.baseline['order-wave']! *= BASELINE_SCALE;
-    await writeFile(forecastFile, stringify(forecast));
-    await cli(['plan', '--run', ladder.run, '--models', models, '--json'], env());
-    const plan = JSON.parse(await readFile(join(ladder.run, 'plan.json'), 'utf8')) as PlanJson;
-    const web = plan.workers.find((w) => w.pool === 'web')!;
-    const prediction = web.predictions.find((p) => p.class === 'order-wave')!;
-    const rate = Number(prediction.rate.toFixed(2));
-    // plan.json writes an unbounded p95 (a pool that cannot keep up) as null.
-    const p95 = (prediction.p95Ms as number | null) ?? null;
-    console.error(
-      `validation: plan: ${web.workers} web workers for ${rate} orders/s, predicted p95 ${p95 === null ? 'unbounded (the pool cannot keep up)' : `${p95.toFixed(0)} ms`} (SLO ${prediction.sloP95Ms} ms)`,
+    if (TARGET !== 'lab' && TARGET !== 'odoo17')
+      throw new Error(`BENCH_TARGET: expected lab or odoo17, got ${TARGET}`);
+    target =
+      TARGET === 'lab'
+        ? await startLabTarget(
+            DB,
+            2,
+            process.env.BENCH_LAB_PORT ? Number(process.env.BENCH_LAB_PORT) : undefined,
+          )
+        : await startOdooTarget(
+            '17.0',
+            Number(process.env.BENCH_ODOO_PORT ?? 18069),
+            2,
+            process.env.BENCH_ODOO_DIR,
+          );
+    const results: Record<string, unknown> = {};
+    for (const profile of CLASSES) results[profile] = await validate(target, profile, work);
+    console.log(
+      JSON.stringify(
+        { target: TARGET, baselineScale: BASELINE_SCALE, confirmHold: CONFIRM_HOLD, results },
+        null,
+        2,
+      ),
     );
-
-    const confirm: Record<string, unknown> = {};
-    const extra = (process.env.BENCH_CONFIRM_WORKERS ?? '').split(',').filter(Boolean).map(Number);
-    for (const workers of [...new Set([web.workers, 2, ...extra])]) {
-      console.error(`validation: confirmation at ${rate}/s with ${workers} workers`);
-      await labWith(workers);
-      await seedLab();
-      const run = await runStep(`confirm-${workers}`, String(rate), CONFIRM_HOLD, '10s');
-      confirm[`workers${workers}`] = await measured(run.run, run.steps[0]!.dir);
-      console.error(`validation: ${JSON.stringify(confirm[`workers${workers}`])}`);
-    }
-    const result = {
-      ladder: { rates: RATES, hold: HOLD, nStar: web.nStar, limitedBy: web.limitedBy },
-      baselineScale: BASELINE_SCALE,
-      feasible: plan.feasibility.feasible,
-      reasons: plan.feasibility.reasons,
-      recommended: {
-        workers: web.workers,
-        rate,
-        predictedThroughput: rate,
-        predictedP95Ms: p95 === null ? null : Number(p95.toFixed(1)),
-        sloP95Ms: prediction.sloP95Ms,
-        utilisation: Number(web.utilisation.toFixed(3)),
-      },
-      confirmation: confirm,
-    };
-    console.log(JSON.stringify(result, null, 2));
   } finally {
-    await lab?.stop();
-    await pg.stop();
+    await target?.stop();
     await rm(work, { recursive: true, force: true });
   }
 }

@@ -1,0 +1,154 @@
+// What the benches that drive a target share: the CLI run as a child process, the lab started
+// from dist with its embedded PostgreSQL, and a real Odoo started, restarted with another worker
+// count, and stopped through the maintainers' harness (its directory kept between restarts, so the
+// database and what was seeded stay).
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type * as Logging from '../../src/core/logger.js';
+import type * as Provider from '../../src/core/postgres-provider.js';
+import type * as Secrets from '../../src/core/secret.js';
+import type * as LabServer from '../../src/lab/server/index.js';
+import { ODOO_HARNESS, SKIP_REASON } from '../../test/real-odoo/support/real-odoo.js';
+
+export const ROOT = join(import.meta.dirname, '..', '..');
+const BIN = join(ROOT, 'bin', 'odoo-capacity.js');
+
+export const dist = async <T>(path: string): Promise<T> =>
+  (await import(pathToFileURL(join(ROOT, 'dist', path)).href)) as T;
+
+/** `odoo-capacity <args>`; exit 1 with a document on stdout (a missed step, an infeasible plan) is a result. */
+export function cli(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+  return new Promise((resolve, reject) =>
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { env, maxBuffer: 64 * 1024 * 1024, timeout: 60 * 60_000 },
+      (error, stdout, stderr) => {
+        if (error && !(error.code === 1 && stdout.trim() !== ''))
+          reject(new Error(`odoo-capacity ${args[0]}: ${stderr.trim().split('\n').pop()}`));
+        else resolve(stdout);
+      },
+    ),
+  );
+}
+
+/** A target the CLI drives: its ODOO_* and PGURL variables, restartable with another worker count. */
+export interface Target {
+  name: string;
+  env(): NodeJS.ProcessEnv;
+  /** Restarts with `workers` workers; nothing to do when it already runs that many. */
+  restart(workers: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** The lab from dist with `workers` workers, default cost scale, on its own embedded PostgreSQL. */
+export async function startLabTarget(db: string, workers: number, port?: number): Promise<Target> {
+  const { startLocalPostgres, freePort } = await dist<typeof Provider>('core/postgres-provider.js');
+  const { startLab } = await dist<typeof LabServer>('lab/server/index.js');
+  const { Secret } = await dist<typeof Secrets>('core/secret.js');
+  const { Logger } = await dist<typeof Logging>('core/logger.js');
+  const pg = await startLocalPostgres();
+  const password = randomBytes(12).toString('base64url');
+  const labPort = port ?? (await freePort());
+  let lab: { stop(): Promise<void> } | undefined;
+  let running = 0;
+  const up = async (n: number) => {
+    if (n === running) return;
+    await lab?.stop();
+    lab = await startLab({
+      port: labPort,
+      workers: n,
+      databases: [db],
+      pgUrl: pg.url,
+      adminPassword: new Secret(password),
+      log: new Logger('warn'),
+      onProgress: () => undefined,
+    });
+    running = n;
+  };
+  await up(workers);
+  return {
+    name: 'lab',
+    env: () => ({
+      ...process.env,
+      ODOO_URL: `http://127.0.0.1:${labPort}`,
+      ODOO_DB: db,
+      ODOO_USER: 'admin',
+      ODOO_PASSWORD: password,
+      PGURL: pg.url.reveal(),
+    }),
+    restart: up,
+    stop: async () => {
+      await lab?.stop();
+      await pg.stop();
+    },
+  };
+}
+
+function harness(args: string[]): Promise<string> {
+  if (!ODOO_HARNESS) return Promise.reject(new Error(SKIP_REASON));
+  return new Promise((resolve, reject) =>
+    execFile(
+      'bash',
+      [ODOO_HARNESS!, ...args],
+      { maxBuffer: 16 * 1024 * 1024, timeout: 15 * 60_000 },
+      (error, stdout, stderr) =>
+        error
+          ? reject(new Error(`odoo ${args[0]}: ${stderr.trim().split('\n').slice(-5).join(' | ')}`))
+          : resolve(stdout),
+    ),
+  );
+}
+
+/**
+ * Real Odoo `series` on 127.0.0.1:`port` with `workers` prefork workers, in `dir` (default
+ * $TMPDIR/odoo-PORT). A restart stops Odoo and starts it again on the same directory: the
+ * database stays, only the worker count changes.
+ */
+export async function startOdooTarget(
+  series: string,
+  port: number,
+  workers: number,
+  dir = join(tmpdir(), `odoo-${port}`),
+): Promise<Target> {
+  const where = ['--dir', dir];
+  let vars: Record<string, string> = {};
+  let running = 0;
+  const up = async (n: number) => {
+    const line = await harness([
+      'start',
+      '--series',
+      series,
+      '--port',
+      String(port),
+      '--workers',
+      String(n),
+      ...where,
+    ]);
+    vars = Object.fromEntries(
+      line
+        .trim()
+        .split(/\s+/)
+        .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+    );
+    if (!vars.ODOO_URL || !vars.PGURL) throw new Error(`odoo start printed no ODOO_URL/PGURL`);
+    running = n;
+  };
+  await harness(['stop', ...where]);
+  await up(workers);
+  return {
+    name: `odoo${series.split('.')[0]}`,
+    env: () => ({ ...process.env, ...vars }),
+    restart: async (n) => {
+      if (n === running) return;
+      await harness(['stop', ...where]);
+      await up(n);
+    },
+    stop: async () => {
+      await harness(['stop', ...where]);
+    },
+  };
+}
