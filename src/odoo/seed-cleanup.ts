@@ -104,9 +104,10 @@ export async function cleanupSeed(
       ? await client.call<Row[]>('account.move', 'read', [invoiceIds, ['state', 'posted_before']])
       : [];
   const posted = invoices.filter((i) => i.state === 'posted').map((i) => i.id as number);
-  if (posted.length > 0) await client.call('account.move', 'button_draft', [posted]);
+  // Odoo 17's button_draft and button_cancel return None: committed, then fault 1 over XML-RPC.
+  if (posted.length > 0) await client.executeKw('account.move', 'button_draft', [posted]);
   const toCancel = invoices.filter((i) => i.state !== 'cancel').map((i) => i.id as number);
-  if (toCancel.length > 0) await client.call('account.move', 'button_cancel', [toCancel]);
+  if (toCancel.length > 0) await client.executeKw('account.move', 'button_cancel', [toCancel]);
   const neverPosted = invoices.filter((i) => !i.posted_before && i.state !== 'posted');
   const { deleted: invoicesDeleted } = await deleteWhatOdooAllows(
     client,
