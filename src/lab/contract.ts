@@ -39,7 +39,7 @@ export interface LabOrm {
    * Odoo's message for a constraint PostgreSQL names in an IntegrityError (its _sql_constraints),
    * or undefined when Odoo declares none: the server then quotes PostgreSQL's text.
    */
-  sqlConstraintMessage?(constraint: string, serie: OdooSerie): string | undefined;
+  sqlConstraintMessage?(constraint: string): string | undefined;
   /**
    * Creates the schema and base data of one tenant database (admin user, company, warehouse,
    * journals, sequences). The server's authentication reads, with Odoo's names:

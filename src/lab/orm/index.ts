@@ -55,7 +55,7 @@ export const orm: LabOrm = {
     return def.run(rt, bound.ids, bound.args);
   },
 
-  sqlConstraintMessage: (constraint, serie) => registry.sqlConstraintMessage(constraint, serie),
+  sqlConstraintMessage: (constraint) => registry.sqlConstraintMessage(constraint),
 
   bootstrap: (client, options) => bootstrapDatabase(client, registry, options),
 };

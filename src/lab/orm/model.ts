@@ -90,8 +90,6 @@ export interface ModelHooks {
 export interface SqlConstraint {
   name: string;
   message: string;
-  /** Only these series declare it (e.g. 16 checks unique move names in Python instead). */
-  series?: readonly OdooSerie[];
 }
 
 export interface ModelDef {

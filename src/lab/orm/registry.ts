@@ -65,11 +65,9 @@ export class Registry {
   }
 
   /** Odoo's registry._sql_constraints: the message of a constraint as PostgreSQL names it. */
-  sqlConstraintMessage(constraint: string, serie: OdooSerie): string | undefined {
+  sqlConstraintMessage(constraint: string): string | undefined {
     for (const model of this.#models.values()) {
-      const found = model.sqlConstraints?.find(
-        (c) => `${model.table}_${c.name}` === constraint && (!c.series || c.series.includes(serie)),
-      );
+      const found = model.sqlConstraints?.find((c) => `${model.table}_${c.name}` === constraint);
       if (found) return found.message;
     }
     return undefined;

@@ -394,8 +394,7 @@ export class Dispatcher {
             log.info(retryLogLine(event));
           },
           onGiveUp: (code) => log.info(`${code}, maximum number of tries reached!`),
-          constraintMessage: (constraint) =>
-            orm.sqlConstraintMessage?.(constraint, this.#deps.identity.serie),
+          constraintMessage: (constraint) => orm.sqlConstraintMessage?.(constraint),
         },
       );
       if (retries === 0) {

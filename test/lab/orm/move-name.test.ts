@@ -109,11 +109,10 @@ describe('18.0: numbering drafts', () => {
 });
 
 describe("the unique-name constraint's message", () => {
-  it('is declared for 17 and 18, not for 16 (which checks in Python)', () => {
-    const text = 'Another entry with the same name already exists.';
-    expect(orm.sqlConstraintMessage?.('account_move_unique_name', '17.0')).toBe(text);
-    expect(orm.sqlConstraintMessage?.('account_move_unique_name', '18.0')).toBe(text);
-    expect(orm.sqlConstraintMessage?.('account_move_unique_name', '16.0')).toBeUndefined();
-    expect(orm.sqlConstraintMessage?.('account_account_code_company_uniq', '17.0')).toBeUndefined();
+  it("is Odoo's _sql_constraints text (16.0 declares it in its auto-installed account_sequence)", () => {
+    expect(orm.sqlConstraintMessage?.('account_move_unique_name')).toBe(
+      'Another entry with the same name already exists.',
+    );
+    expect(orm.sqlConstraintMessage?.('account_account_code_company_uniq')).toBeUndefined();
   });
 });

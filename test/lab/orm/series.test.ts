@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OdooSerie } from '../../../src/lab/contract.js';
 import type { ApplicationError } from '../../../src/lab/exceptions.js';
 import { LabDbs, type LabDb } from './harness.js';
-import { createOrder, createProduct, pickingOf, putInStock } from './scenario.js';
+import { createOrder, createProduct, deliverOrder, pickingOf, putInStock } from './scenario.js';
 
 const labs = new LabDbs();
 beforeAll(() => labs.start());
@@ -39,6 +39,31 @@ async function moveOf(db: LabDb, picking: number): Promise<Row> {
 }
 
 describe('16.0', () => {
+  it('create_invoices closes the wizard, or opens the invoices when the context asks', async () => {
+    const db = await labs.create('16.0');
+    const product = await createProduct(db, 'INV16');
+    await putInStock(db, product, 10);
+    const customer = await db.call<number>('res.partner', 'create', [{ name: 'Billed 16' }]);
+    const orders: number[] = [];
+    for (let i = 0; i < 2; i++) {
+      orders.push(await createOrder(db, customer, [[product, 1]]));
+      await deliverOrder(db, orders[i]!);
+    }
+    const invoice = async (order: number, context: Row) => {
+      const wizard = await db.call<number>('sale.advance.payment.inv', 'create', [
+        { advance_payment_method: 'delivered', sale_order_ids: [[6, 0, [order]]] },
+      ]);
+      return db.call<Row>('sale.advance.payment.inv', 'create_invoices', [[wizard]], { context });
+    };
+    expect(await invoice(orders[0]!, {})).toEqual({ type: 'ir.actions.act_window_close' });
+    const action = await invoice(orders[1]!, { open_invoices: true });
+    // One order: its defaults in the context, a None among them (fault 1 after the commit).
+    expect(action).toMatchObject({ type: 'ir.actions.act_window', res_model: 'account.move' });
+    expect((action.context as Row).default_invoice_payment_term_id).toBeNull();
+    expect(Object.keys(action)).toContain('search_view');
+    expect(Object.keys(action)).not.toContain('mobile_view_mode');
+  });
+
   it('search takes count=True and search_count takes no limit', async () => {
     const { db } = await confirmedDelivery('16.0');
     expect(await db.call('res.partner', 'search', [[]], { count: true })).toBeGreaterThan(0);

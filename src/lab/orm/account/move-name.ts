@@ -66,22 +66,15 @@ export function sequenceMatchesDate(name: string | null, date: string | null): b
 
 /**
  * _get_last_sequence: the highest name of the journal in the move's period (drafts included),
- * other than the move's own. With `lock` (16's _set_next_sequence), its row is locked.
+ * other than the move's own.
  */
-export async function lastSequence(
-  rt: Runtime,
-  move: NamingRow,
-  lock = false,
-): Promise<string | undefined> {
-  const where = `WHERE journal_id = $1 AND name != '/' AND id != $2 AND sequence_prefix = $3`;
-  const select = `SELECT {field} FROM account_move ${where} ORDER BY sequence_number DESC LIMIT 1`;
-  const params = [move.journal_id, move.id, sequenceParts(move).prefix];
-  const rows = lock
-    ? await rt.query<{ name: string }>(
-        `UPDATE account_move SET write_date = write_date WHERE id = (${select.replace('{field}', 'id')}) RETURNING name`,
-        params,
-      )
-    : await rt.query<{ name: string }>(select.replace('{field}', 'name'), params);
+export async function lastSequence(rt: Runtime, move: NamingRow): Promise<string | undefined> {
+  const rows = await rt.query<{ name: string }>(
+    `SELECT name FROM account_move
+      WHERE journal_id = $1 AND name != '/' AND id != $2 AND sequence_prefix = $3
+      ORDER BY sequence_number DESC LIMIT 1`,
+    [move.journal_id, move.id, sequenceParts(move).prefix],
+  );
   return rows[0]?.name;
 }
 
@@ -101,21 +94,17 @@ function isUniqueViolation(error: unknown): boolean {
 }
 
 /**
- * _set_next_sequence: the period's highest number plus one. 16 locks the row of that number
- * (concurrent posters queue on it and get 40001 under REPEATABLE READ); 17 and 18 write the
- * candidate in a savepoint and take the next one on a unique violation, so a concurrent poster
- * waits on the first one's index entry, then moves past it.
+ * _set_next_sequence: the period's highest number plus one, written in a savepoint and bumped on
+ * a unique violation, so a concurrent poster waits on the first one's index entry, then moves
+ * past it. (The original 16.0 locked the row of the highest number instead, and its waiters got
+ * 40001; 16.0's auto-installed account_sequence module replaced that with this, and a database
+ * made by a late 16.0, as the lab's, has it. 18's _locked_increment is emulated as this.)
  */
 export async function setNextSequence(rt: Runtime, move: NamingRow): Promise<void> {
   const { prefix, padding } = sequenceParts(move);
-  const last = await lastSequence(rt, move, rt.serie === '16.0');
+  const last = await lastSequence(rt, move);
   let number = last ? splitSequence(last).number + 1 : 1;
   const candidate = () => `${prefix}${String(number).padStart(padding, '0')}`;
-  if (rt.serie === '16.0') {
-    await writeName(rt, move.id, candidate());
-    move.name = candidate();
-    return;
-  }
   for (;;) {
     await rt.query('SAVEPOINT lab_sequence');
     try {

@@ -1,17 +1,16 @@
 // account.move.action_post (_post): checks, the invoice date, the state, and the number of each
-// move (move-name.ts), with each series' mechanism (odoo-contract.md §5, sequence.mixin):
-// - a '/' move takes the period's next number: 16 locks the row of the highest one (concurrent
-//   posters queue on it and fail with 40001 under REPEATABLE READ, the server retries); 17 and 18
-//   write the candidate in a savepoint and take the next one on a unique violation, so
-//   concurrent posters wait on the first one's index entry, then move past it;
+// move (move-name.ts), as Odoo 17 does it and as 16.0 does since its auto-installed
+// account_sequence module backported it (odoo-contract.md §5, sequence.mixin):
+// - a '/' move takes the period's next number, written in a savepoint and bumped on a unique
+//   violation of account_move_unique_name, so concurrent posters wait on the first one's index
+//   entry, then move past it, without an error;
 // - a draft that already has a name keeps it. In 16 and 17 the first draft of a period is named
 //   at its creation, so two invoicing transactions starting a period at once can leave two drafts
-//   with the same name. Posting the second of them then violates account_move_unique_name
-//   outside any savepoint (17: the IntegrityError becomes fault 2 "The operation cannot be
-//   completed: Another entry with the same name already exists.", the whole call rolls back, and
-//   every retry fails alike until the draft's name is set back to '/'); 16 has no such index and
-//   raises its Python constraint's ValidationError instead. 18 names no drafts: no collision.
-import { UserError, ValidationError } from '../../exceptions.js';
+//   with the same name. Posting the second of them violates account_move_unique_name outside any
+//   savepoint: the IntegrityError becomes fault 2 "The operation cannot be completed: Another
+//   entry with the same name already exists.", the whole call rolls back, and every retry fails
+//   alike until the draft's name is set back to '/'. 18 names no drafts: no collision.
+import { UserError } from '../../exceptions.js';
 import { ensureExist } from '../generic.js';
 import type { MethodDef } from '../model.js';
 import type { Runtime } from '../runtime.js';
@@ -62,27 +61,6 @@ function checkPostable(rt: Runtime, moves: MoveRow[]): void {
   }
 }
 
-/**
- * 16's _check_unique_sequence_number: a posted move may not share its name with another posted
- * move of its journal and type. Odoo 16 checks it after the write, in the transaction's snapshot;
- * the lab checks the named moves before their state changes, as its unique index would refuse them
- * first.
- */
-async function checkUniqueNames16(rt: Runtime, ids: number[]): Promise<void> {
-  const rows = await rt.query<{ name: string }>(
-    `SELECT move2.name FROM account_move move
-       JOIN account_move move2 ON move2.name = move.name AND move2.journal_id = move.journal_id
-                              AND move2.move_type = move.move_type AND move2.id != move.id
-      WHERE move.id = ANY($1) AND move2.state = 'posted' AND move2.name != '/'`,
-    [ids],
-  );
-  if (rows.length > 0)
-    throw new ValidationError(
-      'Posted journal entry must have an unique sequence number per company.\n' +
-        `Problematic numbers: ${rows.map((r) => r.name).join(', ')}\n`,
-    );
-}
-
 /** _post: checks, invoice date, state and number, lines' parent state. */
 export async function postMoves(rt: Runtime, ids: number[]): Promise<void> {
   const moves = await loadMoves(rt, ids);
@@ -99,7 +77,6 @@ export async function postMoves(rt: Runtime, ids: number[]): Promise<void> {
     if (move.date !== today) redated.push(move.id);
   }
   await computeNames(rt, redated);
-  if (rt.serie === '16.0') await checkUniqueNames16(rt, ids);
   // write({'state': 'posted'}): each move is flushed, then numbered if it has no name, in
   // _compute_name's order. A named draft whose name is already posted in its journal violates
   // account_move_unique_name here, outside any savepoint: the call fails and rolls back.

@@ -210,13 +210,9 @@ export const accountMove: ModelDef = {
     'CREATE INDEX IF NOT EXISTS account_move_sequence_index3 ON account_move (journal_id, sequence_prefix desc, (sequence_number+1) desc)',
     'CREATE INDEX IF NOT EXISTS account_move_journal_id_company_id_idx ON account_move (journal_id, company_id, date)',
   ],
-  // 16 declares no unique_name; it checks posted names in Python (account/posting.ts).
+  // 16.0 declares it in its auto-installed account_sequence module.
   sqlConstraints: [
-    {
-      name: 'unique_name',
-      message: 'Another entry with the same name already exists.',
-      series: ['17.0', '18.0'],
-    },
+    { name: 'unique_name', message: 'Another entry with the same name already exists.' },
   ],
   methods: accountMoveMethods,
   hooks: accountMoveHooks,

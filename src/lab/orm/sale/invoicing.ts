@@ -166,28 +166,39 @@ const INVOICE_FORM_VIEW = 681;
 /** The readable fields of an act_window differ by series (ir_actions.py _get_readable_fields). */
 function invoicesAction(serie: string): Record<string, unknown> {
   const { mobile_view_mode, ...common } = INVOICES_ACTION;
-  // 16 has no mobile_view_mode but the search view's text.
-  if (serie === '16.0') return { ...common, search_view: "{'arch': '<search/>'}" };
+  // 16 has no mobile_view_mode nor activity view, but the search view's text.
+  if (serie === '16.0')
+    return {
+      ...common,
+      id: 243,
+      view_id: [613, 'account.out.invoice.tree'],
+      view_mode: 'tree,kanban,form',
+      views: common.views.filter(([, type]) => type !== 'activity'),
+      search_view_id: [622, 'account.invoice.select'],
+      search_view: `{'arch': '<search string="Search Invoice">'}`,
+    };
   if (serie === '17.0') return { ...common, mobile_view_mode };
-  // 18 calls tree views list, lists credit notes too, and adds path, embedded actions and
-  // close_on_report_download.
-  const list = (type: string) => (type === 'tree' ? 'list' : type);
+  // 18 calls tree views list, lists credit notes too, and adds path and embedded actions.
   return {
     ...common,
     mobile_view_mode,
-    view_id: [674, 'account.out.invoice.list'],
+    view_id: [708, 'account.out.invoice.list'],
     view_mode: 'list,kanban,form,activity',
-    views: common.views.map(([id, type]) => [id, list(type)]),
+    views: [
+      [708, 'list'],
+      [false, 'kanban'],
+      [false, 'form'],
+      [false, 'activity'],
+    ],
     domain: "[('move_type', 'in', ['out_invoice', 'out_refund'])]",
     path: 'invoicing',
     embedded_action_ids: [],
-    close_on_report_download: false,
   };
 }
 
 /**
- * sale.order.action_view_invoice(invoices) as Odoo builds it: the invoices action, on the form
- * of a single invoice or filtered on several. For one order its context carries the order's
+ * sale.order.action_view_invoice(invoices) as Odoo builds it (what 17 and 18's create_invoices
+ * answer): the invoices action, on the form of a single invoice or filtered on several. For one order its context carries the order's
  * defaults, among them default_invoice_payment_term_id, None without a payment term: the
  * marshaller refuses it after the commit, so the caller sees fault 1 while the invoices exist
  * (fixtures/odoo-17.0-wire/README.md). For several orders the action marshals.
@@ -240,7 +251,13 @@ export const advancePaymentMethods: Record<string, MethodDef> = {
           })),
         );
       }
-      return viewInvoicesAction(rt, orderIds, invoiceIds);
+      if (rt.serie !== '16.0') return viewInvoicesAction(rt, orderIds, invoiceIds);
+      // 16 opens the orders' invoices only when asked, else closes the wizard.
+      if (!rt.context.open_invoices) return { type: 'ir.actions.act_window_close' };
+      const orders = await rt.read('sale.order', orderIds, ['invoice_ids']);
+      return viewInvoicesAction(rt, orderIds, [
+        ...new Set(orders.flatMap((o) => o.invoice_ids as number[])),
+      ]);
     },
   },
 };
