@@ -99,7 +99,8 @@ async function odooPort(): Promise<number> {
 export async function startRealOdoo(series: OdooSeries, workers = 2): Promise<RealOdoo> {
   if (!ODOO_HARNESS) throw new Error(SKIP_REASON);
   const dir = await mkdtemp(join(tmpdir(), `oc-odoo-${series}-`));
-  const port = await odooPort();
+  // OC_ODOO_PORT pins the port (a developer sharing the machine keeps to the one given to them).
+  const port = process.env.OC_ODOO_PORT ? Number(process.env.OC_ODOO_PORT) : await odooPort();
   const common = ['--dir', dir];
   let env: RealOdooEnv;
   try {
