@@ -13,13 +13,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSlo } from '../../src/core/models/slo.js';
 import { loadWorkload, workloadEnvironment } from '../../src/core/models/workload.js';
 import { readRun } from '../../src/core/run-dir.js';
-import { Secret } from '../../src/core/secret.js';
-import { OdooClient } from '../../src/odoo/client.js';
+import type { OdooClient } from '../../src/odoo/client.js';
 import { OdooUserError } from '../../src/odoo/faults.js';
 import { cleanEnv, hasStackTrace, runCli } from '../helpers/cli.js';
 import { count, expectCleanRun, type Point } from '../scenarios/k6-results.js';
 import { REPO, runK6, type K6Result } from '../scenarios/run-k6.js';
-import { SKIP_REASON, startRealOdoo, type RealOdoo } from './support/real-odoo.js';
+import { SKIP_REASON, realOdooClient, startRealOdoo, type RealOdoo } from './support/real-odoo.js';
 
 const RUN_ID = 'real17';
 /** Small pools: enough for each class's 18 s and the peak mix, topped up before the mix. */
@@ -50,13 +49,7 @@ if (SKIP_REASON) console.warn(`test/real-odoo: skipped, ${SKIP_REASON}`);
 describe.skipIf(SKIP_REASON !== undefined)('the toolkit against a real Odoo 17.0', () => {
   beforeAll(async () => {
     odoo = await startRealOdoo('17.0');
-    client = new OdooClient({
-      url: odoo.env.ODOO_URL,
-      db: odoo.env.ODOO_DB,
-      user: odoo.env.ODOO_USER,
-      secret: new Secret(odoo.env.ODOO_PASSWORD),
-      secretKind: 'password',
-    });
+    client = realOdooClient(odoo);
     // The shipped models, with a burst short enough to come twice in a short run, and billing in
     // batches of 5 at one batch every two seconds, so each run bills several batches.
     const workload = await loadWorkload(join(REPO, 'models', 'workload', 'default.yaml'));

@@ -7,8 +7,7 @@
 // the name is cleared. k6's counts, the runner's ingest of the same output and Odoo agree.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Secret } from '../../src/core/secret.js';
-import { OdooClient } from '../../src/odoo/client.js';
+import type { OdooClient } from '../../src/odoo/client.js';
 import { cleanEnv, runCli } from '../helpers/cli.js';
 import {
   billingWorkload,
@@ -16,7 +15,7 @@ import {
   expectCollisionsUnretried,
 } from '../scenarios/posting-checks.js';
 import { REPO, runK6, type K6Result } from '../scenarios/run-k6.js';
-import { SKIP_REASON, startRealOdoo, type RealOdoo } from './support/real-odoo.js';
+import { SKIP_REASON, realOdooClient, startRealOdoo, type RealOdoo } from './support/real-odoo.js';
 
 /** Enough delivered orders for 4 VUs billing batches of 5 for 8 s. */
 const SEED_FLAGS = [
@@ -40,13 +39,7 @@ if (SKIP_REASON) console.warn(`test/real-odoo: skipped, ${SKIP_REASON}`);
 describe.skipIf(SKIP_REASON !== undefined)('posting collisions on a real Odoo 17.0', () => {
   beforeAll(async () => {
     odoo = await startRealOdoo('17.0');
-    client = new OdooClient({
-      url: odoo.env.ODOO_URL,
-      db: odoo.env.ODOO_DB,
-      user: odoo.env.ODOO_USER,
-      secret: new Secret(odoo.env.ODOO_PASSWORD),
-      secretKind: 'password',
-    });
+    client = realOdooClient(odoo);
   }, 20 * 60_000);
 
   afterAll(async () => {

@@ -8,6 +8,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Secret } from '../../../src/core/secret.js';
+import { OdooClient } from '../../../src/odoo/client.js';
 
 const REPO = join(import.meta.dirname, '..', '..', '..');
 
@@ -133,4 +135,15 @@ export async function startRealOdoo(series: OdooSeries, workers = 2): Promise<Re
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** A Node-side client of the real Odoo's database, as its admin. */
+export function realOdooClient(odoo: RealOdoo): OdooClient {
+  return new OdooClient({
+    url: odoo.env.ODOO_URL,
+    db: odoo.env.ODOO_DB,
+    user: odoo.env.ODOO_USER,
+    secret: new Secret(odoo.env.ODOO_PASSWORD),
+    secretKind: 'password',
+  });
 }
