@@ -174,7 +174,7 @@ export function billingConcurrencyCap(
     assumptions: [
       `a collision rate up to ${pct(maxCollisionRate)} of posting attempts is acceptable: each collision costs its batch a backoff and another post, which the billing job retries; invoices left unposted never are`,
       'billing concurrency is the number of invoicing transactions in flight: VUs for closed steps, Little’s law N = X·R for open ones',
-      'on Odoo 17 posting collides when a journal has no numbered entry yet in the period (its first draft is numbered at creation): a run on a journal that already posted in the period shows fewer collisions than the first days of a month',
+      'on Odoo 16 and 17 posting collides when a journal has no numbered entry yet in the period (its first draft is numbered at creation): a run on a journal that already posted in the period shows fewer collisions than the first days of a month',
       'steps the runner did not count are used here too: a collision is measured whatever the step’s latency or errors',
       ...(forecast
         ? [
