@@ -165,6 +165,11 @@ function transferValues(
   };
 }
 
+/** Odoo's answer when the quant moved between the count and its application. */
+const INVENTORY_CONFLICT = 'stock.inventory.conflict';
+/** Counts of one quant before the cycle count gives up (the first and two recounts). */
+const COUNT_ATTEMPTS = 3;
+
 function validated(name: string, body: () => void): void {
   stockValidationSuccess.add(transaction(name, body));
 }
@@ -218,16 +223,33 @@ export function stockMoves(data: SetupData): void {
       transaction('inventory adjustment', () => {
         if (quant === undefined)
           throw new CallFailure('other', 'stock.quant', 'no quants of the seeded products');
-        const [before] = client.read<Row & { quantity: number }>(
-          'stock.quant',
-          [quant],
-          ['quantity'],
-        );
-        client.write('stock.quant', [quant], { inventory_quantity: before!.quantity + found });
-        // Odoo applies the count and returns None: committed, then fault 1 (odoo-contract.md §5).
-        const result = client.call('stock.quant', 'action_apply_inventory', [[quant]]);
-        if (result !== undefined && result !== false && result !== true) {
-          throw new CallFailure('other', 'stock.quant.action_apply_inventory', 'returned a wizard');
+        // A delivery may move the quant between the count and its application: Odoo then answers
+        // its conflict wizard instead of applying, and the counter counts again, as on the floor.
+        for (let attempt = 1; ; attempt++) {
+          const [before] = client.read<Row & { quantity: number }>(
+            'stock.quant',
+            [quant],
+            ['quantity'],
+          );
+          client.write('stock.quant', [quant], { inventory_quantity: before!.quantity + found });
+          // Odoo applies the count and returns None: committed, then fault 1.
+          const result = client.call('stock.quant', 'action_apply_inventory', [[quant]]);
+          if (result === undefined || result === false || result === true) break;
+          const wizard = (result as { res_model?: unknown }).res_model;
+          if (wizard !== INVENTORY_CONFLICT) {
+            throw new CallFailure(
+              'other',
+              'stock.quant.action_apply_inventory',
+              `returned a wizard (${String(wizard)})`,
+            );
+          }
+          if (attempt === COUNT_ATTEMPTS) {
+            throw new CallFailure(
+              'other',
+              'stock.quant.action_apply_inventory',
+              `quant ${quant} moved while it was counted, ${COUNT_ATTEMPTS} times in a row`,
+            );
+          }
         }
         const [after] = client.read<Row & { inventory_quantity_set: boolean }>(
           'stock.quant',

@@ -313,8 +313,8 @@ describe.skipIf(SKIP_REASON !== undefined)('the toolkit against a real Odoo 17.0
     expect(steps).toHaveLength(3);
     for (const { dir: name, step } of steps) {
       expect(step.valid, `${name}: ${step.invalidReasons.join('; ')}`).toBe(true);
-      expect(existsSync(join(runDir, 'steps', name, 'pg-before.json')), name).toBe(true);
-      expect(existsSync(join(runDir, 'steps', name, 'pg-after.json')), name).toBe(true);
+      expect(existsSync(join(runDir, name, 'pg-before.json')), name).toBe(true);
+      expect(existsSync(join(runDir, name, 'pg-after.json')), name).toBe(true);
       const c = step.classes['order-wave']!;
       expect(c.errors.total).toBe(0);
       const own = step.database.databases.find((d) => d.datname === odoo.env.ODOO_DB)!;
