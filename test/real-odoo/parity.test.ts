@@ -23,6 +23,8 @@ interface Target {
   url: string;
   db: string;
   password: string;
+  /** Calls served by each worker, where the server tells (the lab); Odoo's seeding spreads over all. */
+  servedByWorker?: () => number[];
 }
 
 /** What one step answered: a shape, a value the lab claims equal, a fault, or a commit without answer. */
@@ -246,9 +248,14 @@ async function runScript(target: Target): Promise<Transcript> {
   // Month-end billing's collision: two batches invoiced at once, then posted one after the other.
   const batches = [delivered.slice(0, 4), delivered.slice(4, 8)].map((b) => b.map((o) => o.id));
   const wizards = [await wizard(batches[0]!), await wizard(batches[1]!)];
-  // Both workers verify the password once (the hash costs a few hundred ms): done beforehand, so
-  // neither starts its transaction late.
-  await Promise.all([1, 2].map(() => call('res.partner', 'search_count', [[]])));
+  // Each worker verifies the password once (the hash costs a few hundred ms): done beforehand,
+  // so that neither of the two calls starts its transaction late.
+  const before = target.servedByWorker?.();
+  for (let round = 0; round < 20; round++) {
+    await Promise.all([1, 2].map(() => call('res.partner', 'search_count', [[]])));
+    const now = target.servedByWorker?.();
+    if (!before || now!.every((served, i) => served > before[i]!)) break;
+  }
   await record('concurrent create_invoices', () =>
     Promise.all(wizards.map((w) => call('sale.advance.payment.inv', 'create_invoices', [[w]]))),
   );
@@ -362,7 +369,13 @@ if (SKIP_REASON) {
         costScale: 0,
         log: new Logger('error'),
       });
-      transcripts.lab = await runScript({ url: lab.url, db: 'parity', password: 'admin' });
+      const running = lab;
+      transcripts.lab = await runScript({
+        url: lab.url,
+        db: 'parity',
+        password: 'admin',
+        servedByWorker: () => running.status().workers.list.map((w) => w.served),
+      });
       odoo = await starting;
       transcripts.odoo = await runScript({
         url: odoo.env.ODOO_URL,
