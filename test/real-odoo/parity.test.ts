@@ -6,8 +6,7 @@
 // create_invoices in a journal with no number in the period yet, then posting both batches.
 //
 // Runs the built lab (npm run build first). Real Odoo comes from the maintainers' harness beside
-// the repository; without it the test is skipped, saying why. OC_ODOO_PORT=<port> resets and
-// uses the harness's instance on that port instead of starting one on a free port.
+// the repository, on a free port or on OC_ODOO_PORT; without it the test is skipped, saying why.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Logger } from '../../src/core/logger.js';
 import { Secret } from '../../src/core/secret.js';
@@ -16,8 +15,7 @@ import { OdooClient } from '../../src/odoo/client.js';
 import { OdooFault } from '../../src/odoo/faults.js';
 import { seed } from '../../src/odoo/seed.js';
 import { XmlRpcTransport } from '../../src/odoo/xmlrpc-transport.js';
-import { startParityOdoo, type ParityOdoo } from './support/parity-odoo.js';
-import { SKIP_REASON } from './support/real-odoo.js';
+import { SKIP_REASON, startRealOdoo, type RealOdoo } from './support/real-odoo.js';
 
 interface Target {
   url: string;
@@ -354,11 +352,11 @@ if (SKIP_REASON) {
 } else {
   describe('the lab answers as Odoo 17.0 does', () => {
     let lab: LabHandle | undefined;
-    let odoo: ParityOdoo | undefined;
+    let odoo: RealOdoo | undefined;
     const transcripts: { lab?: Transcript; odoo?: Transcript } = {};
 
     beforeAll(async () => {
-      const starting = startParityOdoo();
+      const starting = startRealOdoo('17.0');
       starting.catch(() => undefined);
       // Without the cost profile's CPU burn: answers are what is compared, and two calls sent at
       // once then start their transactions at once, as the collision needs.
