@@ -63,8 +63,7 @@ export function setup(): SetupData {
 
 /**
  * Posts the drafts, retrying posting collisions as the workload's postRetry says. Returns the
- * drafts left unposted when the retries ran out (none when every attempt but the last collided
- * and the last posted them).
+ * drafts still unposted when every attempt collided; none once an attempt posted them.
  */
 function postWithRetries(client: OdooClient, drafts: number[], retry: PostRetry): number[] {
   let remaining = drafts;
