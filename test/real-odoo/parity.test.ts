@@ -74,6 +74,10 @@ const STEPS = [
   'posted names',
   'create_invoices of one order',
   'action_post',
+  'cancel a posted invoice',
+  'the cancelled invoice',
+  'reset it to draft',
+  'reset a draft to draft',
   'create_invoices of two orders, one invoice',
   'create_invoices of orders of two customers',
   'confirm',
@@ -315,6 +319,13 @@ async function runScript(target: Target): Promise<Transcript> {
     {},
     itself,
   );
+  // Cancelling and resetting answer None (committed, then fault 1); 17 cancels a posted entry
+  // by resetting it to draft first.
+  const [posted] = await invoicesOf([single.id]);
+  await step('cancel a posted invoice', 'account.move', 'button_cancel', [[posted]]);
+  await record('the cancelled invoice', () => moves([posted!]), itself);
+  await step('reset it to draft', 'account.move', 'button_draft', [[posted]]);
+  await step('reset a draft to draft', 'account.move', 'button_draft', [[posted]]);
   const sameCustomer = rest.filter((o) => o.partner_id[0] === rest[1]!.partner_id[0]).slice(0, 2);
   await step(
     'create_invoices of two orders, one invoice',

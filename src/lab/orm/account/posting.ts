@@ -131,19 +131,26 @@ export const accountMoveMethods: Record<string, MethodDef> = {
     await postMoves(rt, ids);
     return false;
   }),
+  // Both return None in Odoo: committed, then fault 1 over XML-RPC.
   button_draft: records(async (rt, ids) => {
     const moves = await loadMoves(rt, ids);
     if (moves.some((m) => m.state === 'draft'))
       throw new UserError('Only posted/cancelled journal entries can be reset to draft.');
     await setMoveState(rt, ids, 'draft');
-    return false;
+    return undefined;
   }),
   button_cancel: records(async (rt, ids) => {
     const moves = await loadMoves(rt, ids);
-    if (moves.some((m) => m.state !== 'draft'))
-      throw new UserError('Only draft journal entries can be cancelled.');
+    // 16 cancels whatever it is given; 17 and later reset posted entries to draft first (the
+    // shortcut for e-invoices) and refuse anything else that is not a draft.
+    if (rt.serie !== '16.0') {
+      const posted = moves.filter((m) => m.state === 'posted').map((m) => m.id);
+      if (posted.length > 0) await setMoveState(rt, posted, 'draft');
+      if (moves.some((m) => m.state !== 'draft' && m.state !== 'posted'))
+        throw new UserError('Only draft journal entries can be cancelled.');
+    }
     await setMoveState(rt, ids, 'cancel');
-    return false;
+    return undefined;
   }),
   _post: {
     api: 'records',
