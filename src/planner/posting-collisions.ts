@@ -63,6 +63,7 @@ function statusOf(steps: readonly PostingCollisionStep[], cap: number | null): B
   return cap === null ? 'over-limit-throughout' : 'capped';
 }
 
+const collisions = (k: number) => (k === 1 ? '1 collision' : `${k} collisions`);
 const pct = (x: number) => `${Math.round(x * 1000) / 10} %`;
 const n = (x: number) => Math.round(x * 100) / 100;
 
@@ -103,7 +104,7 @@ export function billingConcurrencyCap(
   else if (steps.length < 3)
     caps.push({ grade: 'medium', reason: `only ${steps.length} steps posted invoices` });
   if (firstOver) {
-    const crossing = `${firstOver.collisions} collisions in ${firstOver.attempts} posting attempts at N=${n(firstOver.concurrency)} (${firstOver.step.label})`;
+    const crossing = `${collisions(firstOver.collisions)} in ${firstOver.attempts} posting attempts at N=${n(firstOver.concurrency)} (${firstOver.step.label})`;
     if (firstOver.invoicesUnposted > 0)
       reasons.push(`${crossing}, ${firstOver.invoicesUnposted} invoices left unposted`);
     else if (firstOver.collisions < FEW_COLLISIONS)
@@ -125,7 +126,7 @@ export function billingConcurrencyCap(
       caps.push({ grade: 'medium', reason: `only ${sum('attempts')} posting attempts measured` });
     else
       reasons.push(
-        `${sum('collisions')} collisions in ${sum('attempts')} posting attempts up to N=${n(maxMeasured)}, none over the limit`,
+        `${collisions(sum('collisions'))} in ${sum('attempts')} posting attempts up to N=${n(maxMeasured)}, none over the limit`,
       );
   }
   const confidence = grade({ caps });

@@ -49,7 +49,7 @@ function findingSentences(f: BillingConcurrencyCap): string[] {
       ];
     case 'within-limit':
       return [
-        `${f.collisions} posting collisions in ${f.attempts} attempts, within ${limit} at every billing concurrency measured up to ${at(f.maxMeasured)}: these runs set no cap.`,
+        `${f.collisions === 1 ? '1 posting collision' : `${f.collisions} posting collisions`} in ${f.attempts} attempts, within ${limit} at every billing concurrency measured up to ${at(f.maxMeasured)}: these runs set no cap.`,
         ...forecast,
       ];
     case 'no-collisions':
