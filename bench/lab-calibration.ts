@@ -10,8 +10,11 @@
 //   npm run build && npx vite-node bench/lab-calibration.ts
 //   BENCH_CLASSES=order-wave,carrier-burst,stock-moves,month-end-billing BENCH_VUS=1,2,4,8
 //   BENCH_WARMUP=5s BENCH_HOLD=20s BENCH_TARGETS=lab,odoo17 BENCH_ODOO_PORT=18069
-//   BENCH_ODOO_DIR=$TMPDIR/odoo-PORT BENCH_LAB_PORT=<free> BENCH_BILLING_ORDERS=600
-//   BENCH_RUNS_DIR=<keep the run directories there>
+//   BENCH_ODOO_DIR=$TMPDIR/odoo-PORT BENCH_LAB_PORT=<free>
+//   BENCH_READY_ORDERS=500 BENCH_BILLING_ORDERS=800 BENCH_LAB_BILLING_ORDERS=2400 (the pools)
+//   BENCH_RUNS_DIR=<keep the run directories there>; BENCH_FROM_RUNS=<such a directory> reads
+//   them again instead of measuring; BENCH_FIXTURE=<file> writes the Odoo side as the cost
+//   profile's source (test/fixtures/odoo-17.0-calibration.json)
 import { createReadStream } from 'node:fs';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -30,8 +33,21 @@ const HOLD = process.env.BENCH_HOLD ?? '20s';
 const TARGETS = (process.env.BENCH_TARGETS ?? 'lab,odoo17').split(',');
 const ODOO_PORT = Number(process.env.BENCH_ODOO_PORT ?? 18069);
 const LAB_PORT = process.env.BENCH_LAB_PORT ? Number(process.env.BENCH_LAB_PORT) : undefined;
-/** Delivered orders seeded before month-end billing (the runner's top-up is off for it). */
-const BILLING_ORDERS = Number(process.env.BENCH_BILLING_ORDERS ?? 600);
+// The pools stock-moves and month-end billing draw from, seeded before their ladder (the runner's
+// top-up is off for them: it assumes 2 transactions/s per closed VU, too few for stock-moves on
+// this machine and, at 20 orders a batch, thousands of delivered orders for billing).
+const POOLS: Record<string, { flag: string; count: number }> = {
+  'stock-moves': {
+    flag: '--ready-orders',
+    count: Number(process.env.BENCH_READY_ORDERS ?? 500),
+  },
+  'month-end-billing': {
+    flag: '--delivered-orders',
+    count: Number(process.env.BENCH_BILLING_ORDERS ?? 800),
+  },
+};
+/** The lab seeds fast (at cost scale 0) and may bill faster than Odoo: a bigger delivered pool. */
+const LAB_BILLING_ORDERS = Number(process.env.BENCH_LAB_BILLING_ORDERS ?? 2400);
 const DB = 'calibration';
 // k6 overwrites a request's `method` tag with the HTTP method (POST) unless `method` is left out
 // of its system tags: the wrapper runs the class's own scenario with only that option changed.
@@ -55,6 +71,8 @@ const log = (line: string) => console.error(`calibration: ${line}`);
 
 interface StepFigures {
   vus: number;
+  /** The runner's verdict: an invalid step (errors over the cap, pool run dry) is not in X_max. */
+  valid: boolean;
   throughput: number;
   p50Ms: number;
   p95Ms: number;
@@ -69,6 +87,7 @@ interface ClassResult {
   /** N* = X_max / X(1). */
   knee: number;
   stopped?: string;
+  startedAt: string;
 }
 
 const median = (values: number[]): number => {
@@ -78,8 +97,8 @@ const median = (values: number[]): number => {
 };
 const round = (x: number, digits = 1) => Number(x.toFixed(digits));
 
-/** Medians of each (model, method) call the class made in the hold, from k6's raw output. */
-async function callMedians(ndjson: string, cls: string): Promise<ClassResult['calls']> {
+/** Durations of each (model, method) call the class made in the hold, from k6's raw output. */
+async function callSamples(ndjson: string, cls: string): Promise<Map<string, number[]>> {
   const byCall = new Map<string, number[]>();
   const lines = createInterface({ input: createReadStream(ndjson), crlfDelay: Infinity });
   for await (const line of lines) {
@@ -92,10 +111,13 @@ async function callMedians(ndjson: string, cls: string): Promise<ClassResult['ca
     const key = `${tags.model}.${tags.method}`;
     byCall.set(key, [...(byCall.get(key) ?? []), data.value]);
   }
-  return Object.fromEntries(
+  return byCall;
+}
+
+const medians = (byCall: Map<string, number[]>): ClassResult['calls'] =>
+  Object.fromEntries(
     [...byCall].map(([key, v]) => [key, { medianMs: round(median(v)), count: v.length }]),
   );
-}
 
 async function wrapper(dir: string, cls: string): Promise<string> {
   const scenario = join(ROOT, 'scenarios', `${cls}.ts`);
@@ -112,7 +134,12 @@ async function wrapper(dir: string, cls: string): Promise<string> {
   return file;
 }
 
-async function runClass(target: Target, cls: string, work: string): Promise<ClassResult> {
+async function runClass(
+  target: Target,
+  cls: string,
+  work: string,
+  samples: Map<string, number[]>,
+): Promise<ClassResult> {
   const id = `${target.name}-${cls}`;
   // A closed ladder that runs every step: the knee is measured, not a reason to stop.
   const ladder = join(work, `${id}.yaml`);
@@ -127,13 +154,18 @@ async function runClass(target: Target, cls: string, work: string): Promise<Clas
       stopAt: { p50Factor: 1000 },
     }),
   );
-  const billing = cls === 'month-end-billing';
-  if (billing) {
-    log(`${target.name}: seeding ${BILLING_ORDERS} delivered orders for month-end billing`);
-    await cli(
-      ['seed', '--ready-orders', '0', '--delivered-orders', String(BILLING_ORDERS)],
-      target.env(),
-    );
+  const pool =
+    cls === 'month-end-billing' && target.name === 'lab'
+      ? { ...POOLS[cls]!, count: LAB_BILLING_ORDERS }
+      : POOLS[cls];
+  if (pool) {
+    log(`${target.name}: seeding ${pool.flag} ${pool.count} for ${cls}`);
+    const counts = {
+      '--ready-orders': '0',
+      '--delivered-orders': '0',
+      [pool.flag]: String(pool.count),
+    };
+    await target.seed(Object.entries(counts).flat());
   }
   log(`${target.name}: ${cls} closed ladder ${VUS.join(',')} VUs, warm-up ${WARMUP}, hold ${HOLD}`);
   const out = JSON.parse(
@@ -145,7 +177,7 @@ async function runClass(target: Target, cls: string, work: string): Promise<Clas
         '--script',
         await wrapper(work, cls),
         '--keep-raw',
-        ...(billing ? ['--no-seed'] : []),
+        ...(pool ? ['--no-seed'] : []),
         '--runs-dir',
         join(work, 'runs'),
         '--id',
@@ -154,16 +186,33 @@ async function runClass(target: Target, cls: string, work: string): Promise<Clas
       ],
       target.env(),
     ),
-  ) as { run: string; steps: { dir: string }[] };
-  const runJson = JSON.parse(await readFile(join(out.run, 'run.json'), 'utf8')) as {
+  ) as { run: string };
+  return analyse(out.run, target.name, cls, samples);
+}
+
+/** A class's figures from its run directory; its 1-VU call samples go into `samples` too. */
+async function analyse(
+  run: string,
+  name: string,
+  cls: string,
+  samples: Map<string, number[]>,
+): Promise<ClassResult> {
+  const runJson = JSON.parse(await readFile(join(run, 'run.json'), 'utf8')) as {
     stopReason?: { kind: string; detail?: string };
+    steps: { dir: string }[];
+    startedAt: string;
   };
   const steps: StepFigures[] = [];
-  for (const s of out.steps) {
-    const step = JSON.parse(await readFile(join(out.run, s.dir, 'step.json'), 'utf8')) as StepJson;
-    const c = step.classes[cls as keyof StepJson['classes']]!;
+  for (const s of runJson.steps) {
+    const step = JSON.parse(await readFile(join(run, s.dir, 'step.json'), 'utf8')) as StepJson;
+    const c = step.classes[cls as keyof StepJson['classes']];
+    if (!c) {
+      log(`${name}: ${cls}: step ${step.label} has no figures: ${step.invalidReasons.join('; ')}`);
+      continue;
+    }
     steps.push({
       vus: step.load.vus!,
+      valid: step.valid,
       throughput: round(c.throughput, 3),
       p50Ms: round(c.latency.transaction.p50),
       p95Ms: round(c.latency.transaction.p95),
@@ -171,14 +220,21 @@ async function runClass(target: Target, cls: string, work: string): Promise<Clas
       errors: c.errors.total,
     });
   }
-  const first = out.steps[0]!;
-  const calls = await callMedians(join(out.run, first.dir, 'k6-out.ndjson'), cls);
-  const xMax = Math.max(...steps.map((s) => s.throughput));
+  const byCall = await callSamples(join(run, runJson.steps[0]!.dir, 'k6-out.ndjson'), cls);
+  for (const [key, v] of byCall) samples.set(key, [...(samples.get(key) ?? []), ...v]);
+  const calls = medians(byCall);
+  const xMax = Math.max(...steps.filter((s) => s.valid).map((s) => s.throughput));
   const x1 = steps.find((s) => s.vus === 1)?.throughput ?? NaN;
-  const result: ClassResult = { steps, calls, xMax, knee: round(xMax / x1, 2) };
+  const result: ClassResult = {
+    steps,
+    calls,
+    xMax,
+    knee: round(xMax / x1, 2),
+    startedAt: runJson.startedAt,
+  };
   const stop = runJson.stopReason;
   if (stop && stop.kind !== 'complete') result.stopped = stop.detail ?? stop.kind;
-  log(`${target.name}: ${cls}: ${JSON.stringify({ ...result, calls: undefined })}`);
+  log(`${name}: ${cls}: ${JSON.stringify({ ...result, calls: undefined })}`);
   return result;
 }
 
@@ -212,7 +268,8 @@ function markdown(results: Record<string, Record<string, ClassResult>>): string 
         lab[cls]?.steps.find((s) => s.vus === vus),
         odoo[cls]?.steps.find((s) => s.vus === vus),
       ];
-      const cell = (s?: StepFigures) => (s ? `${s.throughput}, ${s.p50Ms}` : '–');
+      const cell = (s?: StepFigures) =>
+        s ? `${s.throughput}, ${s.p50Ms}${s.valid ? '' : ' (invalid)'}` : '–';
       out.push(
         `| ${cls} | ${vus} | ${cell(a)} | ${cell(b)} | ${ratio(a?.throughput, b?.throughput)} | ${ratio(a?.p50Ms, b?.p50Ms)}${vus === 1 ? flag(a?.p50Ms, b?.p50Ms) : ''} |`,
       );
@@ -231,13 +288,43 @@ function markdown(results: Record<string, Record<string, ClassResult>>): string 
   return out.join('\n');
 }
 
+/**
+ * The Odoo side as the lab's cost profile reads it: per (model.method), the median of every
+ * 1-VU sample of that call over all classes, and each class's ladder.
+ */
+function fixture(
+  name: string,
+  results: Record<string, ClassResult>,
+  samples: Map<string, number[]>,
+): unknown {
+  return {
+    what: `Service times of real Odoo 17.0 Community (${name}) over XML-RPC, measured by bench/lab-calibration.ts on the 2-core development machine: prefork with 2 HTTP workers, PostgreSQL on the same machine, seeded by odoo-capacity seed, each class's scenario run by the runner as a closed ladder (${VUS.join(', ')} VUs, warm-up ${WARMUP}, hold ${HOLD}).`,
+    use: "The lab's cost profile (src/lab/server/cost-profile.ts) holds these medians; never quote them as a prediction for other hardware.",
+    measured: Object.values(results)[0]?.startedAt.slice(0, 10),
+    calls: Object.fromEntries(
+      [...samples]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([key, v]) => [key, { median_ms: round(median(v)), samples: v.length }]),
+    ),
+    ladders: Object.fromEntries(
+      Object.entries(results).map(([cls, r]) => [
+        cls,
+        { steps: r.steps, x_max: r.xMax, knee: r.knee, calls: r.calls },
+      ]),
+    ),
+  };
+}
+
 async function main(): Promise<void> {
   const work = await mkdtemp(join(tmpdir(), 'oc-calibration-'));
   const runsDir = process.env.BENCH_RUNS_DIR;
+  // BENCH_FROM_RUNS: read the runs a previous bench kept (BENCH_RUNS_DIR) instead of measuring.
+  const from = process.env.BENCH_FROM_RUNS;
   const targets: Target[] = [];
   const results: Record<string, Record<string, ClassResult>> = {};
+  const samples: Record<string, Map<string, number[]>> = {};
   try {
-    for (const name of TARGETS) {
+    for (const name of from ? [] : TARGETS) {
       log(`starting ${name} with 2 workers`);
       const target =
         name === 'lab'
@@ -245,12 +332,17 @@ async function main(): Promise<void> {
           : await startOdooTarget('17.0', ODOO_PORT, 2, process.env.BENCH_ODOO_DIR);
       targets.push(target);
       log(`${name}: seeding master data`);
-      await cli(['seed', '--ready-orders', '0', '--delivered-orders', '0'], target.env());
-      results[name] = {};
+      await target.seed(['--ready-orders', '0', '--delivered-orders', '0']);
     }
+    for (const name of TARGETS) [results[name], samples[name]] = [{}, new Map()];
     // Interleaved: each class on one target right after the other, so both see the same machine.
     for (const cls of CLASSES) {
-      for (const target of targets) results[target.name]![cls] = await runClass(target, cls, work);
+      for (const name of TARGETS) {
+        const target = targets.find((t) => t.name === name);
+        results[name]![cls] = target
+          ? await runClass(target, cls, work, samples[name]!)
+          : await analyse(join(from!, `${name}-${cls}`), name, cls, samples[name]!);
+      }
     }
     const table = markdown(results);
     console.log(
@@ -267,6 +359,14 @@ async function main(): Promise<void> {
       ),
     );
     console.error(`\n${table}`);
+    // BENCH_FIXTURE: write the Odoo side, the lab's cost profile's source, to this file.
+    const odoo = TARGETS.find((t) => t !== 'lab');
+    if (process.env.BENCH_FIXTURE && odoo) {
+      await writeFile(
+        process.env.BENCH_FIXTURE,
+        `${JSON.stringify(fixture(odoo, results[odoo]!, samples[odoo]!), null, 1)}\n`,
+      );
+    }
   } finally {
     for (const target of targets) await target.stop().catch(() => undefined);
     if (runsDir) await cp(join(work, 'runs'), runsDir, { recursive: true }).catch(() => undefined);

@@ -140,21 +140,8 @@ async function validate(target: Target, profile: string, work: string) {
         target.env(),
       ),
     ) as { run: string; steps: { dir: string }[] };
-  const seed = () =>
-    cli(
-      [
-        'seed',
-        '--products',
-        '50',
-        '--customers',
-        '20',
-        '--ready-orders',
-        '0',
-        '--delivered-orders',
-        '0',
-      ],
-      target.env(),
-    );
+  // Master data only; the runner tops the order pools up before each step.
+  const seed = () => target.seed(['--ready-orders', '0', '--delivered-orders', '0']);
 
   const models = await modelsCopy(work, profile);
   log(`${target.name} with 2 workers, seed, ${profile} ladder ${LADDERS[profile]}`);

@@ -41,6 +41,8 @@ export interface Target {
   env(): NodeJS.ProcessEnv;
   /** Restarts with `workers` workers; nothing to do when it already runs that many. */
   restart(workers: number): Promise<void>;
+  /** `odoo-capacity seed <args>`; the lab seeds at cost scale 0 (seeding is not measured). */
+  seed(args: string[]): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -55,12 +57,14 @@ export async function startLabTarget(db: string, workers: number, port?: number)
   const labPort = port ?? (await freePort());
   let lab: { stop(): Promise<void> } | undefined;
   let running = 0;
-  const up = async (n: number) => {
-    if (n === running) return;
+  let scale = 1;
+  const up = async (n: number, costScale = 1) => {
+    if (n === running && costScale === scale) return;
     await lab?.stop();
     lab = await startLab({
       port: labPort,
       workers: n,
+      costScale,
       databases: [db],
       pgUrl: pg.url,
       adminPassword: new Secret(password),
@@ -68,19 +72,30 @@ export async function startLabTarget(db: string, workers: number, port?: number)
       onProgress: () => undefined,
     });
     running = n;
+    scale = costScale;
   };
   await up(workers);
+  const env = () => ({
+    ...process.env,
+    ODOO_URL: `http://127.0.0.1:${labPort}`,
+    ODOO_DB: db,
+    ODOO_USER: 'admin',
+    ODOO_PASSWORD: password,
+    PGURL: pg.url.reveal(),
+  });
   return {
     name: 'lab',
-    env: () => ({
-      ...process.env,
-      ODOO_URL: `http://127.0.0.1:${labPort}`,
-      ODOO_DB: db,
-      ODOO_USER: 'admin',
-      ODOO_PASSWORD: password,
-      PGURL: pg.url.reveal(),
-    }),
-    restart: up,
+    env,
+    restart: (n) => up(n),
+    seed: async (args) => {
+      const n = running;
+      await up(n, 0);
+      try {
+        return await cli(['seed', ...args], env());
+      } finally {
+        await up(n, 1);
+      }
+    },
     stop: async () => {
       await lab?.stop();
       await pg.stop();
@@ -142,6 +157,7 @@ export async function startOdooTarget(
   return {
     name: `odoo${series.split('.')[0]}`,
     env: () => ({ ...process.env, ...vars }),
+    seed: (args) => cli(['seed', ...args], { ...process.env, ...vars }),
     restart: async (n) => {
       if (n === running) return;
       await harness(['stop', ...where]);
