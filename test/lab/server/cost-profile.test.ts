@@ -1,39 +1,45 @@
-// The cost profile: Odoo 17.0's medians from the fixture, CPU time burned per call.
+// The cost profile: the Odoo 17.0 medians bench/lab-calibration.ts measured on the development
+// machine (its fixture), CPU time burned per call.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   burnCpu,
+  COST_PROFILE_NAME,
   CostModel,
   DEFAULT_BUSINESS_MS,
   ODOO_17_MEDIANS_MS,
   targetMs,
 } from '../../../src/lab/server/cost-profile.js';
 
-const fixture = JSON.parse(
-  readFileSync(
-    join(import.meta.dirname, '..', '..', 'fixtures', 'odoo-17.0-service-times.json'),
-    'utf8',
-  ),
-) as { calls: Record<string, { median_ms: number }> };
+const fixtures = join(import.meta.dirname, '..', '..', 'fixtures');
+const source = JSON.parse(readFileSync(join(fixtures, 'odoo-17.0-calibration.json'), 'utf8')) as {
+  what: string;
+  measured: string;
+  calls: Record<string, { median_ms: number }>;
+};
+const median = (key: string) => source.calls[key]!.median_ms;
 
 describe('cost profile', () => {
-  it("holds exactly the fixture's medians, one per measured call", () => {
-    const fromFixture = Object.values(fixture.calls)
-      .map((c) => c.median_ms)
-      .sort();
-    expect(Object.values(ODOO_17_MEDIANS_MS).sort()).toEqual(fromFixture);
-    for (const [label, { median_ms }] of Object.entries(fixture.calls)) {
-      const key = Object.keys(ODOO_17_MEDIANS_MS).find((k) => label.split(' ')[0] === k);
-      expect(key, label).toBeDefined();
-      expect(ODOO_17_MEDIANS_MS[key!]).toBe(median_ms);
+  it("holds exactly its source's medians, one per call the scenarios make", () => {
+    expect(Object.keys(ODOO_17_MEDIANS_MS).sort()).toEqual(Object.keys(source.calls).sort());
+    for (const [key, { median_ms }] of Object.entries(source.calls)) {
+      expect(ODOO_17_MEDIANS_MS[key], key).toBe(median_ms);
     }
   });
 
-  it('gives generic reads and writes the cost of the fixture picking read and write', () => {
-    expect(targetMs('res.partner', 'search_read')).toBe(14.0);
-    expect(targetMs('product.product', 'create')).toBe(16.5);
-    expect(targetMs('stock.picking', 'action_assign')).toBe(DEFAULT_BUSINESS_MS);
-    expect(targetMs('sale.order', 'action_confirm')).toBe(145.7);
+  it('names its source: the bench that measured it, and when', () => {
+    expect(source.what).toContain('bench/lab-calibration.ts');
+    expect(source.what).toContain('Odoo 17.0');
+    expect(source.measured).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(COST_PROFILE_NAME).toContain(source.measured);
+  });
+
+  it('gives other reads, writes and business methods the cost of a picking read, write, validation', () => {
+    expect(targetMs('res.partner', 'search_read')).toBe(median('stock.picking.read'));
+    expect(targetMs('product.product', 'create')).toBe(median('stock.picking.write'));
+    expect(targetMs('stock.picking', 'action_cancel')).toBe(DEFAULT_BUSINESS_MS);
+    expect(DEFAULT_BUSINESS_MS).toBe(median('stock.picking.button_validate'));
+    expect(targetMs('sale.order', 'action_confirm')).toBe(median('sale.order.action_confirm'));
   });
 
   it('burns the requested CPU time of this process', () => {
@@ -45,7 +51,7 @@ describe('cost profile', () => {
 
   it("burns what the lab's own fastest work leaves of the scaled target", () => {
     const cost = new CostModel(2);
-    const target = 145.7 * 2;
+    const target = median('sale.order.action_confirm') * 2;
     const first = cost.before('sale.order', 'action_confirm');
     expect(first).toBeCloseTo(target / 2);
     expect(cost.after('sale.order', 'action_confirm', 40, first)).toBeCloseTo(target - 40 - first);
