@@ -14,7 +14,10 @@ import { registerRun } from './commands/run.js';
 import { registerSeed } from './commands/seed.js';
 
 export function createProgram(): Command {
+  // exitOverride first: subcommands copy it when they are created, so that their usage errors
+  // reach the entry point as CommanderErrors (exit 2) instead of exiting the process with 1.
   const program = new Command('odoo-capacity')
+    .exitOverride()
     .description(
       'Load testing and capacity planning for Odoo in logistics: replay order waves, stock moves,\ncarrier bursts and month-end billing, then size workers, node pools and the database.',
     )
