@@ -1,6 +1,6 @@
 // What the benches that drive a target share: the CLI run as a child process, the lab started
 // from dist with its embedded PostgreSQL, and a real Odoo started, restarted with another worker
-// count, and stopped through the maintainers' harness (its directory kept between restarts, so the
+// count, and stopped through the Odoo test harness (its directory kept between restarts, so the
 // database and what was seeded stay).
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';

@@ -1,4 +1,4 @@
-// Validating a picking as a warehouse operator does, on each Odoo series (odoo-contract.md §5):
+// Validating a picking as a warehouse operator does, on each Odoo series (docs/odoo-api.md):
 // 16 needs its done quantities set first (else the immediate-transfer wizard); 17 and 18 set them
 // to the demand themselves. A backorder wizard is answered as the default button does
 // (skip_backorder: the remainder becomes a backorder).

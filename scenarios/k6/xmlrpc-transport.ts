@@ -1,4 +1,4 @@
-// XML-RPC over /xmlrpc/2 (odoo-contract.md §1-2) with the scenarios' own codec. The constant head
+// XML-RPC over /xmlrpc/2 (docs/odoo-api.md) with the scenarios' own codec. The constant head
 // of execute_kw (db, uid, secret) is encoded once per VU, and model and method with the request's
 // parameters once per kind of call; each call encodes only its arguments.
 import { CallFailure, odooFault } from '../lib/call-failure.ts';

@@ -1,6 +1,6 @@
-// Fault classification on the k6 side, by Odoo's fault code (odoo-contract.md §2). It gives the
-// same tag as src/odoo/faults.ts for every fault (a test holds both to it); it cannot import that
-// file because k6 does not resolve Node's `.js` specifiers to TypeScript sources.
+// Fault classification on the k6 side, by Odoo's fault code (docs/odoo-api.md, "Faults"). It
+// gives the same tag as src/odoo/faults.ts for every fault (a test holds both to it); it cannot
+// import that file because k6 does not resolve Node's `.js` specifiers to TypeScript sources.
 
 /** Odoo's faults, as every layer of the toolkit names them. */
 export type FaultTag = 'application' | 'user' | 'access_denied' | 'access' | 'concurrency';

@@ -1,5 +1,5 @@
 // What changes between the Odoo series the scenarios run against, decided once from
-// common.version's server_serie (odoo-contract.md §5).
+// common.version's server_serie (docs/odoo-api.md, "Differences between series").
 
 export interface OdooVersion {
   server_serie?: string;

@@ -1,4 +1,4 @@
-// The transport seam on the k6 side (design.md, "Transport seam"): XML-RPC for Odoo 16-18,
+// The transport seam on the k6 side (docs/architecture.md, "Decisions"): XML-RPC for Odoo 16-18,
 // JSON-2 beside it for 19 and later. A transport turns one Odoo call into its value or a
 // CallFailure; it never retries (Odoo retries concurrency failures itself).
 import type { OdooVersion } from './odoo-version.ts';

@@ -1,5 +1,5 @@
 // Printing: one JSON document on stdout with --json; human lines on stderr otherwise
-// (style.md §14). Everything passes through secret redaction.
+// (docs/architecture.md, "Conventions"). Everything passes through secret redaction.
 import { redact, redactedJson } from '../core/redact.js';
 
 export function printJson(value: unknown): void {

@@ -1,5 +1,5 @@
 // Atomic file writes: a file is written under a temporary name, fsynced and renamed, so an
-// interrupted command never leaves a half-written file (design.md, "Run directory").
+// interrupted command never leaves a half-written file (docs/architecture.md, "Run directory").
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import writeFileAtomicLib from 'write-file-atomic';

@@ -1,7 +1,8 @@
-// The few error classes the toolkit throws. Each carries the exit code of design.md, a one-line
-// message and a hint; only the CLI entry point catches them and prints the line.
+// The few error classes the toolkit throws. Each carries its exit code (docs/architecture.md,
+// "Conventions"), a one-line message and a hint; only the CLI entry point catches them and
+// prints the line.
 
-/** Exit codes shared by every command (design.md, "Command line"). */
+/** Exit codes shared by every command. */
 export const ExitCode = {
   ok: 0,
   /** A check, an SLO or a plan's feasibility failed. */

@@ -44,7 +44,7 @@ export interface Evidence {
   fits: FitQuality[];
   /** The measured or derived numbers it uses, named, with their unit in the key ("serviceTimeMs"). */
   inputs: Record<string, number>;
-  /** Which formula, by its number in capacity-formulas.md ("F11–F15", "F25"). */
+  /** Which formula, by its F-number in docs/capacity-model.md ("F11–F15", "F25"). */
   formulas: string[];
 }
 

@@ -5,7 +5,7 @@
 // left to propagate: the server retries or converts them as Odoo does.
 import type pg from 'pg';
 
-/** The Odoo series the lab emulates (odoo-contract.md: differences between 16, 17 and 18). */
+/** The Odoo series the lab emulates (docs/odoo-api.md, "Differences between series"). */
 export type OdooSerie = '16.0' | '17.0' | '18.0';
 
 export interface LabEnv {

@@ -1,6 +1,6 @@
 // The lab's exceptions, named and ordered as Odoo's (odoo.exceptions). The server turns them into
 // fault codes in Odoo's order: RedirectWarning, AccessError, AccessDenied, UserError, else 1
-// (odoo-contract.md §2). AccessDenied and AccessError subclass UserError, as in Odoo.
+// (docs/odoo-api.md, "Faults"). AccessDenied and AccessError subclass UserError, as in Odoo.
 
 export class UserError extends Error {
   constructor(message: string) {

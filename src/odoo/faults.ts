@@ -1,5 +1,5 @@
-// Odoo's fault codes as typed errors (odoo-contract.md §2). Callers branch on the class or on
-// `tag`, never on message text. The CLI maps each to an exit code.
+// Odoo's fault codes as typed errors (docs/odoo-api.md, "Faults"). Callers branch on the class
+// or on `tag`, never on message text. The CLI maps each to an exit code.
 import { ExitCode, OcError } from '../core/errors.js';
 
 /** The classification every layer (client, k6 library, runner, reports) shares. */
@@ -111,7 +111,7 @@ const CONCURRENCY_MARKERS = [
   'could not obtain lock',
 ];
 
-/** Python's message when Odoo's XML-RPC marshaller meets a None (odoo-contract.md §2, Marshalling). */
+/** Python's message when Odoo's XML-RPC marshaller meets a None (docs/odoo-api.md). */
 const UNMARSHALLABLE_NONE = 'cannot marshal None unless allow_none is enabled';
 
 /**

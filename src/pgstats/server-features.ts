@@ -34,7 +34,7 @@ export interface ServerFeatures {
 /** Marks the statistics code's own queries, so snapshots leave them out of pg_stat_statements. */
 export const OWN_QUERY_MARK = '/* odoo-capacity pgstats */';
 
-// SQLSTATEs that decide what pg_stat_statements can give (style.md: branch on codes, not text).
+// SQLSTATEs that decide what pg_stat_statements can give (branch on codes, not text).
 const NOT_PRELOADED = '55000'; // object_not_in_prerequisite_state: not in shared_preload_libraries
 const INSUFFICIENT_PRIVILEGE = '42501';
 

@@ -1,6 +1,6 @@
 // The M/M/c queue: Erlang B and C by the stable recurrence, mean wait, wait quantile and the
 // sojourn-time tail with its p95. Rates per second, times in seconds.
-// Source: F11–F14 of capacity-formulas.md (KSL GGcWhittApproximation.kt; Wikipedia "Erlang C").
+// F11–F14 in docs/capacity-model.md (KSL GGcWhittApproximation.kt; Wikipedia "Erlang C").
 import { bisect } from 'simple-statistics';
 
 /** Erlang B by the recurrence B₀ = 1, Bₙ = a·Bₙ₋₁ / (n + a·Bₙ₋₁): no factorials, no overflow. */

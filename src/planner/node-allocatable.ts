@@ -1,5 +1,5 @@
 // What a node offers pods: capacity minus kube and system reservations minus the eviction
-// threshold. Source: F25 of capacity-formulas.md (Kubernetes node-allocatable; GKE "plan node
+// threshold. F25 in docs/capacity-model.md (Kubernetes node-allocatable; GKE "plan node
 // sizes"; awslabs/amazon-eks-ami bootstrap.sh).
 import type { NodeType } from '../core/models/nodes.js';
 

@@ -1,5 +1,5 @@
 // Odoo's own sizing rules: workers per CPU, workers per concurrent user, RAM per worker, and the
-// connection budget of db_maxconn. Source: F16–F18 of capacity-formulas.md (odoo/documentation
+// connection budget of db_maxconn. F16–F18 in docs/capacity-model.md (odoo/documentation
 // deploy.rst "Builtin server"; itpp-labs db_maxconn.rst; odony in odoo/odoo-extra#73).
 
 /** "Rule of thumb: (#CPU * 2) + 1" — the most HTTP workers a pod of that many cores should run. */

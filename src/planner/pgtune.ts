@@ -1,5 +1,5 @@
 // PGTune-style PostgreSQL memory settings for a web/OLTP profile on Linux, in kB as PGTune
-// computes them. Source: F19 of capacity-formulas.md (le0pard/pgtune configurationSlice.js).
+// computes them. F19 in docs/capacity-model.md (le0pard/pgtune configurationSlice.js).
 
 export interface PgTuneInput {
   ramGiB: number;

@@ -1,6 +1,6 @@
 // Fits the USL to (N, X) measurements: bounded nonlinear least squares (σ, κ ≥ 0) started from
 // Gunther's linearisation, with standard errors, R², leave-one-out error, N* and X_max.
-// Source: F6–F9 of capacity-formulas.md (R usl usl.solve.lm / usl.solve.nls "port", gradient.R,
+// F6–F9 in docs/capacity-model.md (R usl usl.solve.lm / usl.solve.nls "port", gradient.R,
 // confint.R; codahale/usl Build).
 import jstat from 'jstat';
 import { levenbergMarquardt } from 'ml-levenberg-marquardt';

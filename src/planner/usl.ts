@@ -1,5 +1,5 @@
 // The Universal Scalability Law as a model: throughput, latency, peak and inversions.
-// Source: F1–F5 of capacity-formulas.md (codahale/usl model.go, PSA Eq. 6/9/10; R usl scalability.R).
+// F1–F5 in docs/capacity-model.md (codahale/usl model.go, PSA Eq. 6/9/10; R usl scalability.R).
 import { bisect } from 'simple-statistics';
 import type { UslCoefficients, UslConstraint } from '../core/plan-types.js';
 
@@ -52,7 +52,7 @@ export function uslThroughputAtLatency({ sigma, kappa, lambda }: UslCoefficients
 /**
  * Mean latency (seconds) at throughput X on the rising side of the curve, solved numerically
  * from X(N) and R = N/X. codahale's closed form R(X) = (σ−1)/(σX−λ) drops κ and is wrong past
- * the knee (capacity-formulas.md, "Pitfall"). Returns null when X exceeds the curve's maximum.
+ * the knee (docs/capacity-model.md, section 1). Returns null when X exceeds the curve's maximum.
  */
 export function uslLatencyAtThroughput(c: UslCoefficients, x: number): number | null {
   if (x <= 0) return 1 / c.lambda;

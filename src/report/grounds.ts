@@ -1,6 +1,6 @@
 // The grounds of a recommendation as the report shows them: its confidence grade and why, the
-// formulas (capacity-formulas.md numbers), the steps and fits it rests on, and its inputs, with
-// every number rounded once.
+// formulas (the F-numbers of docs/capacity-model.md), the steps and fits it rests on, and its
+// inputs, with every number rounded once.
 import type { Grounded } from '../core/plan-types.js';
 import { roundMeasure } from './round.js';
 

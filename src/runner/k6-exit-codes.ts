@@ -1,5 +1,5 @@
 // k6's exit codes (grafana/k6 errext/exitcodes), named, and what each means for a step and for
-// our own exit codes (design.md: 0 ok, 1 failed, 2 bad input, 3 unreachable) — style.md §13.
+// our own exit codes (0 ok, 1 failed, 2 bad input, 3 unreachable; docs/architecture.md).
 import { ExitCode } from '../core/errors.js';
 
 export const K6Exit = {

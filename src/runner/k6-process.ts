@@ -1,4 +1,4 @@
-// The one k6 wrapper (style.md, execa/zx style): a k6 run is one object that owns spawning,
+// The one k6 wrapper, in the manner of execa: a k6 run is one object that owns spawning,
 // Ctrl-C forwarding, the timeout, the captured stderr tail and the meaning of k6's exit code.
 // Secrets reach k6 only through its environment, never its command line.
 import { spawn, type ChildProcess } from 'node:child_process';

@@ -1,6 +1,7 @@
 // PostgreSQL statistics against real servers: the embedded PostgreSQL 18 and the machine's 15
-// (style.md §16), read by a role that only has pg_monitor. Snapshots, per-database deltas, the
-// activity sampler, and the one-line note when pg_stat_statements is missing.
+// (statistics code must work on more than one), read by a role that only has pg_monitor.
+// Snapshots, per-database deltas, the activity sampler, and the one-line note when
+// pg_stat_statements is missing.
 import { existsSync } from 'node:fs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -43,7 +43,7 @@ describe('providePostgres', () => {
   });
 });
 
-// Statistics code must work on more than one PostgreSQL (style.md §16): the provider also starts
+// Statistics code must work on more than one PostgreSQL: the provider also starts
 // the machine's own installs (Debian's /usr/lib/postgresql/<major>/bin).
 const systemBinDirs = readdirSync('/usr/lib/postgresql', { withFileTypes: true })
   .filter((d) => d.isDirectory())

@@ -85,7 +85,7 @@ describe('fitUsl', () => {
     expect(fit.coefficients.lambda).toBeCloseTo(21.8488, 3);
     expect(fit.nStar).toBeNull();
     expect(fit.constraint).toBe('limitless');
-    // R's confint is coef ± SE·qt(0.95, n−1) (capacity-formulas.md "Quirk"): its published
+    // R's confint is coef ± SE·qt(0.95, n−1), a one-sided quantile: its published
     // bounds give the standard errors, which must match ours.
     const q = 1.812461122811676; // qt(0.95, 10)
     expect(fit.standardErrors.sigma).toBeCloseTo((0.081864 - 0.033677) / 2 / q, 4);

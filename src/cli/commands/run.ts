@@ -1,4 +1,4 @@
-// `run`: a capacity ladder against the target, written to runs/<id>/ (design.md). Also
+// `run`: a capacity ladder against the target, written to runs/<id>/ (docs/architecture.md). Also
 // `--resume <id>` for an interrupted run and `--import <dir>` for a distributed run's per-pod
 // outputs. Ctrl-C ends the current step cleanly; a second Ctrl-C stops k6 at once.
 import { join } from 'node:path';

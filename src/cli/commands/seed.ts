@@ -53,7 +53,7 @@ const PHASE_LABEL: Record<SeedProgress['phase'], string> = {
   cleanup: 'cleanup',
 };
 
-/** A progress bar on stderr when it is a terminal; nothing otherwise (style.md §14). */
+/** A progress bar on stderr when it is a terminal; nothing otherwise. */
 async function progressBar(): Promise<{ update(p: SeedProgress): void; stop(): void }> {
   if (!process.stderr.isTTY) return { update: () => undefined, stop: () => undefined };
   const { SingleBar, Presets } = await import('cli-progress');

@@ -166,7 +166,7 @@ function fromParsed(parsed: z.infer<typeof ladderSchema>, where: string): Ladder
   return spec;
 }
 
-/** The hard caps: every step and the whole ladder must fit under them (design.md, Safety). */
+/** The hard caps: every step and the whole ladder must fit under them (docs/architecture.md). */
 export function checkCaps(spec: LadderSpec, where: string): void {
   const hint = 'Lower the step, or raise the cap deliberately (ladder caps, or --max-* flags).';
   for (const [i, step] of spec.steps.entries()) {

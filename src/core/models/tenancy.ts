@@ -1,6 +1,6 @@
 // models/tenancy.yaml: the weights and thresholds of the tenant placement decision (stay shared,
 // dedicated database, dedicated stack) and its hard overrides. No source gives numbers for these
-// (capacity-formulas.md §6): they are assumptions to calibrate, and reports say so.
+// (docs/capacity-model.md, section 11): they are assumptions to calibrate, and reports say so.
 import { z } from 'zod';
 import { loadYamlFile } from '../load-yaml.js';
 

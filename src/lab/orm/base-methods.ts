@@ -1,5 +1,5 @@
 // The public methods every model answers over RPC (Odoo's BaseModel), with Odoo 17's
-// signatures and the 16/18 differences of odoo-contract.md §5 (search's count, search_count's
+// signatures and the 16/18 differences of docs/odoo-api.md (search's count, search_count's
 // limit, name_search's domain).
 import type { OdooSerie } from '../contract.js';
 import { createRecords, searchCount, searchIds, unlinkRecords, writeRecords } from './generic.js';

@@ -1,4 +1,4 @@
-// Authentication as Odoo's res.users does it (odoo-contract.md §1 "API keys"), per worker
+// Authentication as Odoo's res.users does it (docs/odoo-api.md, "Endpoints"), per worker
 // process: the password is checked against res_users.password (passlib pbkdf2_sha512), then,
 // for RPC, against the global API keys in res_users_apikeys. `check` results are cached per
 // (db, uid, secret) like Odoo's @ormcache on res.users.check, so each worker pays the hash cost

@@ -1,4 +1,4 @@
-// The 16/17/18 differences the lab emulates (odoo-contract.md §5): search's count and
+// The 16/17/18 differences the lab emulates (docs/odoo-api.md): search's count and
 // search_count's limit, 16's immediate-transfer wizard and quantity_done, 17's quantity writes,
 // 18's is_storable.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

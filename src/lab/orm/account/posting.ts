@@ -1,6 +1,6 @@
 // account.move.action_post (_post): checks, the invoice date, the state, and the number of each
 // move (move-name.ts), as Odoo 17 does it and as 16.0 does since its auto-installed
-// account_sequence module backported it (odoo-contract.md §5, sequence.mixin):
+// account_sequence module backported it (docs/odoo-api.md, "Posting collisions"; sequence.mixin):
 // - a '/' move takes the period's next number, written in a savepoint and bumped on a unique
 //   violation of account_move_unique_name, so concurrent posters wait on the first one's index
 //   entry, then move past it, without an error;

@@ -315,7 +315,7 @@ export const pickingMethods: Record<string, MethodDef> = {
     return true;
   }),
   action_cancel: records([], (rt, ids) => actionCancel(rt, ids)),
-  // 16 only, and it returns None: the call commits, then fault 1 (odoo-contract.md §5).
+  // 16 only, and it returns None: the call commits, then fault 1 (docs/odoo-api.md).
   action_set_quantities_to_reservation: records([], async (rt, ids) => {
     await loadPickings(rt, ids);
     await rt.query(
