@@ -1,47 +1,28 @@
-// JSON-2 transport for Odoo 19 and later (odoo-contract.md §7): POST /json/2/<model>/<method>
-// with a bearer API key and named parameters. Error bodies are mapped by exception name, then
-// by HTTP status. Written from Odoo's documentation; not yet exercised against a live Odoo 19.
+// JSON-2 transport for Odoo 19 and later: POST /json/2/<model>/<method> with a bearer API key and
+// the database header. The request body, the answer and the faults are shaped by the mapping the
+// k6 transport uses too (scenarios/lib/json2.js), as a live Odoo 19 takes and gives them.
+import {
+  isMissingJson2,
+  json2Body,
+  json2Fault,
+  json2Result,
+  Json2ArgumentError,
+  type Json2Error,
+} from '../../scenarios/lib/json2.js';
 import { BadInputError, UnreachableError } from '../core/errors.js';
 import type { Secret } from '../core/secret.js';
-import { FaultCode, classifyFault } from './faults.js';
+import { classifyFault } from './faults.js';
 import type { CallOutcome, ExecuteKwCall, OdooTransport, OdooVersionInfo } from './transport.js';
-
-/** Parameter names of the ORM methods, to turn execute_kw's positional args into JSON-2's named ones. */
-const PARAMETER_NAMES: Record<string, readonly string[]> = {
-  search: ['domain', 'offset', 'limit', 'order'],
-  search_read: ['domain', 'fields', 'offset', 'limit', 'order'],
-  search_count: ['domain', 'limit'],
-  read: ['fields', 'load'],
-  write: ['vals'],
-  create: ['vals_list'],
-  fields_get: ['allfields', 'attributes'],
-  name_search: ['name', 'domain', 'operator', 'limit'],
-};
-/** Methods decorated @api.model take no ids. */
-const MODEL_METHODS = new Set([
-  'search',
-  'search_read',
-  'search_count',
-  'create',
-  'fields_get',
-  'name_search',
-  'default_get',
-]);
-
-const NAME_TO_CODE: [RegExp, number][] = [
-  [/AccessDenied$/, FaultCode.accessDenied],
-  [/AccessError$/, FaultCode.access],
-  [/(UserError|ValidationError|MissingError|RedirectWarning)$/, FaultCode.user],
-];
-const STATUS_TO_CODE: Record<number, number> = {
-  401: FaultCode.accessDenied,
-  403: FaultCode.access,
-  422: FaultCode.user,
-};
 
 export interface Json2TransportOptions {
   url: string;
   timeoutMs?: number;
+}
+
+/** What the HTTP exchange gave: the status and the parsed JSON (undefined when it was not JSON). */
+interface Answer {
+  status: number;
+  json: unknown;
 }
 
 export class Json2Transport implements OdooTransport {
@@ -55,16 +36,16 @@ export class Json2Transport implements OdooTransport {
   }
 
   async version(): Promise<OdooVersionInfo> {
-    const body = (await this.#post(
-      '/web/webclient/version_info',
+    const path = '/web/webclient/version_info';
+    const answer = await this.#post(
+      path,
       { jsonrpc: '2.0', method: 'call', params: {} },
       'web.version_info',
-    )) as {
-      result?: OdooVersionInfo;
-    };
-    if (!body.result)
-      throw new UnreachableError(`${this.#base}: /web/webclient/version_info gave no version`);
-    return body.result;
+    );
+    const result = (answer.json as { result?: OdooVersionInfo } | undefined)?.result;
+    if (answer.status !== 200 || !result)
+      throw new UnreachableError(`${this.#base}${path}: HTTP ${answer.status}, no version`);
+    return result;
   }
 
   async authenticate(db: string, login: string, secret: Secret): Promise<number | false> {
@@ -86,37 +67,61 @@ export class Json2Transport implements OdooTransport {
     }
   }
 
+  /** Odoo 19 answers a bare /json/2 with its own 404 ("Did you mean POST /json/2/<model>/<method>?"). */
+  async offered(): Promise<boolean> {
+    try {
+      const answer = await this.#post('/json/2', {}, 'json2');
+      const error = (answer.json ?? {}) as Json2Error;
+      return answer.status === 404 && !isMissingJson2(answer.status, error);
+    } catch {
+      return false;
+    }
+  }
+
   async listDatabases(): Promise<string[]> {
-    const body = (await this.#post(
+    const answer = await this.#post(
       '/web/database/list',
       { jsonrpc: '2.0', method: 'call', params: {} },
       'db.list',
-    )) as { result?: string[] };
-    return body.result ?? [];
+    );
+    return (answer.json as { result?: string[] } | undefined)?.result ?? [];
   }
 
   async executeKw<T>(call: ExecuteKwCall): Promise<CallOutcome<T>> {
-    const names = PARAMETER_NAMES[call.method] ?? [];
-    const isModelMethod = MODEL_METHODS.has(call.method);
-    const positional = isModelMethod ? call.args : call.args.slice(1);
-    if (positional.length > names.length) {
-      throw new BadInputError(
-        `${call.model}.${call.method}: JSON-2 needs named parameters; pass them in kwargs`,
+    const label = `${call.model}.${call.method}`;
+    let body: Record<string, unknown>;
+    try {
+      body = json2Body(call.method, call.args, call.kwargs);
+    } catch (error) {
+      if (error instanceof Json2ArgumentError)
+        throw new BadInputError(`${label}: ${error.message}`);
+      throw error;
+    }
+    const path = `/json/2/${call.model}/${call.method}`;
+    const answer = await this.#post(path, body, label, {
+      authorization: `bearer ${call.secret.reveal()}`,
+      'x-odoo-database': call.db,
+    });
+    if (answer.status === 200) {
+      if (answer.json === undefined)
+        throw new UnreachableError(`${label} at ${this.#base}${path}: HTTP 200, not JSON`);
+      // None: the method committed and returned nothing, as XML-RPC's "cannot marshal None".
+      if (answer.json === null)
+        return { status: 'committed-unmarshallable', detail: 'the method returned None' };
+      return {
+        status: 'returned',
+        value: json2Result(call.method, call.args, call.kwargs, answer.json) as T,
+      };
+    }
+    const error = (answer.json ?? {}) as Json2Error;
+    if (isMissingJson2(answer.status, error)) {
+      throw new UnreachableError(
+        `${label} at ${this.#base}${path}: HTTP 404, no JSON-2 API or no database "${call.db}"`,
+        { hint: 'JSON-2 is Odoo 19 or later; before 19 use --transport xmlrpc. Check ODOO_DB.' },
       );
     }
-    const body: Record<string, unknown> = { ...(call.kwargs ?? {}) };
-    positional.forEach((value, i) => (body[names[i]!] = value));
-    if (!isModelMethod) body.ids = Array.isArray(call.args[0]) ? call.args[0] : [call.args[0]];
-    const value = await this.#post(
-      `/json/2/${call.model}/${call.method}`,
-      body,
-      `${call.model}.${call.method}`,
-      {
-        authorization: `bearer ${call.secret.reveal()}`,
-        'x-odoo-database': call.db,
-      },
-    );
-    return { status: 'returned', value: value as T };
+    const fault = json2Fault(answer.status, error);
+    throw classifyFault(label, fault.faultCode, fault.faultString);
   }
 
   async #post(
@@ -124,7 +129,7 @@ export class Json2Transport implements OdooTransport {
     body: unknown,
     label: string,
     headers: Record<string, string> = {},
-  ): Promise<unknown> {
+  ): Promise<Answer> {
     let response: Response;
     try {
       response = await fetch(`${this.#base}${path}`, {
@@ -138,25 +143,15 @@ export class Json2Transport implements OdooTransport {
       throw new UnreachableError(`${label} at ${this.#base}${path}: ${code}`, { cause: error });
     }
     const text = await response.text();
-    let parsed: unknown;
+    let json: unknown;
     try {
-      parsed = text === '' ? null : JSON.parse(text);
+      json = text === '' ? null : JSON.parse(text);
     } catch {
-      throw new UnreachableError(
-        `${label} at ${this.#base}${path}: HTTP ${response.status}, not JSON`,
-      );
+      if (response.status !== 404)
+        throw new UnreachableError(
+          `${label} at ${this.#base}${path}: HTTP ${response.status}, not JSON`,
+        );
     }
-    if (response.ok) return parsed;
-    const err = (parsed ?? {}) as { name?: string; message?: string; debug?: string };
-    const code =
-      NAME_TO_CODE.find(([pattern]) => pattern.test(err.name ?? ''))?.[1] ??
-      STATUS_TO_CODE[response.status] ??
-      FaultCode.application;
-    if (response.status === 404 && err.name === undefined) {
-      throw new UnreachableError(`${label} at ${this.#base}${path}: HTTP 404`, {
-        hint: 'This server has no JSON-2 API (Odoo 19 or later).',
-      });
-    }
-    throw classifyFault(label, code, err.message ?? err.debug ?? `HTTP ${response.status}`);
+    return { status: response.status, json };
   }
 }

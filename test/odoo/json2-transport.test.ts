@@ -1,119 +1,106 @@
-// The JSON-2 transport over real HTTP against a small server answering in the documented
-// JSON-2 form (POST /json/2/<model>/<method>, bearer key, named parameters, HTTP status errors).
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+// The Node JSON-2 transport over real HTTP against the answers a real Odoo 19.0 gave
+// (test/helpers/json2-replay.ts): requests shaped as Odoo binds them, answers as execute_kw's,
+// errors as typed faults.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UnreachableError } from '../../src/core/errors.js';
 import { Secret } from '../../src/core/secret.js';
-import { OdooAccessDenied, OdooUserError } from '../../src/odoo/faults.js';
+import {
+  OdooAccessDenied,
+  OdooAccessError,
+  OdooApplicationError,
+  OdooUserError,
+} from '../../src/odoo/faults.js';
 import { Json2Transport } from '../../src/odoo/json2-transport.js';
+import {
+  JSON2_KEY,
+  loadJson2Exchanges,
+  startJson2Replay,
+  type Json2Replay,
+} from '../helpers/json2-replay.js';
 
-interface Seen {
-  path: string;
-  auth: string | undefined;
-  db: string | undefined;
-  body: Record<string, unknown>;
-}
-const seen: Seen[] = [];
-let server: Server;
-let url: string;
-
-function readBody(req: IncomingMessage): Promise<Record<string, unknown>> {
-  return new Promise((resolve) => {
-    let text = '';
-    req.on('data', (c: Buffer) => (text += c.toString()));
-    req.on('end', () => resolve(text ? (JSON.parse(text) as Record<string, unknown>) : {}));
-  });
-}
+let replay: Json2Replay;
+let transport: Json2Transport;
+const key = new Secret(JSON2_KEY);
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    void readBody(req).then((body) => {
-      seen.push({
-        path: req.url!,
-        auth: req.headers.authorization,
-        db: req.headers['x-odoo-database'] as string,
-        body,
-      });
-      const json = (status: number, value: unknown) =>
-        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
-      if (req.headers.authorization !== 'bearer good-key-123') {
-        return json(401, { name: 'odoo.exceptions.AccessDenied', message: 'Access Denied' });
-      }
-      if (req.url === '/json/2/res.partner/search_read')
-        return json(200, [{ id: 7, name: 'Cust A' }]);
-      if (req.url === '/json/2/res.users/search') return json(200, [2]);
-      if (req.url === '/json/2/sale.order/action_confirm') {
-        return json(422, {
-          name: 'odoo.exceptions.UserError',
-          message: 'The following orders are not in a state requiring confirmation: S00001',
-        });
-      }
-      json(404, {});
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  replay = await startJson2Replay();
+  transport = new Json2Transport({ url: replay.url });
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(() => replay.close());
 
-const key = new Secret('good-key-123');
+const call = (model: string, method: string, args: unknown[], kwargs?: Record<string, unknown>) =>
+  transport
+    .executeKw({ db: 'lab19', uid: 2, secret: key, model, method, args, kwargs })
+    .catch((e: unknown) => e);
 
-describe('Json2Transport', () => {
-  it('turns execute_kw positional args into named parameters with the bearer key and database header', async () => {
-    const transport = new Json2Transport({ url });
-    const outcome = await transport.executeKw({
-      db: 'acme',
-      uid: 2,
-      secret: key,
-      model: 'res.partner',
-      method: 'search_read',
-      args: [[['is_company', '=', true]], ['name']],
-      kwargs: { limit: 5 },
+describe('Json2Transport against Odoo 19.0', () => {
+  it('finds the uid by login with the bearer key and the database header', async () => {
+    await expect(transport.authenticate('lab19', 'admin', key)).resolves.toBe(2);
+    expect(replay.seen.at(-1)).toMatchObject({
+      authorization: `bearer ${JSON2_KEY}`,
+      database: 'lab19',
     });
-    expect(outcome).toEqual({ status: 'returned', value: [{ id: 7, name: 'Cust A' }] });
-    const request = seen.at(-1)!;
-    expect(request).toMatchObject({
-      path: '/json/2/res.partner/search_read',
-      auth: 'bearer good-key-123',
-      db: 'acme',
+    await expect(transport.authenticate('lab19', 'admin', new Secret('not-the-key'))).resolves.toBe(
+      false,
+    );
+  });
+
+  it("answers a single create's id, a record method's value, None as committed", async () => {
+    const created = (loadJson2Exchanges()['create-one']!.body as number[])[0];
+    expect(await call('res.partner', 'create', [{ name: 'OC-fixture' }])).toEqual({
+      status: 'returned',
+      value: created,
     });
-    expect(request.body).toEqual({
-      domain: [['is_company', '=', true]],
-      fields: ['name'],
-      limit: 5,
+    expect(await call('res.partner', 'write', [[3], { comment: 'x' }])).toEqual({
+      status: 'returned',
+      value: true,
+    });
+    expect(await call('account.move', 'button_draft', [[]])).toMatchObject({
+      status: 'committed-unmarshallable',
     });
   });
 
-  it('sends record methods with ids', async () => {
-    const transport = new Json2Transport({ url });
-    const error = await transport
+  it('turns error answers into the faults XML-RPC gives', async () => {
+    const confirmed = loadJson2Exchanges()['user-error']!.request.ids as number[];
+    expect(await call('sale.order', 'action_confirm', [confirmed])).toBeInstanceOf(OdooUserError);
+    expect(await call('res.partner', 'write', [[999999], { name: 'y' }])).toBeInstanceOf(
+      OdooUserError,
+    );
+    expect(await call('res.partner', '_private', [[]])).toBeInstanceOf(OdooAccessError);
+    expect(await call('res.partner', 'no_such_method', [[]])).toBeInstanceOf(OdooApplicationError);
+    const unknown = await call('res.partner', 'search_read', [], { ids: [1], domain: [] });
+    expect(unknown).toBeInstanceOf(OdooApplicationError);
+    const typeError = (await call('sale.order', 'action_confirm', [[[1]]])) as Error;
+    expect(typeError).toBeInstanceOf(OdooApplicationError);
+    expect(typeError.message).toBe(
+      "sale.order.action_confirm: Odoo fault 1: TypeError: unhashable type: 'list'",
+    );
+    const denied = await transport
       .executeKw({
-        db: 'acme',
+        db: 'lab19',
         uid: 2,
-        secret: key,
-        model: 'sale.order',
-        method: 'action_confirm',
-        args: [[1]],
-      })
-      .catch((e: unknown) => e);
-    expect(seen.at(-1)!.body).toEqual({ ids: [1] });
-    expect(error).toBeInstanceOf(OdooUserError);
-  });
-
-  it('maps a refused key to access denied, and authenticate to false', async () => {
-    const transport = new Json2Transport({ url });
-    const bad = new Secret('bad-key-000');
-    const error = await transport
-      .executeKw({
-        db: 'acme',
-        uid: 2,
-        secret: bad,
-        model: 'res.partner',
+        secret: new Secret('not-the-key'),
+        model: 'res.users',
         method: 'search',
         args: [[]],
       })
       .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(OdooAccessDenied);
-    await expect(transport.authenticate('acme', 'admin', bad)).resolves.toBe(false);
-    await expect(transport.authenticate('acme', 'admin', key)).resolves.toBe(2);
+    expect(denied).toBeInstanceOf(OdooAccessDenied);
+  });
+
+  it('says when the server offers JSON-2, and when a database is unknown', async () => {
+    await expect(transport.offered()).resolves.toBe(true);
+    const error = await transport
+      .executeKw({
+        db: 'no_such_db',
+        uid: 2,
+        secret: key,
+        model: 'res.users',
+        method: 'search',
+        args: [[]],
+      })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnreachableError);
+    expect((error as Error).message).toMatch(/no JSON-2 API or no database "no_such_db"/);
   });
 });
