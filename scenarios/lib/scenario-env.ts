@@ -121,9 +121,12 @@ export function parseScenarioEnv(env: Env): ScenarioEnv {
   if (executor !== undefined && executor !== 'open' && executor !== 'closed') {
     throw new ScenarioEnvError(`OC_EXECUTOR: expected open or closed, got "${executor}"`);
   }
-  const transport = get(env, 'OC_TRANSPORT') ?? 'xmlrpc';
+  // ODOO_TRANSPORT, as the CLI reads it; OC_TRANSPORT is its earlier name.
+  const transportName =
+    get(env, 'ODOO_TRANSPORT') !== undefined ? 'ODOO_TRANSPORT' : 'OC_TRANSPORT';
+  const transport = get(env, transportName) ?? 'xmlrpc';
   if (transport !== 'xmlrpc' && transport !== 'json2') {
-    throw new ScenarioEnvError(`OC_TRANSPORT: expected xmlrpc or json2, got "${transport}"`);
+    throw new ScenarioEnvError(`${transportName}: expected xmlrpc or json2, got "${transport}"`);
   }
   const runId = get(env, 'OC_RUN_ID') ?? 'adhoc';
   if (!/^[\w.-]+$/.test(runId)) {

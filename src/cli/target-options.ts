@@ -10,5 +10,9 @@ export function addTargetOptions(command: Command): Command {
       '--password-file <file>',
       'file holding the password or API key (default: $ODOO_PASSWORD / $ODOO_API_KEY)',
     )
+    .option(
+      '--transport <name>',
+      'xmlrpc, or json2 for Odoo 19+ with an API key (default: $ODOO_TRANSPORT, else xmlrpc)',
+    )
     .option('--pg-url <url>', 'PostgreSQL for statistics (default: $PGURL)');
 }

@@ -47,6 +47,8 @@ export interface RunTarget {
   db: string;
   user: string;
   auth: 'password' | 'api_key';
+  /** How the steps talked to Odoo; runs written before JSON-2 was offered have none (XML-RPC). */
+  transport?: 'xmlrpc' | 'json2';
   /** From common.version. */
   odoo: { serverVersion: string; serverSerie: string; lab: boolean };
 }

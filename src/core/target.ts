@@ -1,6 +1,6 @@
 // Where the Odoo target and the statistics database come from, the same for every command and
 // for k6 scripts: ODOO_URL, ODOO_DB, ODOO_USER, ODOO_PASSWORD or ODOO_API_KEY (or
-// --password-file), PGURL; flags override the non-secret ones (design.md).
+// --password-file), ODOO_TRANSPORT, PGURL; flags override the non-secret ones (design.md).
 import { readFileSync } from 'node:fs';
 import { BadInputError } from './errors.js';
 import { redactUrl } from './redact.js';
@@ -12,9 +12,14 @@ export interface TargetFlags {
   user?: string;
   passwordFile?: string;
   pgUrl?: string;
+  transport?: string;
 }
 
 export type SecretKind = 'password' | 'api_key';
+
+/** How the toolkit talks to Odoo: XML-RPC (every series), or JSON-2 (Odoo 19+, an API key). */
+export type TransportName = 'xmlrpc' | 'json2';
+export const TRANSPORTS: readonly TransportName[] = ['xmlrpc', 'json2'];
 
 export interface OdooTarget {
   url: string;
@@ -22,6 +27,8 @@ export interface OdooTarget {
   user: string;
   secret: Secret;
   secretKind: SecretKind;
+  /** Default xmlrpc. */
+  transport?: TransportName;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -63,6 +70,21 @@ function readSecretFile(file: string): Secret {
   }
 }
 
+/** --transport, else ODOO_TRANSPORT, else xmlrpc. */
+export function resolveTransport(flags: TargetFlags, env: Env = process.env): TransportName {
+  const flag = nonEmpty(flags.transport);
+  const raw = flag ?? nonEmpty(env.ODOO_TRANSPORT) ?? 'xmlrpc';
+  if (!(TRANSPORTS as readonly string[]).includes(raw)) {
+    throw new BadInputError(
+      `${flag ? '--transport' : 'ODOO_TRANSPORT'}: expected xmlrpc or json2, got "${raw}"`,
+      {
+        hint: 'json2 is Odoo 19+ and needs an API key (ODOO_API_KEY); xmlrpc serves every series.',
+      },
+    );
+  }
+  return raw as TransportName;
+}
+
 /** The Odoo target, or undefined when neither flags nor environment name one. */
 export function resolveTarget(flags: TargetFlags, env: Env = process.env): OdooTarget | undefined {
   const rawUrl = nonEmpty(flags.url) ?? nonEmpty(env.ODOO_URL);
@@ -90,7 +112,7 @@ export function resolveTarget(flags: TargetFlags, env: Env = process.env): OdooT
       hint: 'Or pass --password-file <file>. Secrets are never taken from the command line.',
     });
   }
-  return { url, db, user, secret, secretKind };
+  return { url, db, user, secret, secretKind, transport: resolveTransport(flags, env) };
 }
 
 /** The PostgreSQL statistics connection, or undefined. The URL is a secret (it may hold one). */
@@ -117,6 +139,13 @@ export function describeTarget(target: OdooTarget): {
   db: string;
   user: string;
   auth: SecretKind;
+  transport: TransportName;
 } {
-  return { url: target.url, db: target.db, user: target.user, auth: target.secretKind };
+  return {
+    url: target.url,
+    db: target.db,
+    user: target.user,
+    auth: target.secretKind,
+    transport: target.transport ?? 'xmlrpc',
+  };
 }

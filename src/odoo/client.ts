@@ -1,12 +1,12 @@
 // The Node-side Odoo client: authenticate once, then execute_kw with args, kwargs and context.
 // Used by doctor, seed and the tests; the k6 side has its own client in scenarios/lib.
 import { BadInputError } from '../core/errors.js';
-import type { OdooTarget } from '../core/target.js';
+import type { OdooTarget, TransportName } from '../core/target.js';
 import { Json2Transport } from './json2-transport.js';
 import type { CallOutcome, OdooTransport, OdooVersionInfo } from './transport.js';
 import { XmlRpcTransport } from './xmlrpc-transport.js';
 
-export type TransportName = 'xmlrpc' | 'json2';
+export type { TransportName };
 
 export interface ExecuteOptions {
   kwargs?: Record<string, unknown>;
@@ -30,7 +30,7 @@ export class OdooClient {
 
   constructor(
     target: OdooTarget,
-    transport: OdooTransport = createTransport('xmlrpc', target.url),
+    transport: OdooTransport = createTransport(target.transport ?? 'xmlrpc', target.url),
   ) {
     this.target = target;
     this.transport = transport;
@@ -52,7 +52,10 @@ export class OdooClient {
       throw new BadInputError(
         `authenticate: Odoo refused user "${this.target.user}" on database "${this.target.db}"`,
         {
-          hint: `Check ODOO_USER and ${this.target.secretKind === 'api_key' ? 'ODOO_API_KEY' : 'ODOO_PASSWORD'}, and that ODOO_DB exists.`,
+          hint:
+            this.transport.name === 'json2'
+              ? 'JSON-2 takes an API key (ODOO_API_KEY), not a password; check it and ODOO_USER.'
+              : `Check ODOO_USER and ${this.target.secretKind === 'api_key' ? 'ODOO_API_KEY' : 'ODOO_PASSWORD'}, and that ODOO_DB exists.`,
         },
       );
     }

@@ -32,4 +32,6 @@ export interface OdooTransport {
   authenticate(db: string, login: string, secret: Secret): Promise<number | false>;
   executeKw<T>(call: ExecuteKwCall): Promise<CallOutcome<T>>;
   listDatabases(): Promise<string[]>;
+  /** Whether the server answers this protocol at all (no credentials needed). */
+  offered(): Promise<boolean>;
 }

@@ -54,6 +54,13 @@ export class XmlRpcTransport implements OdooTransport {
     return typeof uid === 'number' ? uid : false;
   }
 
+  async offered(): Promise<boolean> {
+    return this.version().then(
+      () => true,
+      () => false,
+    );
+  }
+
   async listDatabases(): Promise<string[]> {
     return (await this.#call('db', 'list', [])) as string[];
   }

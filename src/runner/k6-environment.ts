@@ -35,6 +35,7 @@ export function targetVariables(target: OdooTarget): Record<string, string> {
     ODOO_URL: target.url,
     ODOO_DB: target.db,
     ODOO_USER: target.user,
+    ODOO_TRANSPORT: target.transport ?? 'xmlrpc',
     [target.secretKind === 'api_key' ? 'ODOO_API_KEY' : 'ODOO_PASSWORD']: target.secret.reveal(),
   };
 }

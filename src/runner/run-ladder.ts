@@ -23,7 +23,7 @@ import type {
 } from '../core/run-types.js';
 import { RUN_SCHEMA_VERSION } from '../core/run-types.js';
 import type { Secret } from '../core/secret.js';
-import type { OdooTarget } from '../core/target.js';
+import { describeTarget, type OdooTarget } from '../core/target.js';
 import type { PgStatsSession } from '../pgstats/stats-session.js';
 import { locateK6, type K6Binary } from './k6-binary.js';
 import { runStep, type RunControl, type StepResult, type StepTick } from './run-step.js';
@@ -117,10 +117,7 @@ async function preflight(target: OdooTarget): Promise<RunJson['target']> {
   const version = await client.version();
   await client.authenticate();
   return {
-    url: target.url,
-    db: target.db,
-    user: target.user,
-    auth: target.secretKind,
+    ...describeTarget(target),
     odoo: {
       serverVersion: version.server_version,
       serverSerie: version.server_serie,

@@ -48,10 +48,28 @@ describe('doctor', () => {
     });
     expect(report.checks.find((c) => c.name === 'authenticate')).toMatchObject({
       status: 'ok',
-      detail: 'user admin on lab17 is uid 2 (password)',
+      detail: 'user admin on lab17 is uid 2 (password over xmlrpc)',
       // "admin" is too short to be masked in logs without corrupting them: doctor says so.
       warning: expect.stringMatching(/shorter than 8 characters.*API key/),
     });
+    expect(report.checks.find((c) => c.name === 'transports')).toMatchObject({
+      status: 'ok',
+      detail: 'offered: xmlrpc; using xmlrpc',
+    });
+  });
+
+  it('refuses JSON-2 where the target offers only XML-RPC, saying what to use', async () => {
+    const env = cleanEnv({
+      ODOO_URL: server.url,
+      ODOO_DB: 'lab17',
+      ODOO_API_KEY: 'an-api-key-0000',
+      ODOO_TRANSPORT: 'json2',
+    });
+    const result = await runCli(['doctor'], env);
+    expect(result.code).toBe(2);
+    expect(lines(result.stdout + result.stderr, 'FAIL')).toEqual([
+      'FAIL transports   offered: xmlrpc; using json2 Fix: JSON-2 is Odoo 19 or later: use --transport xmlrpc (or ODOO_TRANSPORT=xmlrpc).',
+    ]);
   });
 
   it('fails the k6 check when k6 is missing, with one line naming the fix', async () => {

@@ -23,6 +23,7 @@ describe('resolveTarget', () => {
       db: 'staging',
       user: 'ops',
       auth: 'api_key',
+      transport: 'xmlrpc',
     });
     expect(target.secret.reveal()).toBe('key-123456');
     expect(JSON.stringify(target)).not.toContain('key-123456');
@@ -59,5 +60,20 @@ describe('resolvePgUrl', () => {
     const url = resolvePgUrl({}, { PGURL: 'postgres://u:pgpw-4455@h:5432/postgres' })!;
     expect(String(url)).toBe('***');
     expect(() => resolvePgUrl({ pgUrl: 'mysql://x' }, {})).toThrow(/--pg-url/);
+  });
+
+  it('takes the transport from --transport, else ODOO_TRANSPORT, else xmlrpc', () => {
+    const env = { ODOO_URL: 'http://odoo', ODOO_DB: 'd', ODOO_API_KEY: 'key-123456' };
+    expect(resolveTarget({}, env)!.transport).toBe('xmlrpc');
+    expect(resolveTarget({}, { ...env, ODOO_TRANSPORT: 'json2' })!.transport).toBe('json2');
+    expect(
+      resolveTarget({ transport: 'xmlrpc' }, { ...env, ODOO_TRANSPORT: 'json2' })!.transport,
+    ).toBe('xmlrpc');
+    expect(() => resolveTarget({ transport: 'soap' }, env)).toThrow(
+      /^--transport: expected xmlrpc or json2, got "soap"$/,
+    );
+    expect(() => resolveTarget({}, { ...env, ODOO_TRANSPORT: 'grpc' })).toThrow(
+      /^ODOO_TRANSPORT: /,
+    );
   });
 });

@@ -48,7 +48,7 @@ describe('parseScenarioEnv', () => {
       OC_RUN_ID: '20261123-0930',
       OC_PROFILE: 'peak-mix',
       OC_WORKLOAD: '{"workload":{}}',
-      OC_TRANSPORT: 'json2',
+      ODOO_TRANSPORT: 'json2',
     });
     expect(env.overrides).toEqual({
       executor: 'closed',
@@ -74,6 +74,7 @@ describe('parseScenarioEnv', () => {
     [{ OC_VUS: '2.5' }, /^OC_VUS: expected a positive integer/],
     [{ OC_DURATION: '10 minutes' }, /^OC_DURATION: expected a k6 duration/],
     [{ OC_EXECUTOR: 'ramping' }, /^OC_EXECUTOR: /],
+    [{ ODOO_TRANSPORT: 'soap' }, /^ODOO_TRANSPORT: /],
     [{ OC_TRANSPORT: 'soap' }, /^OC_TRANSPORT: /],
     [{ OC_RUN_ID: 'a b' }, /^OC_RUN_ID: /],
   ])('rejects %o naming the variable', (vars, message) => {

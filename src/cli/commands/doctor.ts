@@ -3,14 +3,21 @@
 import type { Command } from 'commander';
 import { ExitCode, isOcError } from '../../core/errors.js';
 import { MIN_MASKED_SECRET_LENGTH } from '../../core/redact.js';
-import { resolvePgUrl, resolveTarget, type TargetFlags } from '../../core/target.js';
+import {
+  resolvePgUrl,
+  resolveTarget,
+  TRANSPORTS,
+  type OdooTarget,
+  type TargetFlags,
+  type TransportName,
+} from '../../core/target.js';
 import { printJson, printLines, type GlobalOptions } from '../output.js';
 import { addTargetOptions } from '../target-options.js';
 
 export type CheckStatus = 'ok' | 'failed' | 'skipped';
 
 export interface DoctorCheck {
-  name: 'node' | 'k6' | 'target' | 'authenticate' | 'pgstats';
+  name: 'node' | 'k6' | 'target' | 'transports' | 'authenticate' | 'pgstats';
   status: CheckStatus;
   detail: string;
   fix?: string;
@@ -63,6 +70,51 @@ async function checkK6(): Promise<DoctorCheck> {
   }
 }
 
+/** Which protocols the target answers, and whether the one chosen is among them. */
+async function checkTransports(
+  target: OdooTarget,
+): Promise<{ check: DoctorCheck; offered: TransportName[] }> {
+  const { createTransport } = await import('../../odoo/client.js');
+  const chosen = target.transport ?? 'xmlrpc';
+  const offered = (
+    await Promise.all(
+      TRANSPORTS.map(async (name) =>
+        (await createTransport(name, target.url, 10_000).offered()) ? name : undefined,
+      ),
+    )
+  ).filter((name) => name !== undefined);
+  return { check: transportsCheck(target, chosen, offered), offered };
+}
+
+function transportsCheck(
+  target: OdooTarget,
+  chosen: TransportName,
+  offered: TransportName[],
+): DoctorCheck {
+  const detail = `offered: ${offered.join(', ') || 'none'}; using ${chosen}`;
+  if (offered.includes(chosen)) {
+    const apiKeyNeeded = chosen === 'json2' && target.secretKind !== 'api_key';
+    return {
+      name: 'transports',
+      status: 'ok',
+      detail,
+      ...(apiKeyNeeded && {
+        warning: 'json2 authenticates with an API key; ODOO_PASSWORD holds a password',
+      }),
+    };
+  }
+  return {
+    name: 'transports',
+    status: 'failed',
+    detail,
+    fix:
+      chosen === 'json2'
+        ? 'JSON-2 is Odoo 19 or later: use --transport xmlrpc (or ODOO_TRANSPORT=xmlrpc).'
+        : 'This server does not answer XML-RPC: use --transport json2 with ODOO_API_KEY.',
+    exitCode: ExitCode.badInput,
+  };
+}
+
 async function checkTarget(flags: TargetFlags): Promise<DoctorCheck[]> {
   let target;
   try {
@@ -80,11 +132,18 @@ async function checkTarget(flags: TargetFlags): Promise<DoctorCheck[]> {
       },
     ];
   }
-  const { OdooClient } = await import('../../odoo/client.js');
+  const { OdooClient, createTransport } = await import('../../odoo/client.js');
   const client = new OdooClient(target);
+  const transports = await checkTransports(target);
   const checks: DoctorCheck[] = [];
   try {
-    const version = await client.version();
+    // Read over a protocol the server answers, so that a wrong --transport is told apart from
+    // an unreachable server.
+    const chosen = client.transport.name;
+    const reader = transports.offered.includes(chosen)
+      ? client.transport
+      : createTransport(transports.offered[0] ?? chosen, target.url);
+    const version = await reader.version();
     const kind = version.lab ? 'odoo-capacity lab emulating Odoo' : 'Odoo';
     checks.push({
       name: 'target',
@@ -94,13 +153,15 @@ async function checkTarget(flags: TargetFlags): Promise<DoctorCheck[]> {
   } catch (error) {
     return [failed('target', error)];
   }
+  checks.push(transports.check);
+  if (transports.check.status === 'failed') return checks;
   try {
     const uid = await client.authenticate();
     const short = target.secret.reveal().length < MIN_MASKED_SECRET_LENGTH;
     checks.push({
       name: 'authenticate',
       status: 'ok',
-      detail: `user ${target.user} on ${target.db} is uid ${uid} (${target.secretKind})`,
+      detail: `user ${target.user} on ${target.db} is uid ${uid} (${target.secretKind} over ${client.transport.name})`,
       ...(short && {
         warning: `the ${target.secretKind} is shorter than ${MIN_MASKED_SECRET_LENGTH} characters, too short to be masked in logs; use a longer one or an API key`,
       }),
@@ -180,6 +241,7 @@ Examples:
   $ odoo-capacity doctor
   $ ODOO_URL=http://127.0.0.1:8069 ODOO_DB=lab ODOO_PASSWORD=admin odoo-capacity doctor
   $ PGURL=postgres://monitor:***@db:5432/postgres odoo-capacity doctor --json
+  $ ODOO_API_KEY=... odoo-capacity doctor --transport json2      # Odoo 19+: JSON-2 with an API key
 
 Exit: 0 all checks pass, 1 a check failed, 2 bad input (e.g. wrong credentials), 3 unreachable.`,
     );
