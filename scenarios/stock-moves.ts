@@ -5,6 +5,7 @@
 // evenly through the run.
 import exec from 'k6/execution';
 import { CallFailure } from './lib/call-failure.ts';
+import type { OdooFeatures } from './lib/odoo-version.ts';
 import { ZipfSampler, mixSlot, sampleCount } from './lib/sampling.ts';
 import { planStockMix } from './lib/stock-mix.ts';
 import type { StockMix, StockMovesClass, Workload } from './lib/workload.ts';
@@ -132,6 +133,7 @@ let popularity: ZipfSampler | undefined;
 /** A transfer of a few products drawn by popularity, as stock.picking create values. */
 function transferValues(
   data: StockMovesData,
+  features: OdooFeatures,
   pickingType: number,
   from: number,
   to: number,
@@ -153,7 +155,7 @@ function transferValues(
         0,
         0,
         {
-          name: product.code,
+          ...(features.moveName && { name: product.code }),
           product_id: product.id,
           product_uom: product.uom,
           product_uom_qty: sampleCount(data.payload.quantityPerLine, Math.random),
@@ -201,6 +203,7 @@ export function stockMoves(data: SetupData): void {
       const { stock, supplier } = d.locations;
       const values = transferValues(
         d,
+        features,
         receipt ? d.pickingTypes.incoming : d.pickingTypes.internal,
         receipt ? supplier : stock,
         stock,

@@ -17,6 +17,11 @@ export interface OdooFeatures {
    * and button_validate sets the quantities to the demand itself when nothing is picked.
    */
   setQuantitiesBeforeValidate: boolean;
+  /**
+   * 16 to 18 require a stock.move's `name` (its description); 19 dropped the field (the
+   * description is computed, `description_picking`) and refuses a move created with it.
+   */
+  moveName: boolean;
 }
 
 /** The major version from server_serie ("17.0", "saas~17.4", "18.0+e") or server_version_info. */
@@ -27,7 +32,7 @@ export function majorVersion(version: OdooVersion): number {
   const first = version.server_version_info?.[0];
   if (typeof first === 'number') return first;
   throw new Error(
-    `common.version: cannot tell the Odoo series from server_serie "${serie}"; the scenarios support 16, 17 and 18`,
+    `common.version: cannot tell the Odoo series from server_serie "${serie}"; the scenarios support 16 to 19`,
   );
 }
 
@@ -38,5 +43,5 @@ export function featuresOf(version: OdooVersion): OdooFeatures {
       `common.version: Odoo ${major} is not supported; the scenarios need 16 or later`,
     );
   }
-  return { major, setQuantitiesBeforeValidate: major === 16 };
+  return { major, setQuantitiesBeforeValidate: major === 16, moveName: major < 19 };
 }

@@ -11,13 +11,15 @@ describe('featuresOf', () => {
     const decoded = decodeMethodResponse(response);
     expect(decoded.status).toBe('value');
     const features = featuresOf(decoded.status === 'value' ? (decoded.value as object) : {});
-    expect(features).toEqual({ major: 17, setQuantitiesBeforeValidate: false });
+    expect(features).toEqual({ major: 17, setQuantitiesBeforeValidate: false, moveName: true });
   });
 
   it('16 sets the done quantities before validating; 18 and 19 do not', () => {
     expect(featuresOf({ server_serie: '16.0' }).setQuantitiesBeforeValidate).toBe(true);
     expect(featuresOf({ server_serie: '18.0' }).setQuantitiesBeforeValidate).toBe(false);
     expect(featuresOf({ server_serie: '19.0' }).setQuantitiesBeforeValidate).toBe(false);
+    expect(featuresOf({ server_serie: '18.0' }).moveName).toBe(true);
+    expect(featuresOf({ server_serie: '19.0' }).moveName).toBe(false);
   });
 
   it('reads SaaS and Enterprise series, and refuses what it does not support', () => {
