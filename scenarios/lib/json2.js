@@ -83,7 +83,7 @@ export function json2Result(method, args, kwargs, value) {
   return single ? value[0] : value;
 }
 
-/** Odoo's exceptions by the fault code XML-RPC gives them (odoo-contract.md §2). */
+/** Odoo's exceptions by the fault code XML-RPC gives them (docs/odoo-api.md, "Faults"). */
 /** @type {Record<string, number>} */
 const NAME_TO_CODE = {
   'odoo.exceptions.UserError': 2,

@@ -1,5 +1,5 @@
-// The one typed reader of the environment k6 gives a scenario (__ENV): the target (design.md:
-// ODOO_URL, ODOO_DB, ODOO_USER, ODOO_PASSWORD or ODOO_API_KEY) and the runner's OC_* variables
+// The one typed reader of the environment k6 gives a scenario (__ENV): the target
+// (ODOO_URL, ODOO_DB, ODOO_USER, ODOO_PASSWORD or ODOO_API_KEY) and the runner's OC_* variables
 // (docs/contracts.md). Pure: the k6 side passes __ENV in; errors name the variable.
 import { parseDuration } from './duration.ts';
 
@@ -45,7 +45,7 @@ export class ScenarioEnvError extends Error {
   override readonly name = 'ScenarioEnvError';
 }
 
-/** The lab's defaults (design.md), used when ODOO_URL is not set. */
+/** The lab's defaults, used when ODOO_URL is not set. */
 export const LAB_TARGET: ScenarioTarget = {
   url: 'http://127.0.0.1:8069',
   db: 'lab',

@@ -1,6 +1,7 @@
-// The run directory's on-disk documents (design.md, "Run directory"). The runner writes them;
-// the planner and the reports read them. Every document carries schemaVersion, and readers
-// check it. Times are ISO 8601 UTC strings; durations in seconds; latencies in milliseconds.
+// The run directory's on-disk documents (docs/architecture.md, "Run directory"). The runner
+// writes them; the planner and the reports read them. Every document carries schemaVersion, and
+// readers check it. Times are ISO 8601 UTC strings; durations in seconds; latencies in
+// milliseconds.
 import type { TransactionClass, LoadProfile } from './classes.js';
 
 export const RUN_SCHEMA_VERSION = 1 as const;

@@ -1,5 +1,5 @@
-// The transport seam: XML-RPC for Odoo 16-18, JSON-2 for 19 and later (design.md, "Transport
-// seam"). A transport turns one Odoo call into a value or a typed fault.
+// The transport seam: XML-RPC for Odoo 16-18, JSON-2 for 19 and later (docs/architecture.md,
+// "Decisions"; docs/odoo-api.md). A transport turns one Odoo call into a value or a typed fault.
 import type { Secret } from '../core/secret.js';
 
 export interface OdooVersionInfo {

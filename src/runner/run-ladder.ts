@@ -309,7 +309,7 @@ function finish(run: RunJson, stop: StopReason): void {
   }
 }
 
-/** Our exit code for a finished ladder (design.md): interrupted or failed runs are not ok. */
+/** Our exit code for a finished ladder (docs/architecture.md): interrupted or failed runs fail. */
 export function ladderExitCode(run: RunJson): number {
   if (run.status === 'complete') return 0;
   return 1;
