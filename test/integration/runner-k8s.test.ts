@@ -1,11 +1,10 @@
 // `odoo-capacity k8s` and `run --import`: the TestRun manifests validate against k6-operator's
 // own CRD schema; the step archives run in real k6 split the way k6-operator splits them, and
 // the per-pod outputs come back through the same ingest.
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { parse, parseAllDocuments } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,28 +16,10 @@ import { k6Binary, PROBE_SCRIPT } from '../runner/helpers/k6.js';
 import { startLoadTarget, type LoadTarget } from '../runner/helpers/load-target.js';
 
 const PASSWORD = 'k8s-odoo-pw-4b7e';
-const REPO = join(import.meta.dirname, '..', '..');
 
-/** ../shared next to the repository (or next to the main checkout, for a git worktree). */
-function sharedCrd(): string | undefined {
-  const roots = [REPO];
-  try {
-    const common = execFileSync(
-      'git',
-      ['rev-parse', '--path-format=absolute', '--git-common-dir'],
-      {
-        cwd: REPO,
-        encoding: 'utf8',
-      },
-    ).trim();
-    roots.push(dirname(common));
-  } catch {
-    // not a git checkout
-  }
-  return roots
-    .map((r) => join(r, '..', 'shared', 'fixtures', 'k6-operator-testrun-crd.yaml'))
-    .find((f) => existsSync(f));
-}
+// k6-operator's TestRun CustomResourceDefinition (k6.io/v1alpha1) as the grafana/k6-operator
+// project publishes it (config/crd/bases/k6.io_testruns.yaml, Apache-2.0).
+const CRD = join(import.meta.dirname, '..', 'fixtures', 'k8s', 'k6-operator-testrun-crd.yaml');
 
 let dir: string;
 let target: LoadTarget;
@@ -81,9 +62,8 @@ afterAll(async () => {
 });
 
 describe('odoo-capacity k8s', () => {
-  const crd = sharedCrd();
-  it.skipIf(!crd)('emits TestRuns that validate against k6-operator’s CRD schema', () => {
-    const doc = parseAllDocuments(readFileSync(crd!, 'utf8'))[0]!.toJS() as {
+  it('emits TestRuns that validate against k6-operator’s CRD schema', () => {
+    const doc = parseAllDocuments(readFileSync(CRD, 'utf8'))[0]!.toJS() as {
       spec: { versions: { name: string; schema: { openAPIV3Schema: object } }[] };
     };
     const schema = doc.spec.versions.find((v) => v.name === 'v1alpha1')!.schema.openAPIV3Schema;
@@ -102,12 +82,6 @@ describe('odoo-capacity k8s', () => {
     broken.spec.parallelism = 'two';
     expect(validate(broken)).toBe(false);
   });
-  if (!crd) {
-    it('skips the CRD validation: ../shared/fixtures/k6-operator-testrun-crd.yaml is absent here', () => {
-      console.warn('k6-operator CRD not found next to the repository: TestRun schema not checked');
-    });
-  }
-
   it('puts no secret in the manifests: the pods read it from a Kubernetes Secret', async () => {
     for (const file of await readdir(join(dir, 'k8s'))) {
       expect(await readFile(join(dir, 'k8s', file), 'utf8'), file).not.toContain(PASSWORD);

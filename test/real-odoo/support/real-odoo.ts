@@ -22,7 +22,7 @@ export const ODOO_HARNESS = [
 /** Why the real-Odoo tests cannot run here, or undefined when they can. */
 export const SKIP_REASON = ODOO_HARNESS
   ? undefined
-  : 'real Odoo not available: ../shared/odoo/odoo (the maintainers’ harness) is not beside this clone';
+  : 'real Odoo not available: no Odoo test harness beside this clone (set OC_ODOO_HARNESS to one)';
 
 export type OdooSeries = '16.0' | '17.0' | '18.0' | '19.0';
 
