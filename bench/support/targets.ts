@@ -16,8 +16,9 @@ import { ODOO_HARNESS, SKIP_REASON } from '../../test/real-odoo/support/real-odo
 export const ROOT = join(import.meta.dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'odoo-capacity.js');
 
-export const dist = async <T>(path: string): Promise<T> =>
-  (await import(pathToFileURL(join(ROOT, 'dist', path)).href)) as T;
+/** A module of the built package at `root` (another checkout's, to compare two versions). */
+export const dist = async <T>(path: string, root = ROOT): Promise<T> =>
+  (await import(pathToFileURL(join(root, 'dist', path)).href)) as T;
 
 /** `odoo-capacity <args>`; exit 1 with a document on stdout (a missed step, an infeasible plan) is a result. */
 export function cli(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
@@ -39,17 +40,28 @@ export function cli(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
 export interface Target {
   name: string;
   env(): NodeJS.ProcessEnv;
-  /** Restarts with `workers` workers; nothing to do when it already runs that many. */
-  restart(workers: number): Promise<void>;
+  /**
+   * Restarts with `workers` workers (the lab also at `costScale`, default 1); nothing to do when
+   * it already runs so.
+   */
+  restart(workers: number, costScale?: number): Promise<void>;
   /** `odoo-capacity seed <args>`; the lab seeds at cost scale 0 (seeding is not measured). */
   seed(args: string[]): Promise<string>;
   stop(): Promise<void>;
 }
 
-/** The lab from dist with `workers` workers, default cost scale, on its own embedded PostgreSQL. */
-export async function startLabTarget(db: string, workers: number, port?: number): Promise<Target> {
+/**
+ * The lab from dist (of the package at `root`, default this one) with `workers` workers, default
+ * cost scale, on its own embedded PostgreSQL.
+ */
+export async function startLabTarget(
+  db: string,
+  workers: number,
+  port?: number,
+  root = ROOT,
+): Promise<Target> {
   const { startLocalPostgres, freePort } = await dist<typeof Provider>('core/postgres-provider.js');
-  const { startLab } = await dist<typeof LabServer>('lab/server/index.js');
+  const { startLab } = await dist<typeof LabServer>('lab/server/index.js', root);
   const { Secret } = await dist<typeof Secrets>('core/secret.js');
   const { Logger } = await dist<typeof Logging>('core/logger.js');
   const pg = await startLocalPostgres();
@@ -86,7 +98,7 @@ export async function startLabTarget(db: string, workers: number, port?: number)
   return {
     name: 'lab',
     env,
-    restart: (n) => up(n),
+    restart: (n, costScale) => up(n, costScale),
     seed: async (args) => {
       const n = running;
       await up(n, 0);

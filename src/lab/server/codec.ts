@@ -5,13 +5,18 @@
 // laid out as Odoo's. This module first turns a method's JS result into what Odoo would send,
 // or the Python error Odoo would raise.
 import { createRequire } from 'node:module';
-import { Readable } from 'node:stream';
 import { OdooFloat } from '../contract.js';
 import { ApplicationError } from '../exceptions.js';
 
+/** What the deserializer does with its source: setEncoding, on('error'), then pipe. */
+interface Source {
+  setEncoding(encoding: string): void;
+  on(event: 'error', listener: (error: Error) => void): void;
+  pipe(parser: { write(chunk: string): void; end(): void }): void;
+}
 interface Deserializer {
   deserializeMethodCall(
-    stream: Readable,
+    source: Source,
     cb: (err: Error | null, method: string, params: unknown[]) => void,
   ): void;
 }
@@ -31,11 +36,26 @@ export interface MethodCall {
   params: unknown[];
 }
 
+/**
+ * The body as the deserializer's source, written to its SAX parser in one chunk at once, as a
+ * stream piping one chunk would, without the stream's ticks (a tenth of a ms per call).
+ */
+function oneChunk(body: string): Source {
+  return {
+    setEncoding: () => undefined,
+    on: () => undefined,
+    pipe: (parser) => {
+      parser.write(body);
+      parser.end();
+    },
+  };
+}
+
 /** Parses a methodCall body; malformed XML raises the ExpatError Odoo's loads() would. */
 export function decodeCall(body: string): Promise<MethodCall> {
   return new Promise((resolve, reject) => {
     let settled = false;
-    new XmlRpcDeserializer().deserializeMethodCall(Readable.from([body]), (err, method, params) => {
+    new XmlRpcDeserializer().deserializeMethodCall(oneChunk(body), (err, method, params) => {
       if (settled) return;
       settled = true;
       if (err) reject(new ApplicationError('xml.parsers.expat.ExpatError', firstLine(err.message)));

@@ -82,16 +82,53 @@ export function burnCpu(ms: number): void {
   sink = x;
 }
 
+/** Calls per block of the own-time estimate: its median is one candidate for the floor. */
+export const OWN_TIME_BLOCK = 25;
+
 /**
- * Per worker and per key, the lab's own uncontended time: the fastest the method itself ran, and
- * the fastest the rest of the request took in the worker (decoding, connection, BEGIN, COMMIT).
- * The burn is target − both, a constant per key, so lock waits and CPU contention add on top of
- * the target instead of being absorbed by a shorter burn.
+ * One part of the lab's own time for one key: the lowest median of a block of
+ * OWN_TIME_BLOCK consecutive calls (before the first block is full, the median of the calls so
+ * far). A block median, not the fastest call: one lucky call (a COMMIT whose WAL flush
+ * was quick, a scheduler that happened to be idle) would otherwise set the burn for good, and the
+ * typical call would then exceed its target by the difference. The lowest block, not the latest:
+ * contended blocks run slower and must not shorten later burns.
+ */
+class OwnTime {
+  readonly #block: number[] = [];
+  #floor = Infinity;
+
+  record(ms: number): void {
+    this.#block.push(ms);
+    if (this.#block.length === OWN_TIME_BLOCK) {
+      this.#floor = Math.min(this.#floor, median(this.#block));
+      this.#block.length = 0;
+    }
+  }
+
+  /** The estimate in ms; 0 before any call. */
+  get ms(): number {
+    if (Number.isFinite(this.#floor)) return this.#floor;
+    return this.#block.length === 0 ? 0 : median(this.#block);
+  }
+}
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/**
+ * Per worker and per key, the lab's own uncontended time in three parts: the method itself, the
+ * rest of the request in the worker (decoding, connection, BEGIN, COMMIT, encoding), and the
+ * master's part (reading the request, the hand-over to the worker and back, writing the answer),
+ * which the master measures and passes on. Odoo's target holds all three (its client measured
+ * it), so the burn is target − all three: a constant per key once learnt, so lock waits and CPU
+ * contention add on top of the target instead of being absorbed by a shorter burn.
  */
 export class CostModel {
   readonly #scale: number;
-  readonly #methodMs = new Map<CostKey, number>();
-  readonly #overheadMs = new Map<CostKey, number>();
+  readonly #parts = new Map<CostKey, { method: OwnTime; worker: OwnTime; master: OwnTime }>();
 
   constructor(scale: number) {
     this.#scale = scale;
@@ -101,28 +138,39 @@ export class CostModel {
     return this.#scale;
   }
 
-  #remainder(key: CostKey, model: string, method: string, methodMs: number): number {
-    const overhead = this.#overheadMs.get(key) ?? 0;
-    return Math.max(0, targetMs(model, method) * this.#scale - methodMs - overhead);
+  #own(key: CostKey) {
+    let parts = this.#parts.get(key);
+    if (!parts) {
+      parts = { method: new OwnTime(), worker: new OwnTime(), master: new OwnTime() };
+      this.#parts.set(key, parts);
+    }
+    return parts;
+  }
+
+  #remainder(model: string, method: string): number {
+    const own = this.#own(costKey(model, method));
+    const ownMs = own.method.ms + own.worker.ms + own.master.ms;
+    return Math.max(0, targetMs(model, method) * this.#scale - ownMs);
   }
 
   /** CPU to burn before the method runs: half the expected remainder (request decoding, env). */
   before(model: string, method: string): number {
-    const key = costKey(model, method);
-    return this.#remainder(key, model, method, this.#methodMs.get(key) ?? 0) / 2;
+    return this.#remainder(model, method) / 2;
   }
 
   /** CPU to burn after the method ran in `methodMs` (flush, computes, marshalling), locks held. */
   after(model: string, method: string, methodMs: number, burnedBefore: number): number {
-    const key = costKey(model, method);
-    const fastest = Math.min(this.#methodMs.get(key) ?? Infinity, methodMs);
-    this.#methodMs.set(key, fastest);
-    return Math.max(0, this.#remainder(key, model, method, fastest) - burnedBefore);
+    this.#own(costKey(model, method)).method.record(methodMs);
+    return Math.max(0, this.#remainder(model, method) - burnedBefore);
   }
 
   /** After a call without retries: what the request took in the worker besides method and burns. */
   recordOverhead(model: string, method: string, overheadMs: number): void {
-    const key = costKey(model, method);
-    this.#overheadMs.set(key, Math.min(this.#overheadMs.get(key) ?? Infinity, overheadMs));
+    this.#own(costKey(model, method)).worker.record(overheadMs);
+  }
+
+  /** The master's part of an earlier call of `key`, as the master measured it. */
+  recordMasterTime(key: CostKey, ms: number): void {
+    this.#own(key).master.record(ms);
   }
 }

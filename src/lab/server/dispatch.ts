@@ -4,11 +4,11 @@
 // becomes the fault Odoo would send (HTTP 200, text/xml); nothing here throws to the caller.
 import type pg from 'pg';
 import type { Logger } from '../../core/logger.js';
-import type { LabEnv, LabOrm } from '../contract.js';
+import type { CostKey, LabEnv, LabOrm } from '../contract.js';
 import { AccessDenied, AccessError, ApplicationError, UserError } from '../exceptions.js';
 import type { Authenticator } from './auth.js';
 import { decodeCall, encodeFault, encodeResponse } from './codec.js';
-import { burnCpu, type CostModel } from './cost-profile.js';
+import { burnCpu, costKey, type CostModel } from './cost-profile.js';
 import { intFault, stringFault } from './faults.js';
 import { isPgError } from './pg-errors.js';
 import { FRAMES, type Frame } from './traceback.js';
@@ -33,6 +33,8 @@ export interface RequestStats {
   retries: Record<string, number>;
   /** The fault code answered, if any. */
   fault?: number | string;
+  /** An answered call without retries: its cost key, and the ms the worker spent on it. */
+  cost?: { key: CostKey; workerMs: number };
 }
 
 /** One request as it goes through the stages: what it is, where it is, what it did. */
@@ -43,6 +45,8 @@ interface RequestScope {
   stats: RequestStats;
   /** performance.now() when the worker received the request. */
   receivedAt: number;
+  /** A call that ran without retries: its method and burn times, for the cost model. */
+  ran?: { model: string; method: string; methodMs: number; burnedMs: number };
 }
 
 export interface DispatchDeps {
@@ -147,7 +151,9 @@ export class Dispatcher {
       const result = await this.#dispatch(service, call.method, call.params, scope);
       afterCommit = true;
       frames.splice(1, frames.length - 1, FRAMES.marshal);
-      return { response: { status: 200, contentType: XML, body: encodeResponse(result) }, stats };
+      const body = encodeResponse(result);
+      if (scope.ran) this.#recordOwnTime(scope.ran, scope);
+      return { response: { status: 200, contentType: XML, body }, stats };
     } catch (error) {
       const fault = modern ? intFault(error, frames) : stringFault(error, frames);
       stats.fault = fault.faultCode;
@@ -161,6 +167,14 @@ export class Dispatcher {
         stats,
       };
     }
+  }
+
+  /** The worker's own time besides method and burns; the master adds its part (master.ts). */
+  #recordOwnTime(ran: NonNullable<RequestScope['ran']>, scope: RequestScope): void {
+    const { model, method, methodMs, burnedMs } = ran;
+    const workerMs = performance.now() - scope.receivedAt;
+    this.#deps.cost.recordOverhead(model, method, workerMs - methodMs - burnedMs);
+    scope.stats.cost = { key: costKey(model, method), workerMs };
   }
 
   #logFault(service: string, error: unknown, code: number | string, afterCommit: boolean): void {
@@ -345,7 +359,7 @@ export class Dispatcher {
     scope: RequestScope,
   ): Promise<unknown> {
     const { orm, cost, log } = this.#deps;
-    const { frames, stats, receivedAt } = scope;
+    const { frames, stats } = scope;
     if (!orm.hasModel(model)) throw new UserError(`Object ${model} doesn't exist`);
     if (PRIVATE_METHOD.test(method)) {
       throw new AccessError(
@@ -398,7 +412,7 @@ export class Dispatcher {
         },
       );
       if (retries === 0) {
-        cost.recordOverhead(model, method, performance.now() - receivedAt - methodMs - burnedMs);
+        scope.ran = { model, method, methodMs, burnedMs };
       }
       if (value === undefined || value === null) {
         log.info(`The method ${method} of the object ${model} can not return \`None\`!`);

@@ -11,6 +11,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from '../../core/logger.js';
+import type { CostKey } from '../contract.js';
 import type { RpcRequest } from './dispatch.js';
 import type { MasterMessage, WorkerConfig, WorkerMessage } from './messages.js';
 import { LAB_STATUS_SCHEMA, type LabStatus } from './status.js';
@@ -33,6 +34,10 @@ interface Job {
   id: number;
   request: RpcRequest;
   res: ServerResponse;
+  /** performance.now() when the request's headers were read, its body read, it went to a worker. */
+  arrivedAt: number;
+  queuedAt: number;
+  sentAt?: number;
 }
 
 interface Slot {
@@ -43,6 +48,8 @@ interface Slot {
   since?: number;
   timer?: NodeJS.Timeout;
   killed?: boolean;
+  /** The master's part of the slot's last call, passed on with its next request. */
+  masterTime?: { key: CostKey; ms: number };
 }
 
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
@@ -156,6 +163,7 @@ export class PreforkMaster {
   }
 
   #onRequest(req: IncomingMessage, res: ServerResponse): void {
+    const arrivedAt = performance.now();
     res.shouldKeepAlive = false;
     const path = req.url ?? '/';
     if (req.method === 'GET' && path.split('?')[0] === '/lab/status') {
@@ -188,6 +196,8 @@ export class PreforkMaster {
           ip: req.socket.remoteAddress ?? 'n/a',
         },
         res,
+        arrivedAt,
+        queuedAt: performance.now(),
       };
       this.#queue.push(job);
       this.#counters.peakQueue = Math.max(this.#counters.peakQueue, this.#queue.length);
@@ -228,7 +238,10 @@ export class PreforkMaster {
       if (this.#options.limitTimeRealSeconds > 0) {
         slot.timer = setTimeout(() => this.#kill(slot), this.#options.limitTimeRealSeconds * 1000);
       }
-      this.#send(slot, { type: 'request', id: job.id, request: job.request });
+      job.sentAt = performance.now();
+      const { masterTime } = slot;
+      slot.masterTime = undefined;
+      this.#send(slot, { type: 'request', id: job.id, request: job.request, masterTime });
     }
   }
 
@@ -265,6 +278,11 @@ export class PreforkMaster {
           connection: 'close',
         })
         .end(response.body);
+      if (stats.cost) {
+        // Reading the request, the hand-over both ways and the answer's write; not the queue.
+        const ms = job.queuedAt - job.arrivedAt + performance.now() - job.sentAt!;
+        slot.masterTime = { key: stats.cost.key, ms: ms - stats.cost.workerMs };
+      }
     }
     this.#dispatch();
   }

@@ -1,4 +1,5 @@
 // The messages the master and its workers exchange over the IPC channel of child_process.fork.
+import type { CostKey } from '../contract.js';
 import type { AuthPolicy } from './auth.js';
 import type { RequestStats, RpcRequest, RpcResponse } from './dispatch.js';
 import type { LabIdentity } from './version.js';
@@ -19,7 +20,13 @@ export interface WorkerConfig {
 
 export type MasterMessage =
   | { type: 'init'; config: WorkerConfig }
-  | { type: 'request'; id: number; request: RpcRequest }
+  | {
+      type: 'request';
+      id: number;
+      request: RpcRequest;
+      /** The master's part of this worker's previous call (dispatch.ts RequestStats.cost). */
+      masterTime?: { key: CostKey; ms: number };
+    }
   | { type: 'shutdown' };
 
 export type WorkerMessage =

@@ -24,12 +24,13 @@ function workerLogger(level: WorkerConfig['logLevel']): Logger {
 
 async function start(
   config: WorkerConfig,
-): Promise<{ dispatcher: Dispatcher; close(): Promise<void> }> {
+): Promise<{ dispatcher: Dispatcher; cost: CostModel; close(): Promise<void> }> {
   const log = workerLogger(config.logLevel);
   const pgUrl = new Secret(config.pgUrl);
   const { orm } = (await import(config.ormModule)) as { orm: LabOrm };
   const pools = new Map<string, pg.Pool>();
   const endpoint = new URL(pgUrl.reveal());
+  const cost = new CostModel(config.identity.costScale);
   const dispatcher = new Dispatcher({
     orm,
     pool: (db) => {
@@ -46,7 +47,7 @@ async function start(
       return pool;
     },
     auth: new Authenticator(config.authPolicy, log),
-    cost: new CostModel(config.identity.costScale),
+    cost,
     identity: config.identity,
     databases: config.databases,
     pgEndpoint: { host: endpoint.hostname, port: Number(endpoint.port || 5432) },
@@ -54,6 +55,7 @@ async function start(
   });
   return {
     dispatcher,
+    cost,
     close: async () => {
       await Promise.all([...pools.values()].map((p) => p.end().catch(() => {})));
     },
@@ -74,6 +76,8 @@ process.on('message', (message: MasterMessage) => {
       );
       break;
     case 'request':
+      if (message.masterTime)
+        worker!.cost.recordMasterTime(message.masterTime.key, message.masterTime.ms);
       void worker!.dispatcher
         .handle(message.request)
         .then(({ response, stats }) => send({ type: 'response', id: message.id, response, stats }));
