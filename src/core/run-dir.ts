@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { writeJsonAtomic, writeFileAtomic } from './atomic-write.js';
 import { BadInputError } from './errors.js';
 import { redactedJson } from './redact.js';
-import { z } from 'zod';
+import type { z } from 'zod';
+import { histogramsSchema, runSchema, stepSchema } from './run-schema.js';
 import { readVersionedJson } from './versioned-json.js';
 import {
   RUN_SCHEMA_VERSION,
@@ -126,37 +127,14 @@ export async function discardPartialSteps(runDir: string): Promise<void> {
   }
 }
 
-// The fields the readers rely on, checked at the edge; the writers own the full types.
-const runShape = z.looseObject({
-  id: z.string(),
-  status: z.enum(['running', 'complete', 'partial', 'failed']),
-  ladder: z.looseObject({ profile: z.string(), model: z.enum(['open', 'closed']) }),
-  target: z.looseObject({ url: z.string(), db: z.string() }),
-  steps: z.array(z.looseObject({ index: z.number(), label: z.string(), dir: z.string() })),
-});
-
-const stepShape = z.looseObject({
-  index: z.number(),
-  label: z.string(),
-  valid: z.boolean(),
-  load: z.looseObject({ model: z.enum(['open', 'closed']) }),
-  classes: z.record(z.string(), z.looseObject({ throughput: z.number() })),
-  database: z.looseObject({ databases: z.array(z.looseObject({ datname: z.string() })) }),
-});
-
-const histogramsShape = z.looseObject({
-  encoding: z.string(),
-  classes: z.record(z.string(), z.looseObject({})),
-});
-
 const AGAIN = 'run the ladder again with `odoo-capacity run`';
 
 export async function readRunJson(runDir: string): Promise<RunJson> {
-  const run = await readVersionedJson(join(runDir, RUN_FILE), runShape, RUN_SCHEMA_VERSION, {
+  const run = await readVersionedJson(join(runDir, RUN_FILE), runSchema, RUN_SCHEMA_VERSION, {
     missing: `${runDir} is not a run directory (run a ladder first with \`odoo-capacity run\` and pass the directory it prints)`,
     invalid: AGAIN,
   });
-  return run as unknown as RunJson;
+  return run;
 }
 
 /** One of a step's files, which run.json says is finished. */
@@ -173,7 +151,7 @@ async function readStepFile<S extends z.ZodType>(
 }
 
 export async function readStepJson(runDir: string, stepDir: string): Promise<StepJson> {
-  return (await readStepFile(runDir, stepDir, STEP_FILES.step, stepShape)) as StepJson;
+  return (await readStepFile(runDir, stepDir, STEP_FILES.step, stepSchema)) as StepJson;
 }
 
 export async function readHistograms(runDir: string, stepDir: string): Promise<HistogramsJson> {
@@ -181,7 +159,7 @@ export async function readHistograms(runDir: string, stepDir: string): Promise<H
     runDir,
     stepDir,
     STEP_FILES.histograms,
-    histogramsShape,
+    histogramsSchema,
   )) as HistogramsJson;
 }
 

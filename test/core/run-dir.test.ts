@@ -67,6 +67,10 @@ const step = {
   k6ExitCode: 0,
 } satisfies StepJson;
 
+function summary() {
+  return { count: 10, mean: 5, stddev: 1, min: 1, p50: 5, p90: 8, p95: 9, p99: 10, max: 11 };
+}
+
 describe('run directory', () => {
   it('commits a step by renaming its staging folder, dropping k6’s raw output', async () => {
     const dir = await createRunDir(runs, 'r1');
@@ -115,7 +119,7 @@ describe('run directory', () => {
     const error = await readRun(dir).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BadInputError);
     expect((error as Error).message).toMatch(
-      new RegExp(`${join(dir, rel, 'step.json')}: classes\\.order-wave\\.throughput: `),
+      new RegExp(`${join(dir, rel, 'step.json')}: classes\\.order-wave\\.transactions: `),
     );
     // A step run.json lists but whose folder is gone: continue the run.
     await writeRunJson(dir, {
@@ -125,6 +129,60 @@ describe('run directory', () => {
     await expect(readRun(dir)).rejects.toThrow(
       /step steps\/02-gone; continue the run with `odoo-capacity run --resume`/,
     );
+  });
+
+  it('checks the whole of every document: a foreign or hand-edited field is one line naming it', async () => {
+    const stats = (over: Record<string, unknown>) => ({
+      transactions: 10,
+      throughput: 2,
+      requests: 30,
+      requestRate: 6,
+      latency: { transaction: summary(), request: summary() },
+      errors: { total: 0, rate: 0, byTag: {} },
+      retryableFaults: 0,
+      droppedIterations: 0,
+      concurrency: { littles: 0.4, vusMax: 2 },
+      ...over,
+    });
+    const cases: [string, Record<string, unknown>, RegExp][] = [
+      ['a class without latency', { latency: undefined }, /classes\.order-wave\.latency: /],
+      ['concurrency null', { concurrency: null }, /classes\.order-wave\.concurrency: /],
+      ['a negative throughput', { throughput: -3 }, /classes\.order-wave\.throughput: .*>=0/],
+      ['an error rate of 7', { errors: { total: 1, rate: 7, byTag: {} } }, /errors\.rate: /],
+      [
+        'a p95 as text',
+        { latency: { transaction: { ...summary(), p95: '12' }, request: summary() } },
+        /latency\.transaction\.p95: /,
+      ],
+    ];
+    let n = 0;
+    for (const [what, over, field] of cases) {
+      const dir = await createRunDir(runs, `r${++n}`);
+      const staging = await beginStep(dir, 1, 'rate-2');
+      const rel = await commitStep(dir, staging, {
+        step: { ...step, classes: { 'order-wave': stats(over) } } as unknown as StepJson,
+        histograms: { schemaVersion: 1, encoding: 'hdr-base64-us', classes: {} },
+        k6Summary: {},
+      });
+      await writeRunJson(dir, {
+        ...run,
+        steps: [{ index: 1, label: 'rate-2', dir: rel, valid: true }],
+      });
+      const error = await readRun(dir).catch((e: unknown) => e);
+      expect(error, what).toBeInstanceOf(BadInputError);
+      expect((error as Error).message, what).toMatch(field);
+      expect((error as Error).message, what).toContain(join(dir, rel, 'step.json'));
+      expect((error as Error).message.split('\n'), what).toHaveLength(1);
+    }
+    // run.json: a step folder outside the run, a ladder without steps.
+    const dir = await createRunDir(runs, 'r-run');
+    await writeRunJson(dir, {
+      ...run,
+      steps: [{ index: 1, label: 'x', dir: '../../etc', valid: true }],
+    });
+    await expect(readRun(dir)).rejects.toThrow(/run\.json: steps\[0\]\.dir: /);
+    await writeRunJson(dir, { ...run, ladder: { ...run.ladder, steps: [] } });
+    await expect(readRun(dir)).rejects.toThrow(/run\.json: ladder\.steps: /);
   });
 
   it('discards what an interrupted step left, keeping finished steps', async () => {
