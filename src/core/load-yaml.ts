@@ -56,7 +56,25 @@ export function parseYaml<S extends z.ZodType>(schema: S, text: string, file: st
     }
     return '';
   };
-  return validate(schema, doc.toJS(), file, locate);
+  let data: unknown;
+  try {
+    data = doc.toJS();
+  } catch (error) {
+    // The parser stops an alias bomb (aliases of aliases, expanding to billions of nodes) here.
+    const excessive = /alias/i.test((error as Error).message);
+    throw new BadInputError(
+      excessive
+        ? `${file}: YAML aliases expand too far (${(error as Error).message.split('\n')[0]})`
+        : `${file}: malformed YAML: ${(error as Error).message.split('\n')[0]}`,
+      {
+        hint: excessive
+          ? 'Write the values out instead of nesting aliases of aliases.'
+          : 'Check the indentation and quoting of the file.',
+        cause: error,
+      },
+    );
+  }
+  return validate(schema, data, file, locate);
 }
 
 export async function loadYamlFile<S extends z.ZodType>(

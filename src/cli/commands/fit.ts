@@ -11,12 +11,19 @@ interface FitOptions extends GlobalOptions {
   model: string;
 }
 
+// Measurements a fit can take: past these, squares and products in the fit overflow or vanish
+// (a throughput of 1e308 gave R² NaN). Real concurrency and throughput are far inside them.
+const MIN_VALUE = 1e-6;
+const MAX_VALUE = 1e9;
+
 function number(value: unknown, where: string, column: string): number {
   const n = typeof value === 'number' ? value : Number(String(value ?? '').trim());
   if (String(value ?? '').trim() === '' || !Number.isFinite(n) || n <= 0)
     throw new BadInputError(
-      `${where}: ${column}: expected a number > 0, got "${String(value ?? '')}"`,
+      `${where}: ${column}: expected a number > 0, got "${String(value ?? '').slice(0, 40)}"`,
     );
+  if (n < MIN_VALUE || n > MAX_VALUE)
+    throw new BadInputError(`${where}: ${column}: ${n} is out of range (expected 1e-6 to 1e9)`);
   return n;
 }
 
@@ -131,6 +138,19 @@ Exit: 0 fitted, 2 bad input (the message names the file and line).`,
         concurrencySource: 'input',
         source: file,
       });
+      const finite = [
+        fit.r2,
+        fit.coefficients.sigma,
+        fit.coefficients.kappa,
+        fit.coefficients.lambda,
+      ];
+      if (!finite.every(Number.isFinite))
+        throw new BadInputError(
+          `${file}: the USL cannot be fitted to these points (R² ${fit.r2}, λ ${fit.coefficients.lambda})`,
+          {
+            hint: 'Check the units: concurrency in concurrent users or VUs, throughput per second.',
+          },
+        );
       if (options.json) printJson(fit);
       else printLines(renderFit(fit, file));
     });
