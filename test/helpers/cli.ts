@@ -13,7 +13,15 @@ export interface CliResult {
 /** Environment without any target or statistics variables, so tests start from a clean slate. */
 export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env = { ...process.env };
-  for (const key of ['ODOO_URL', 'ODOO_DB', 'ODOO_USER', 'ODOO_PASSWORD', 'ODOO_API_KEY', 'PGURL'])
+  for (const key of [
+    'ODOO_URL',
+    'ODOO_DB',
+    'ODOO_USER',
+    'ODOO_PASSWORD',
+    'ODOO_API_KEY',
+    'ODOO_TRANSPORT',
+    'PGURL',
+  ])
     delete env[key];
   return { ...env, ...extra };
 }

@@ -224,6 +224,7 @@ Examples:
   $ odoo-capacity run --ladder models/ladders/peak-mix.yaml --segments 2 --json
   $ odoo-capacity run --class stock-moves --vus 1,2,4,8 --hold 45s      # closed model, for a USL fit
   $ odoo-capacity run --resume 20250301-141500-order-wave
+  $ ODOO_API_KEY=... odoo-capacity run --transport json2 --class order-wave --rates 2,4,8   # Odoo 19+
   $ odoo-capacity run --import k6-results/ --ladder models/ladders/order-wave.yaml
 
 Target: ODOO_URL, ODOO_DB, ODOO_USER, ODOO_PASSWORD or ODOO_API_KEY; PGURL for statistics.

@@ -161,6 +161,7 @@ Examples:
   $ odoo-capacity seed --products 50 --customers 20 --ready-orders 200 --delivered-orders 200 --stock 1000
   $ odoo-capacity seed --no-settings          # change no Inventory setting; stock-moves then skips internal transfers
   $ odoo-capacity seed --cleanup --json
+  $ ODOO_API_KEY=... ODOO_TRANSPORT=json2 odoo-capacity seed   # Odoo 19+ over JSON-2
 
 Safe to run twice: what exists is counted and only what is missing is created.
 Settings: a fresh Odoo keeps Internal Transfers archived until Inventory → Settings → Storage

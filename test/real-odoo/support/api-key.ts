@@ -1,0 +1,28 @@
+// An API key of the real Odoo's admin, made for one test run: a random key stored as Odoo's
+// res.users.apikeys._generate stores one (its first 8 characters as the index, the whole key
+// hashed with pbkdf2_sha512 at 6,000 rounds), written through PostgreSQL because Odoo makes keys
+// only in an interactive session. Random, so a test can look for it where it must not be.
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import {
+  API_KEY_INDEX_SIZE,
+  API_KEY_ROUNDS,
+  hashSecret,
+} from '../../../src/lab/orm/password-hash.js';
+import type { RealOdoo } from './real-odoo.js';
+
+export async function createApiKey(odoo: RealOdoo, uid = 2): Promise<string> {
+  const key = randomBytes(20).toString('hex');
+  const client = new pg.Client({ connectionString: odoo.env.PGURL });
+  await client.connect();
+  try {
+    await client.query(
+      `INSERT INTO res_users_apikeys (name, user_id, scope, index, key)
+       VALUES ('odoo-capacity tests', $1, NULL, $2, $3)`,
+      [uid, key.slice(0, API_KEY_INDEX_SIZE), await hashSecret(key, API_KEY_ROUNDS)],
+    );
+  } finally {
+    await client.end();
+  }
+  return key;
+}
