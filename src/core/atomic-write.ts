@@ -3,7 +3,6 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import writeFileAtomicLib from 'write-file-atomic';
-import { redactedJson } from './redact.js';
 
 export async function writeFileAtomic(path: string, data: string | Buffer): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
@@ -11,9 +10,9 @@ export async function writeFileAtomic(path: string, data: string | Buffer): Prom
 }
 
 /**
- * Writes a JSON document atomically, redacted value by value as a last guard: documents are
- * built from result types, but a stray secret must never reach disk.
+ * Writes a JSON document atomically, as it is: documents are built from result types that hold
+ * no secret (a Secret serialises as ***), so they are never redacted, which could alter them.
  */
 export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
-  await writeFileAtomic(path, redactedJson(value, 2) + '\n');
+  await writeFileAtomic(path, JSON.stringify(value, null, 2) + '\n');
 }

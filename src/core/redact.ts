@@ -1,21 +1,68 @@
-// Secret redaction for every line the toolkit writes: known secret values, credentials inside
-// URLs, and key=value pairs whose key names a secret.
+// Secret redaction for every free-text line the toolkit writes (logs, error lines, k6's stderr):
+// known secret values, credentials inside URLs, and key=value pairs whose key names a secret.
+// Documents (run.json, step.json, plan.json, reports, --json output) are never redacted: a secret
+// never enters them, by construction (the target is stored without its secret, Secret prints as
+// ***), so that they are never altered. Masking free text is the second line of defence.
 
 const MASK = '***';
 /**
  * Shorter secrets are not masked as free text: a password such as `admin`, `odoo` or `lab` is
  * also a login, a database or a word of every message, and masking it everywhere corrupts what
- * the toolkit writes (a run.json whose "odoo" key became "***"). Secrets never enter documents by
- * design; this masking is the second line of defence, and `doctor` warns about a short secret.
+ * it touches. `doctor` warns about a secret too short or too common to be masked.
  */
 export const MIN_MASKED_SECRET_LENGTH = 8;
+
+/**
+ * Passwords and words too common to be masked as free text (they are words of the toolkit's own
+ * messages, names of databases and users): compared case-insensitively.
+ */
+const COMMON_SECRETS = new Set([
+  'admin',
+  'administrator',
+  'odoo',
+  'password',
+  'passw0rd',
+  'password1',
+  'lab',
+  'test',
+  'testing',
+  'demo',
+  'secret',
+  'postgres',
+  'postgresql',
+  'root',
+  'user',
+  'changeme',
+  'welcome',
+  'letmein',
+  'qwerty',
+  'qwertyuiop',
+  'default',
+  'master',
+  'monitor',
+  'staging',
+  'production',
+  '12345678',
+  '123456789',
+  '1234567890',
+  'iloveyou',
+  'sunshine',
+]);
+
+/** Why a secret cannot be masked safely in logs (too short, too common), or undefined. */
+export function secretMaskingProblem(value: string): string | undefined {
+  if (value.length < MIN_MASKED_SECRET_LENGTH)
+    return `shorter than ${MIN_MASKED_SECRET_LENGTH} characters`;
+  if (COMMON_SECRETS.has(value.toLowerCase())) return 'a common word or password';
+  return undefined;
+}
 
 // Every Secret's value, so that it is masked even where it appears without a telltale key.
 // A process-wide set is the one global here: a secret must stay masked whichever module prints.
 const knownSecrets = new Set<string>();
 
 export function registerSecretValue(value: string): void {
-  if (value.length >= MIN_MASKED_SECRET_LENGTH) knownSecrets.add(value);
+  if (secretMaskingProblem(value) === undefined) knownSecrets.add(value);
 }
 
 const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s:/@]*):([^\s@/]*)@/gi;
@@ -23,8 +70,6 @@ const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s:/@]*):([^\s@/]*)@/gi;
 // not start with "=": base64 text ending in "pwd==" or "token==" is not an assignment.
 const SECRET_ASSIGNMENT =
   /\b([A-Z0-9_]*?(?:password|passwd|pwd|api[_-]?key|secret|token)[A-Z0-9_]*["']?)(\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s,;&"'}=][^\s,;&"'}]*)/gi;
-/** A property name that names a secret: its value is masked whole. */
-const SECRET_KEY = /^[A-Z0-9_-]*?(?:password|passwd|pwd|api[_-]?key|secret|token)[A-Z0-9_-]*$/i;
 
 /** Credentials inside URLs and values assigned to keys that name a secret, masked. */
 function redactPatterns(text: string): string {
@@ -44,28 +89,6 @@ export function redact(text: string): string {
     if (out.includes(value)) out = out.split(value).join(MASK);
   }
   return out;
-}
-
-/**
- * A value as JSON text, redacted value by value: each string through redact, each property name
- * through the patterns only (a name is data the toolkit chose, never a secret's value), and
- * whatever sits under a name that names a secret masked whole. Redacting the text instead can
- * break it: a pattern may span a closing quote and the next string.
- */
-export function redactedJson(value: unknown, space?: number): string {
-  return JSON.stringify(
-    value,
-    (key, v: unknown) => {
-      if (key !== '' && SECRET_KEY.test(key) && (typeof v === 'string' || typeof v === 'number'))
-        return MASK;
-      if (typeof v === 'string') return redact(v);
-      if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
-      const entries = Object.entries(v);
-      if (entries.every(([k]) => redactPatterns(k) === k)) return v;
-      return Object.fromEntries(entries.map(([k, x]) => [redactPatterns(k), x]));
-    },
-    space,
-  );
 }
 
 /** A URL safe to show or store: the password is removed, the rest kept. */

@@ -10,7 +10,6 @@ import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeJsonAtomic, writeFileAtomic } from './atomic-write.js';
 import { BadInputError } from './errors.js';
-import { redactedJson } from './redact.js';
 import type { z } from 'zod';
 import { histogramsSchema, runSchema, stepSchema } from './run-schema.js';
 import { readVersionedJson } from './versioned-json.js';
@@ -101,7 +100,7 @@ export async function commitStep(
     written.push(STEP_FILES.pgAfter);
   }
   if (docs.pgSamples !== undefined) {
-    const lines = docs.pgSamples.map((s) => redactedJson(s) + '\n').join('');
+    const lines = docs.pgSamples.map((s) => JSON.stringify(s) + '\n').join('');
     await writeFileAtomic(join(staging, STEP_FILES.pgSamples), lines);
     written.push(STEP_FILES.pgSamples);
   }

