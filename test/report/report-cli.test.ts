@@ -145,7 +145,7 @@ describe('odoo-capacity report', () => {
   it('writes the plan text as it is: reports are never redacted, a word is data', async () => {
     const wordy = await writeSyntheticRun(join(root, 'wordy'), 'q3', {
       mutatePlan: (plan) => {
-        plan.warnings.push("label lab: token: 3 of the admin password-file runs");
+        plan.warnings.push('label lab: token: 3 of the admin password-file runs');
       },
     });
     const out = join(root, 'out-wordy');
