@@ -9,6 +9,7 @@ import type { Workload } from './lib/workload.ts';
 import type { OdooClient, Row } from './k6/client.ts';
 import { shipmentUpdateDelay } from './k6/metrics.ts';
 import { optionsFor } from './k6/options.ts';
+import { ofOrdersWithRef } from './k6/picking.ts';
 import { clientFor, loadMarker, setupRun, type Session, type SetupData } from './k6/session.ts';
 import { transaction } from './k6/transaction.ts';
 
@@ -26,26 +27,15 @@ export function prepareCarrierBurst(
   _s: Session,
   _w: Workload,
 ): CarrierBurstData {
-  const orders = client.searchRead<Row & { name: string }>(
-    'sale.order',
-    [['client_order_ref', '=like', 'OC-SEED-%']],
-    ['name'],
-  );
   const outgoing = client.search('stock.picking.type', [['code', '=', 'outgoing']]);
-  const shipments =
-    orders.length === 0
-      ? []
-      : client
-          .searchRead<Row & { origin: string }>(
-            'stock.picking',
-            [
-              ['origin', 'in', orders.map((o) => o.name)],
-              ['picking_type_id', 'in', outgoing],
-            ],
-            ['origin'],
-            { order: 'id' },
-          )
-          .map((p) => ({ id: p.id, origin: p.origin }));
+  const shipments = client
+    .searchRead<Row & { origin: string }>(
+      'stock.picking',
+      [ofOrdersWithRef('OC-SEED-%'), ['picking_type_id', 'in', outgoing]],
+      ['origin'],
+      { order: 'id' },
+    )
+    .map((p) => ({ id: p.id, origin: p.origin }));
   if (shipments.length === 0) {
     throw new Error('no deliveries of seeded orders (OC-SEED-*); run odoo-capacity seed first');
   }

@@ -12,7 +12,7 @@ import type { StockMix, StockMovesClass, Workload } from './lib/workload.ts';
 import type { OdooClient, Row } from './k6/client.ts';
 import { stockValidationSuccess } from './k6/metrics.ts';
 import { optionsFor } from './k6/options.ts';
-import { validatePicking } from './k6/picking.ts';
+import { ofOrdersWithRef, validatePicking } from './k6/picking.ts';
 import { clientFor, loadMarker, setupRun, type Session, type SetupData } from './k6/session.ts';
 import { transaction } from './k6/transaction.ts';
 
@@ -72,26 +72,18 @@ export function prepareStockMoves(
       { order: 'default_code' },
     )
     .map((p) => ({ id: p.id, code: p.default_code, uom: p.uom_id ? p.uom_id[0] : 1 }));
-  const readyOrders = client.searchRead<Row & { name: string }>(
-    'sale.order',
-    [['client_order_ref', '=like', 'OC-SEED-READY-%']],
-    ['name'],
-  );
   const outgoing = types
     .filter((t) => t.code === 'outgoing' && (!t.warehouse_id || t.warehouse_id[0] === warehouse.id))
     .map((t) => t.id);
-  const readyPickings =
-    readyOrders.length === 0
-      ? []
-      : client.search(
-          'stock.picking',
-          [
-            ['origin', 'in', readyOrders.map((o) => o.name)],
-            ['state', '=', 'assigned'],
-            ['picking_type_id', 'in', outgoing],
-          ],
-          { order: 'id' },
-        );
+  const readyPickings = client.search(
+    'stock.picking',
+    [
+      ofOrdersWithRef('OC-SEED-READY-%'),
+      ['state', '=', 'assigned'],
+      ['picking_type_id', 'in', outgoing],
+    ],
+    { order: 'id' },
+  );
   const quants =
     products.length === 0
       ? []

@@ -12,6 +12,15 @@ interface WizardAction {
   context?: Record<string, unknown>;
 }
 
+/**
+ * The domain leaf that finds the pickings of the orders whose client_order_ref matches `like`
+ * (`=like`). By the picking's sale_id, never its origin: 16, 17 and 19 write the order's name
+ * as origin, 18 writes "S00042 - <client_order_ref>" when the order has one.
+ */
+export function ofOrdersWithRef(like: string): [string, string, string] {
+  return ['sale_id.client_order_ref', '=like', like];
+}
+
 function isWizard(value: unknown): value is WizardAction {
   return value !== null && typeof value === 'object' && 'res_model' in value;
 }
