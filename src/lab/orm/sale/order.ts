@@ -143,6 +143,14 @@ export const lineHooks: ModelHooks = {
 };
 
 /**
+ * The origin of an order's moves and deliveries: its name, and on 18.0 its name and customer
+ * reference ("S00042 - <client_order_ref>") when it has one.
+ */
+function procurementOrigin(rt: Runtime, name: string, ref: string | null): string {
+  return rt.serie === '18.0' && ref ? `${name} - ${ref}` : name;
+}
+
+/**
  * sale_stock's _action_launch_stock_rule: for each line of a confirmed order, the quantity not
  * yet procured becomes an outgoing move from WH/Stock in the order's procurement group; the moves
  * are then confirmed, which assigns the picking and reserves at confirmation.
@@ -156,6 +164,7 @@ async function launchStockRule(rt: Runtime, lineIds: number[]): Promise<void> {
     product_uom: number;
     missing: number;
     order_name: string;
+    client_order_ref: string | null;
     partner_shipping_id: number;
     picking_policy: string;
     group_id: number | null;
@@ -166,7 +175,7 @@ async function launchStockRule(rt: Runtime, lineIds: number[]): Promise<void> {
   }>(
     `SELECT l.id, l.order_id, l.name, l.product_id, l.product_uom,
             (l.product_uom_qty - COALESCE((SELECT sum(m.product_uom_qty) FROM stock_move m WHERE m.sale_line_id = l.id AND m.state != 'cancel'), 0))::float8 AS missing,
-            o.name AS order_name, o.partner_shipping_id, o.picking_policy, o.procurement_group_id AS group_id, o.company_id,
+            o.name AS order_name, o.client_order_ref, o.partner_shipping_id, o.picking_policy, o.procurement_group_id AS group_id, o.company_id,
             w.lot_stock_id, w.out_type_id,
             -- the delivery route's rule ends in Customers (Delivery Orders has no default destination)
             COALESCE(t.default_location_dest_id, (SELECT c.id FROM stock_location c WHERE c.usage = 'customer' AND c.active ORDER BY c.id LIMIT 1)) AS dest
@@ -209,7 +218,7 @@ async function launchStockRule(rt: Runtime, lineIds: number[]): Promise<void> {
       picking_type_id: line.out_type_id,
       group_id: groupId,
       sale_line_id: line.id,
-      origin: line.order_name,
+      origin: procurementOrigin(rt, line.order_name, line.client_order_ref),
       warehouse_id: WAREHOUSE_ID,
       company_id: line.company_id,
       procure_method: 'make_to_stock',
