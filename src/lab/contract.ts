@@ -28,6 +28,8 @@ export interface LabOrm {
   hasModel(model: string): boolean;
   /** Whether model.method exists (public or private); the server checks privacy first. */
   hasMethod(model: string, method: string): boolean;
+  /** 'model' for an @api.model method, 'records' for a record method, undefined when unknown. */
+  methodApi?(model: string, method: string): 'model' | 'records' | undefined;
   callKw(
     env: LabEnv,
     model: string,

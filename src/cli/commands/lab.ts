@@ -17,6 +17,7 @@ import { printJson, printLines, type GlobalOptions } from '../output.js';
 
 /** Secrets reach a detached lab through these variables, never through its argv. */
 const ADMIN_PASSWORD_ENV = 'LAB_ADMIN_PASSWORD';
+const API_KEY_ENV = 'LAB_API_KEY';
 const PG_URL_ENV = 'LAB_PG_URL';
 const SERIES = ['16.0', '17.0', '18.0'];
 const START_TIMEOUT_MS = 300_000;
@@ -30,6 +31,7 @@ interface StartFlags {
   adminPassword?: string;
   limitTimeReal: string;
   costScale: string;
+  json2?: boolean;
   detach?: boolean;
   ormModule?: string;
   checkModule?: string;
@@ -139,6 +141,8 @@ async function startForeground(flags: StartFlags, port: number): Promise<void> {
     pgUrl: pgUrl ? new Secret(pgUrl) : undefined,
     limitTimeRealSeconds,
     costScale,
+    json2: flags.json2 === true,
+    apiKey: process.env[API_KEY_ENV] ? new Secret(process.env[API_KEY_ENV]) : undefined,
     ormModule: flags.ormModule ? pathToFileURL(flags.ormModule).href : undefined,
     checkModule: flags.checkModule ? pathToFileURL(flags.checkModule).href : undefined,
   });
@@ -180,6 +184,7 @@ async function startDetached(flags: StartFlags, port: number): Promise<PidFile> 
     flags.limitTimeReal,
     '--cost-scale',
     flags.costScale,
+    ...(flags.json2 ? ['--json2'] : []),
     ...(flags.ormModule ? ['--orm-module', flags.ormModule] : []),
     ...(flags.checkModule ? ['--check-module', flags.checkModule] : []),
   ];
@@ -299,6 +304,10 @@ Examples:
     )
     .option('--limit-time-real <seconds>', 'kill a request running longer (0: no limit)', '120')
     .option('--cost-scale <factor>', "multiply Odoo 17.0's per-call CPU times", '1')
+    .option(
+      '--json2',
+      `also serve Odoo 19's JSON-2 (/json/2/<model>/<method>) whatever the serie; $${API_KEY_ENV} gives admin an API key for it`,
+    )
     .option('--detach', 'run in the background; `lab stop` ends it')
     .addOption(new Option('--orm-module <file>', 'module exporting the ORM (tests)').hideHelp())
     .addOption(
@@ -311,6 +320,7 @@ Examples:
   $ odoo-capacity lab start
   $ odoo-capacity lab start --port 8070 --workers 4 --databases t1,t2 --serie 16.0
   $ LAB_ADMIN_PASSWORD=s3cret odoo-capacity lab start --detach
+  $ LAB_API_KEY=$(openssl rand -hex 20) odoo-capacity lab start --json2   # JSON-2 with that key
 
 Exit: 0 after a clean stop, 2 bad flags, 3 port in use or PostgreSQL unreachable.`,
     );

@@ -37,6 +37,9 @@ export const orm: LabOrm = {
   hasMethod: (model, method) =>
     registry.has(model) && resolveMethod(model, method, '17.0') !== undefined,
 
+  methodApi: (model, method) =>
+    registry.has(model) ? resolveMethod(model, method, '17.0')?.api : undefined,
+
   async callKw(env: LabEnv, model, method, args, kwargs) {
     if (!registry.has(model)) throw new UserError(`Object ${model} doesn't exist`);
     if (method.startsWith('_'))

@@ -26,6 +26,7 @@ export class Authenticator {
   readonly #policy: AuthPolicy;
   readonly #log: Logger;
   readonly #verified = new Set<string>();
+  readonly #keyUsers = new Map<string, number>();
   readonly #failures = new Map<string, { count: number; last: number }>();
 
   constructor(policy: AuthPolicy, log: Logger) {
@@ -82,6 +83,30 @@ export class Authenticator {
       await this.#checkCredentials(db, uid, secret);
     });
     this.#verified.add(key);
+  }
+
+  /**
+   * The user of a bearer API key, as Odoo 19's JSON-2 finds it (res.users.apikeys
+   * _check_credentials, scope rpc): a global or rpc key of an active user (the lab's keys never
+   * expire; 16 and 17 have no expiration date). Cached
+   * per (db, key) like `check`; a refusal is AccessDenied and counts toward no cooldown.
+   */
+  async userOfKey(db: Queryable, dbName: string, key: string): Promise<number> {
+    const cacheKey = `${dbName}\0key\0${createHash('sha256').update(key).digest('hex')}`;
+    const cached = this.#keyUsers.get(cacheKey);
+    if (cached !== undefined) return cached;
+    const rows = await db.query<{ user_id: number; key: string }>(
+      `SELECT k.user_id, k.key FROM res_users_apikeys k JOIN res_users u ON u.id = k.user_id
+        WHERE u.active AND k.index = $1 AND (k.scope IS NULL OR k.scope = 'rpc')`,
+      [key.slice(0, API_KEY_INDEX_SIZE)],
+    );
+    for (const row of rows.rows) {
+      if (await verifySecret(key, row.key)) {
+        this.#keyUsers.set(cacheKey, row.user_id);
+        return row.user_id;
+      }
+    }
+    throw new AccessDenied();
   }
 
   /** _check_credentials for a non-interactive call: the password, else a global API key. */

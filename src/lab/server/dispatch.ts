@@ -10,6 +10,7 @@ import type { Authenticator } from './auth.js';
 import { decodeCall, encodeFault, encodeResponse } from './codec.js';
 import { burnCpu, costKey, type CostModel } from './cost-profile.js';
 import { intFault, stringFault } from './faults.js';
+import { handleJson2, isJson2Path, type Json2Deps } from './json2.js';
 import { isPgError } from './pg-errors.js';
 import { FRAMES, type Frame } from './traceback.js';
 import { retryLogLine, retrying } from './transaction.js';
@@ -20,6 +21,8 @@ export interface RpcRequest {
   httpMethod: string;
   body: string;
   ip: string;
+  /** The headers JSON-2 reads: Authorization and X-Odoo-Database. */
+  headers?: { authorization?: string; database?: string };
 }
 
 export interface RpcResponse {
@@ -125,6 +128,14 @@ export class Dispatcher {
   async handle(request: RpcRequest): Promise<{ response: RpcResponse; stats: RequestStats }> {
     const receivedAt = performance.now();
     const stats: RequestStats = { retries: {} };
+    if (this.#deps.identity.json2 && isJson2Path(request.path)) {
+      const response = await handleJson2(
+        request,
+        this.#json2Deps(request, stats, receivedAt),
+        stats,
+      );
+      return { response, stats };
+    }
     const route = ROUTE.exec(request.path);
     if (!route) {
       return {
@@ -175,6 +186,24 @@ export class Dispatcher {
     const workerMs = performance.now() - scope.receivedAt;
     this.#deps.cost.recordOverhead(model, method, workerMs - methodMs - burnedMs);
     scope.stats.cost = { key: costKey(model, method), workerMs };
+  }
+
+  /** JSON-2's way into the same checks and retried transaction as execute_kw. */
+  #json2Deps(request: RpcRequest, stats: RequestStats, receivedAt: number): Json2Deps {
+    const { orm, auth } = this.#deps;
+    return {
+      databases: this.#deps.databases,
+      hasModel: (model) => orm.hasModel(model),
+      methodApi: (model, method) => orm.methodApi?.(model, method),
+      userOfKey: (db, key) => auth.userOfKey(this.#deps.pool(db), db, key),
+      execute: (db, uid, model, method, args, kwargs) =>
+        this.#execute(this.#deps.pool(db), db, uid, model, method, args, kwargs, {
+          request,
+          frames: [FRAMES.rpc],
+          stats,
+          receivedAt,
+        }),
+    };
   }
 
   #logFault(service: string, error: unknown, code: number | string, afterCommit: boolean): void {

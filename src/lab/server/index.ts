@@ -12,6 +12,7 @@ import { providePostgres, type PostgresHandle } from '../../core/postgres-provid
 import { Secret } from '../../core/secret.js';
 import type { LabOrm, OdooSerie } from '../contract.js';
 import { DEFAULT_AUTH_POLICY, type AuthPolicy } from './auth.js';
+import { API_KEY_INDEX_SIZE, API_KEY_ROUNDS, hashSecret } from '../orm/password-hash.js';
 import { databaseUrl, ensureDatabases } from './databases.js';
 import { PreforkMaster } from './master.js';
 import type { LabStatus } from './status.js';
@@ -29,6 +30,10 @@ export interface LabOptions {
   adminPassword?: Secret;
   limitTimeRealSeconds?: number;
   costScale?: number;
+  /** Also serve Odoo 19's JSON-2 (POST /json/2/<model>/<method>), whatever the serie. */
+  json2?: boolean;
+  /** A global API key of admin in every database (JSON-2 authenticates with keys only). */
+  apiKey?: Secret;
   /** Module exporting `orm: LabOrm` (default: the lab's ORM in dist/lab/orm). */
   ormModule?: string;
   /** Module exporting `checkDatabase(client, db)` (default: the lab's src/lab/check.ts). */
@@ -80,7 +85,7 @@ export async function startLab(options: LabOptions = {}): Promise<LabHandle> {
     options.ormModule ??
     pathToFileURL(requireBuilt(distFile('lab', 'orm', 'index.js'), 'ORM')).href;
 
-  const identity = { serie, costScale, workers };
+  const identity = { serie, costScale, workers, json2: options.json2 ?? false };
   let postgres: PostgresHandle | undefined;
   const master = new PreforkMaster({
     host: HOST,
@@ -112,6 +117,7 @@ export async function startLab(options: LabOptions = {}): Promise<LabHandle> {
       serie,
       onProgress: (line) => progress(`lab: ${line}`),
     });
+    if (options.apiKey) await addApiKey(postgres.url, databases, options.apiKey);
     await master.startWorkers({
       identity,
       databases,
@@ -169,4 +175,26 @@ async function runChecks(
 export interface LabCheckResult {
   ok: boolean;
   databases: { db: string; violations: unknown[] }[];
+}
+
+/** Stores `key` as admin's global API key, as Odoo's _generate does, unless a key has its index. */
+async function addApiKey(pgUrl: Secret, databases: string[], key: Secret): Promise<void> {
+  const secret = key.reveal();
+  if (secret.length < API_KEY_INDEX_SIZE)
+    throw new BadInputError(`the API key must have at least ${API_KEY_INDEX_SIZE} characters`);
+  const hash = await hashSecret(secret, API_KEY_ROUNDS);
+  for (const db of databases) {
+    const client = new pg.Client({ connectionString: databaseUrl(pgUrl, db) });
+    await client.connect();
+    try {
+      await client.query(
+        `INSERT INTO res_users_apikeys (name, user_id, scope, index, key)
+         SELECT 'odoo-capacity lab', 2, NULL, $1::varchar, $2::varchar
+          WHERE NOT EXISTS (SELECT 1 FROM res_users_apikeys WHERE index = $1::varchar)`,
+        [secret.slice(0, API_KEY_INDEX_SIZE), hash],
+      );
+    } finally {
+      await client.end();
+    }
+  }
 }

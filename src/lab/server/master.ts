@@ -194,6 +194,10 @@ export class PreforkMaster {
           httpMethod: req.method ?? 'GET',
           body: Buffer.concat(chunks).toString('utf8'),
           ip: req.socket.remoteAddress ?? 'n/a',
+          headers: {
+            authorization: req.headers.authorization,
+            database: req.headers['x-odoo-database'] as string | undefined,
+          },
         },
         res,
         arrivedAt,

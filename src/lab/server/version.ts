@@ -9,6 +9,8 @@ export interface LabIdentity {
   serie: OdooSerie;
   costScale: number;
   workers: number;
+  /** Serves Odoo 19's JSON-2 beside XML-RPC (lab start --json2). */
+  json2?: boolean;
 }
 
 export function versionInfo(identity: LabIdentity): Record<string, unknown> {
