@@ -6,7 +6,7 @@
 // and renamed to steps/<NN>-<label>/ once every file is written: a step folder either is
 // complete or does not exist.
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeJsonAtomic, writeFileAtomic } from './atomic-write.js';
 import { BadInputError } from './errors.js';
@@ -31,6 +31,38 @@ export const STEP_FILES = {
   pgSamples: 'pg-samples.ndjson',
 } as const;
 const PARTIAL_SUFFIX = '.partial';
+/** runs/<id>/.lock: the pid of the runner process that has the run in hand. */
+export const LOCK_FILE = '.lock';
+
+export function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The pid of the live process running this run, or undefined (none, or it died). */
+export async function liveRunner(runDir: string): Promise<number | undefined> {
+  let text: string;
+  try {
+    text = await readFile(join(runDir, LOCK_FILE), 'utf8');
+  } catch {
+    return undefined;
+  }
+  const pid = Number(text.trim());
+  return Number.isInteger(pid) && pid > 0 && pidAlive(pid) ? pid : undefined;
+}
+
+/** The staging folders of steps that never finished (an interrupted or killed runner's). */
+export async function partialStepDirs(runDir: string): Promise<string[]> {
+  const steps = join(runDir, STEPS_DIR);
+  if (!existsSync(steps)) return [];
+  return (await readdir(steps))
+    .filter((entry) => entry.endsWith(PARTIAL_SUFFIX))
+    .map((entry) => join(steps, entry));
+}
 
 /** steps/<NN>-<label>, NN the 1-based index on two digits. */
 export function stepDirName(index: number, label: string): string {
@@ -118,12 +150,7 @@ export async function commitStep(
 
 /** Removes what an interrupted step left (staging folders); finished steps stay. */
 export async function discardPartialSteps(runDir: string): Promise<void> {
-  const steps = join(runDir, STEPS_DIR);
-  if (!existsSync(steps)) return;
-  for (const entry of await readdir(steps)) {
-    if (entry.endsWith(PARTIAL_SUFFIX))
-      await rm(join(steps, entry), { recursive: true, force: true });
-  }
+  for (const dir of await partialStepDirs(runDir)) await rm(dir, { recursive: true, force: true });
 }
 
 const AGAIN = 'run the ladder again with `odoo-capacity run`';
@@ -171,6 +198,20 @@ export interface RunOnDisk {
 /** A whole run as the planner and the reports read it: run.json and every finished step. */
 export async function readRun(runDir: string): Promise<RunOnDisk> {
   const run = await readRunJson(runDir);
+  if (run.status === 'running') {
+    const runner = await liveRunner(runDir);
+    throw new BadInputError(
+      runner !== undefined
+        ? `${join(runDir, RUN_FILE)}: the run is still in progress in process ${runner}; plan it once it ends`
+        : `${join(runDir, RUN_FILE)}: the run was interrupted: it says running, but its runner is gone (killed, or the machine stopped)`,
+      {
+        hint:
+          runner !== undefined
+            ? 'Wait for `odoo-capacity run` to finish.'
+            : `Continue it with \`odoo-capacity run --resume ${run.id}\`; its finished steps are kept.`,
+      },
+    );
+  }
   if (run.steps.length === 0) {
     throw new BadInputError(
       `${join(runDir, RUN_FILE)}: the run has no finished step; continue it with \`odoo-capacity run --resume <id>\`, or ${AGAIN}`,

@@ -1,7 +1,14 @@
 // The one k6 wrapper, in the manner of execa: a k6 run is one object that owns spawning,
 // Ctrl-C forwarding, the timeout, the captured stderr tail and the meaning of k6's exit code.
 // Secrets reach k6 only through its environment, never its command line.
+//
+// k6 runs under a watchdog (scripts/k6-watchdog.mjs) whose stdin is a pipe from this process:
+// if the runner dies, even by SIGKILL, the pipe closes and the watchdog kills k6, so no k6 is
+// left loading the target. k6's pid goes to a pid file the caller names (run --resume checks it).
 import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from '../core/package-root.js';
 import { ExitCode, OcError, UnreachableError } from '../core/errors.js';
 import { redact } from '../core/redact.js';
 import { k6ExitMeaning, type K6ExitMeaning } from './k6-exit-codes.js';
@@ -17,6 +24,8 @@ export interface K6RunRequest {
   timeoutMs: number;
   /** Names the run in messages: "step 02-rate-4, segment 1/2". */
   label: string;
+  /** Where k6's pid is written once it runs ({"pid", "binary", "runner"}), for run --resume. */
+  pidFile?: string;
 }
 
 export interface K6Outcome {
@@ -39,9 +48,20 @@ const KILL_GRACE_MS = 15_000;
 // (K6_OUT, K6_VUS, ...): not inherited from the caller's environment.
 const NOT_INHERITED = /^(K6_|OC_|ODOO_|PGURL$)/;
 
+const WATCHDOG = join(packageRoot, 'scripts', 'k6-watchdog.mjs');
+
+/** SIGKILL to the watchdog's process group: the watchdog and k6 together. */
+function killGroup(child: ChildProcess): void {
+  try {
+    if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    // Already gone.
+  }
+}
+
 const running = new Set<ChildProcess>();
 process.once('exit', () => {
-  for (const child of running) child.kill('SIGKILL');
+  for (const child of running) killGroup(child);
 });
 
 export class K6Process {
@@ -50,6 +70,7 @@ export class K6Process {
   #interrupted = false;
   #timedOut = false;
   #finished = false;
+  #k6Pid: number | undefined;
   readonly #tail: string[] = [];
 
   constructor(request: K6RunRequest) {
@@ -58,13 +79,34 @@ export class K6Process {
     );
     // Its own process group: a terminal's Ctrl-C reaches the runner only, which forwards it and
     // decides what the interruption means for the step.
-    this.#child = spawn(request.binary, request.args, {
+    this.#child = spawn(process.execPath, [WATCHDOG, request.binary, ...request.args], {
       cwd: request.cwd,
       env: { ...env, K6_NO_USAGE_REPORT: 'true', ...request.env },
-      stdio: ['ignore', 'ignore', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe'],
       detached: true,
     });
     running.add(this.#child);
+    // The watchdog's lifeline: never written to, closed by the OS when this process ends.
+    this.#child.stdin!.on('error', () => undefined);
+    let said = '';
+    let watchdogError: string | undefined;
+    this.#child.stdout!.setEncoding('utf8');
+    this.#child.stdout!.on('data', (text: string) => {
+      said += text;
+      const line = said.split('\n', 1)[0]!;
+      if (!said.includes('\n') || this.#k6Pid !== undefined || watchdogError !== undefined) return;
+      const message = JSON.parse(line) as { pid?: number; spawnError?: string };
+      if (message.spawnError !== undefined) watchdogError = message.spawnError;
+      if (message.pid !== undefined) {
+        this.#k6Pid = message.pid;
+        if (request.pidFile)
+          writeFileSync(
+            request.pidFile,
+            JSON.stringify({ pid: message.pid, binary: request.binary, runner: process.pid }) +
+              '\n',
+          );
+      }
+    });
     let partial = '';
     this.#child.stderr!.setEncoding('utf8');
     this.#child.stderr!.on('data', (text: string) => {
@@ -82,7 +124,9 @@ export class K6Process {
       this.#child.once('close', (code, signal) => {
         clearTimeout(timer);
         running.delete(this.#child);
+        this.#child.stdin!.destroy();
         this.#finished = true;
+        spawnError ??= watchdogError;
         if (partial) this.#keep(partial);
         resolve({
           exitCode: code,
@@ -97,7 +141,13 @@ export class K6Process {
     });
   }
 
+  /** k6's own pid, once the watchdog has started it. */
   get pid(): number | undefined {
+    return this.#k6Pid;
+  }
+
+  /** The watchdog's pid (k6's parent). */
+  get watchdogPid(): number | undefined {
     return this.#child.pid;
   }
 
@@ -118,11 +168,11 @@ export class K6Process {
     setTimeout(() => this.kill(), KILL_GRACE_MS).unref();
   }
 
-  /** Stops k6 at once. */
+  /** Stops k6 (and its watchdog) at once. */
   kill(): void {
     if (this.#finished) return;
     this.#interrupted = true;
-    this.#child.kill('SIGKILL');
+    killGroup(this.#child);
   }
 
   #keep(line: string): void {

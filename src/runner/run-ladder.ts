@@ -2,7 +2,7 @@
 // the knee, an error cap or Ctrl-C, keeping run.json current after every step so that an
 // interrupted run is `partial` and `run --resume` continues it. Returns data; the CLI prints.
 import { existsSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../core/atomic-write.js';
 import { BadInputError, isOcError } from '../core/errors.js';
@@ -11,6 +11,8 @@ import { redact } from '../core/redact.js';
 import {
   createRunDir,
   discardPartialSteps,
+  LOCK_FILE,
+  liveRunner,
   readRunJson,
   readStepJson,
   writeRunJson,
@@ -27,6 +29,7 @@ import type { Secret } from '../core/secret.js';
 import { describeTarget, type OdooTarget } from '../core/target.js';
 import type { PgStatsSession } from '../pgstats/stats-session.js';
 import { locateK6, type K6Binary } from './k6-binary.js';
+import { stopStrayK6 } from './stray-k6.js';
 import { runStep, type RunControl, type StepResult, type StepTick } from './run-step.js';
 import { stopAfter } from './stop-criteria.js';
 
@@ -80,34 +83,21 @@ export type PrepareStep = (
   run: RunJson,
 ) => Promise<string | void>;
 
-const LOCK_FILE = '.lock';
-
 /** runs/<id>: UTC date and time, then the profile, e.g. 20250301-141500-order-wave. */
 export function newRunId(profile: string, now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   return `${stamp}-${profile}`;
 }
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** Marks the run as in progress by this process; refuses when another live process has it. */
 async function lockRun(dir: string): Promise<() => Promise<void>> {
-  const file = join(dir, LOCK_FILE);
-  if (existsSync(file)) {
-    const pid = Number((await readFile(file, 'utf8')).trim());
-    if (pid !== process.pid && Number.isInteger(pid) && pidAlive(pid)) {
-      throw new BadInputError(`${dir}: this run is in progress in process ${pid}`, {
-        hint: 'Wait for it, or stop that process first.',
-      });
-    }
+  const pid = await liveRunner(dir);
+  if (pid !== undefined && pid !== process.pid) {
+    throw new BadInputError(`${dir}: this run is in progress in process ${pid}`, {
+      hint: 'Wait for it, or stop that process first.',
+    });
   }
+  const file = join(dir, LOCK_FILE);
   await writeFileAtomic(file, `${process.pid}\n`);
   return () => rm(file, { force: true });
 }
@@ -201,6 +191,11 @@ export function resumeLadder(request: ResumeLadderRequest): Promise<LadderOutcom
       );
     }
     await preflight(request.target);
+    if (run.status === 'running' && (await liveRunner(dir)) === undefined)
+      request.events?.onNote?.(
+        `${run.id} was interrupted: run.json said running, but its runner was gone`,
+        'warning',
+      );
     request.events?.onNote?.(
       `resuming ${run.id} after step ${run.steps.length} of ${run.ladder.steps.length}`,
       'info',
@@ -220,6 +215,8 @@ async function drive(request: Common, open: Open): Promise<LadderOutcome> {
     opened = await open(k6, stats);
     const { dir, run } = opened;
     unlock = await lockRun(dir);
+    // No live runner has this run: a k6 still running from one that died is stopped first.
+    for (const note of await stopStrayK6(dir)) request.events?.onNote?.(note, 'warning');
     await discardPartialSteps(dir);
     run.status = 'running';
     delete run.stopReason;

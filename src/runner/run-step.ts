@@ -19,6 +19,7 @@ import { k6Failure, startK6, type K6Outcome, type K6Process } from './k6-process
 import { mergeMeasurements } from './step-measurements.js';
 import { stepFigures } from './step-stats.js';
 import { stepDocument } from './step-document.js';
+import { k6PidFile } from './stray-k6.js';
 
 export interface RunControl {
   /** Ctrl-C: end the current step cleanly (k6 stops, the step is discarded). */
@@ -150,6 +151,7 @@ function startSegments(ctx: StepContext, staging: string): Segment[] {
       env,
       timeoutMs,
       label,
+      pidFile: k6PidFile(staging, suffix),
     });
     return { label, output, summary, process, ingest: new K6OutputIngest(output) };
   });

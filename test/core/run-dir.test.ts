@@ -45,7 +45,7 @@ const run: RunJson = {
     segments: 1,
     caps: { maxRate: 10, maxVus: 10, maxSeconds: 60, maxErrorRate: 0.05 },
   },
-  status: 'running',
+  status: 'complete',
   startedAt: '2025-03-01T10:00:00.000Z',
   steps: [],
 };
@@ -183,6 +183,32 @@ describe('run directory', () => {
     await expect(readRun(dir)).rejects.toThrow(/run\.json: steps\[0\]\.dir: /);
     await writeRunJson(dir, { ...run, ladder: { ...run.ladder, steps: [] } });
     await expect(readRun(dir)).rejects.toThrow(/run\.json: ladder\.steps: /);
+  });
+
+  it('refuses a run still running, and names one whose runner died as interrupted', async () => {
+    const dir = await createRunDir(runs, 'r1');
+    const staging = await beginStep(dir, 1, 'rate-2');
+    const rel = await commitStep(dir, staging, {
+      step,
+      histograms: { schemaVersion: 1, encoding: 'hdr-base64-us', classes: {} },
+      k6Summary: {},
+    });
+    const steps = [{ index: 1, label: 'rate-2', dir: rel, valid: true }];
+    await writeRunJson(dir, { ...run, status: 'running', steps });
+    // No runner holds it (a SIGKILLed runner leaves no live pid in .lock).
+    await writeFile(join(dir, '.lock'), '999999999\n');
+    await expect(readRun(dir)).rejects.toThrow(
+      /run\.json: the run was interrupted: it says running, but its runner is gone/,
+    );
+    const error = (await readRun(dir).catch((e: unknown) => e)) as BadInputError;
+    expect(error.hint).toMatch(/odoo-capacity run --resume r1/);
+    // A live runner holds it: in progress.
+    await writeFile(join(dir, '.lock'), `${process.pid}\n`);
+    await expect(readRun(dir)).rejects.toThrow(
+      new RegExp(`still in progress in process ${process.pid}`),
+    );
+    await writeRunJson(dir, { ...run, status: 'partial', steps });
+    expect((await readRun(dir)).steps).toHaveLength(1);
   });
 
   it('discards what an interrupted step left, keeping finished steps', async () => {

@@ -215,7 +215,9 @@ Examples:
 
 Reads models/environment.yaml, forecast.yaml, nodes.yaml, and slo.yaml, tenants.yaml and
 tenancy.yaml when present. Writes <first run>/plan.json.
-Exit: 0 feasible, 1 the forecast peak cannot meet the SLOs with the node catalog, 2 bad input.`,
+Exit: 0 feasible, 1 the forecast peak cannot meet the SLOs with the node catalog, 2 bad input,
+including a run still in progress or interrupted (run.json says running, its runner is gone:
+continue it with \`odoo-capacity run --resume <id>\` first).`,
     )
     .action(async (options: PlanOptions) => {
       const { plan, file } = await planRun(options);
