@@ -14,5 +14,8 @@ export function addTargetOptions(command: Command): Command {
       '--transport <name>',
       'xmlrpc, or json2 for Odoo 19+ with an API key (default: $ODOO_TRANSPORT, else xmlrpc)',
     )
-    .option('--pg-url <url>', 'PostgreSQL for statistics (default: $PGURL)');
+    .option(
+      '--pg-url <url>',
+      'PostgreSQL for statistics, without a password (default: $PGURL; password: PGPASSWORD or ~/.pgpass)',
+    );
 }

@@ -120,17 +120,26 @@ export function resolveTarget(flags: TargetFlags, env: Env = process.env): OdooT
 export function resolvePgUrl(flags: TargetFlags, env: Env = process.env): Secret | undefined {
   const raw = nonEmpty(flags.pgUrl) ?? nonEmpty(env.PGURL);
   if (raw === undefined) return undefined;
+  const where = nonEmpty(flags.pgUrl) ? '--pg-url' : 'PGURL';
   if (!/^postgres(ql)?:\/\//.test(raw)) {
+    throw new BadInputError(`${where}: expected postgres://user:password@host:port/db`);
+  }
+  let password: string;
+  try {
+    password = new URL(raw).password;
+  } catch {
+    throw new BadInputError(`${where}: not a valid URL`);
+  }
+  // Secrets never come from argv, where `ps` shows them to every user of the machine.
+  if (password && where === '--pg-url') {
     throw new BadInputError(
-      `${flags.pgUrl ? '--pg-url' : 'PGURL'}: expected postgres://user:password@host:port/db`,
+      '--pg-url: a password inside the URL is not accepted on the command line',
+      {
+        hint: 'Set PGURL instead, or leave the password out of --pg-url and set PGPASSWORD (or use ~/.pgpass).',
+      },
     );
   }
-  try {
-    const password = new URL(raw).password;
-    if (password) new Secret(decodeURIComponent(password));
-  } catch {
-    throw new BadInputError(`${flags.pgUrl ? '--pg-url' : 'PGURL'}: not a valid URL`);
-  }
+  if (password) new Secret(decodeURIComponent(password));
   return new Secret(raw);
 }
 

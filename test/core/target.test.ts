@@ -62,6 +62,13 @@ describe('resolvePgUrl', () => {
     expect(() => resolvePgUrl({ pgUrl: 'mysql://x' }, {})).toThrow(/--pg-url/);
   });
 
+  it('never takes a PostgreSQL password from argv: --pg-url with one is refused, without is fine', () => {
+    expect(() => resolvePgUrl({ pgUrl: 'postgres://u:pgpw-4455@h:5432/postgres' }, {})).toThrow(
+      /--pg-url: a password inside the URL is not accepted on the command line/,
+    );
+    expect(String(resolvePgUrl({ pgUrl: 'postgres://monitor@h:5432/postgres' }, {}))).toBe('***');
+  });
+
   it('takes the transport from --transport, else ODOO_TRANSPORT, else xmlrpc', () => {
     const env = { ODOO_URL: 'http://odoo', ODOO_DB: 'd', ODOO_API_KEY: 'key-123456' };
     expect(resolveTarget({}, env)!.transport).toBe('xmlrpc');

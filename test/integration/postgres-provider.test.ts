@@ -36,7 +36,7 @@ describe('providePostgres', () => {
 
   it('reports an unreachable PGURL as unreachable, without the password', async () => {
     const error = (await providePostgres({
-      pgUrl: resolvePgUrl({ pgUrl: 'postgres://u:pw-secret-55@127.0.0.1:1/postgres' }),
+      pgUrl: resolvePgUrl({}, { PGURL: 'postgres://u:pw-secret-55@127.0.0.1:1/postgres' }),
     }).catch((e: unknown) => e)) as Error & { exitCode: number };
     expect(error.exitCode).toBe(3);
     expect(error.message).not.toContain('pw-secret-55');
