@@ -85,19 +85,26 @@ export function burnCpu(ms: number): void {
 /** Calls per block of the own-time estimate: its median is one candidate for the floor. */
 export const OWN_TIME_BLOCK = 25;
 
+/** The own-time estimate never exceeds this multiple of the fastest call. */
+export const OWN_TIME_MAX_OVER_FASTEST = 2;
+
 /**
  * One part of the lab's own time for one key: the lowest median of a block of
  * OWN_TIME_BLOCK consecutive calls (before the first block is full, the median of the calls so
- * far). A block median, not the fastest call: one lucky call (a COMMIT whose WAL flush
- * was quick, a scheduler that happened to be idle) would otherwise set the burn for good, and the
- * typical call would then exceed its target by the difference. The lowest block, not the latest:
- * contended blocks run slower and must not shorten later burns.
+ * far), at most OWN_TIME_MAX_OVER_FASTEST times the fastest call. A block median, not the fastest
+ * call: one lucky call (a COMMIT whose WAL flush was quick, a scheduler that happened to be idle)
+ * would otherwise set the burn for good, and the typical call would then exceed its target by the
+ * difference. The lowest block, not the latest: contended blocks run slower and must not shorten
+ * later burns. The bound: on a machine busy from the start, every block is slow, and the burn
+ * (CPU time, a fixed cost per call as Odoo's Python is) must not shrink with the machine's load.
  */
 class OwnTime {
   readonly #block: number[] = [];
   #floor = Infinity;
+  #fastest = Infinity;
 
   record(ms: number): void {
+    this.#fastest = Math.min(this.#fastest, ms);
     this.#block.push(ms);
     if (this.#block.length === OWN_TIME_BLOCK) {
       this.#floor = Math.min(this.#floor, median(this.#block));
@@ -107,8 +114,9 @@ class OwnTime {
 
   /** The estimate in ms; 0 before any call. */
   get ms(): number {
-    if (Number.isFinite(this.#floor)) return this.#floor;
-    return this.#block.length === 0 ? 0 : median(this.#block);
+    if (!Number.isFinite(this.#fastest)) return 0;
+    const typical = Number.isFinite(this.#floor) ? this.#floor : median(this.#block);
+    return Math.min(typical, this.#fastest * OWN_TIME_MAX_OVER_FASTEST);
   }
 }
 

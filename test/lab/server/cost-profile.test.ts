@@ -9,6 +9,7 @@ import {
   DEFAULT_BUSINESS_MS,
   ODOO_17_MEDIANS_MS,
   OWN_TIME_BLOCK,
+  OWN_TIME_MAX_OVER_FASTEST,
   targetMs,
 } from '../../../src/lab/server/cost-profile.js';
 
@@ -69,7 +70,7 @@ describe('cost profile', () => {
     const target = median('stock.picking.read');
     const own = () => target - 2 * cost.before('stock.picking', 'read');
     // Before a block is full, the median of the calls so far: one fast call does not set it.
-    cost.recordOverhead('stock.picking', 'read', 0.2);
+    cost.recordOverhead('stock.picking', 'read', 1.2);
     cost.recordOverhead('stock.picking', 'read', 2);
     cost.recordOverhead('stock.picking', 'read', 2.2);
     expect(own()).toBeCloseTo(2);
@@ -81,5 +82,15 @@ describe('cost profile', () => {
     for (let i = 0; i < OWN_TIME_BLOCK; i++)
       cost.recordOverhead('stock.picking', 'read', i % 2 ? 1.5 : 1.7);
     expect(own()).toBeCloseTo(1.7);
+  });
+
+  it('never takes more than twice the fastest call: a machine busy from the start', () => {
+    const cost = new CostModel(1);
+    const target = median('stock.picking.write');
+    const own = () => target - 2 * cost.before('stock.picking', 'write');
+    cost.recordOverhead('stock.picking', 'write', 1);
+    for (let i = 1; i < OWN_TIME_BLOCK; i++) cost.recordOverhead('stock.picking', 'write', 6);
+    expect(OWN_TIME_MAX_OVER_FASTEST).toBe(2);
+    expect(own()).toBeCloseTo(2);
   });
 });
