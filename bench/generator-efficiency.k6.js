@@ -7,11 +7,14 @@
 // this kind does per call: the body built in one template literal, the tagged post read as text,
 // one look for a fault, and one JSON.parse of the decoded answer's JSON (no XML read at all): how
 // close to static any XML-RPC client in k6's engine can get. MODE=idle: the iteration does
-// nothing (k6's own upkeep at the same pace, subtracted from the paced modes).
+// nothing (k6's own upkeep at the same pace, subtracted from the paced modes). MODE=json2-client:
+// the same read through the scenarios' JSON-2 transport (Odoo 19+); MODE=json2-static: that
+// JSON-2 request pre-encoded, body discarded: JSON-2's ceiling.
 // LOAD=rate: constant-arrival-rate at BENCH_RATE/s (the same pace for every mode); LOAD=vus:
 // BENCH_VUS looping VUs (as fast as the target answers).
 /* global __ENV, open */
 import http from 'k6/http';
+import { Json2Transport } from '../scenarios/k6/json2-transport.ts';
 import { XmlRpcTransport } from '../scenarios/k6/xmlrpc-transport.ts';
 import {
   CALL_TAIL,
@@ -33,6 +36,19 @@ const uid = Number(__ENV.BENCH_UID);
 const recordId = Number(__ENV.BENCH_RECORD);
 const staticBody = mode.startsWith('static') ? open(__ENV.BENCH_BODY_FILE) : '';
 const transport = new XmlRpcTransport(target, '60s');
+const json2 = new Json2Transport(
+  { ...target, secret: __ENV.BENCH_API_KEY, secretKind: 'api_key' },
+  '60s',
+);
+const json2StaticBody = mode === 'json2-static' ? open(__ENV.BENCH_JSON2_BODY_FILE) : '';
+const json2StaticParams = {
+  headers: {
+    'Content-Type': 'application/json',
+    Authorization: `bearer ${__ENV.BENCH_API_KEY}`,
+    'X-Odoo-Database': target.db,
+  },
+  responseType: 'none',
+};
 const floorHead =
   mode === 'floor'
     ? encodeCallHead('execute_kw') +
@@ -80,6 +96,13 @@ export function iteration() {
     if (result.status !== 'value' || typeof result.value[0].name !== 'string') {
       throw new Error('unexpected answer');
     }
+  } else if (mode === 'json2-client') {
+    const result = json2.executeKw(uid, 'res.partner', 'read', [[recordId], ['name']]);
+    if (result.status !== 'value' || typeof result.value[0].name !== 'string') {
+      throw new Error('unexpected answer');
+    }
+  } else if (mode === 'json2-static') {
+    http.post(`${target.url}/json/2/res.partner/read`, json2StaticBody, json2StaticParams);
   } else if (mode === 'floor') {
     const res = http.post(
       `${target.url}/xmlrpc/2/object`,

@@ -28,9 +28,14 @@
 //   npm run build && npx vite-node bench/generator-efficiency.ts
 //   BENCH_SECONDS=10 (window) BENCH_WARMUP=3 BENCH_ROUNDS=3 BENCH_VUS=8 (k6-bound VUs)
 //   BENCH_RATE=200 (paced rate; default: half the probed static rate)
-//   BENCH_URL=http://127.0.0.1:8069 BENCH_DB=lab BENCH_PASSWORD=… (an existing lab or Odoo
-//   instead of starting one; it is then not pinned)
+//   BENCH_URL=http://127.0.0.1:8069 BENCH_DB=lab BENCH_PASSWORD=… BENCH_API_KEY=… (an existing
+//   lab started with --json2, or an Odoo 19, instead of starting one; it is then not pinned)
+// JSON-2 beside XML-RPC: json2-client is one read through the scenarios' JSON-2 transport
+// (scenarios/k6/json2-transport.ts: body built, bearer key, JSON parsed, create/None/fault
+// mapping), json2-static the same request pre-encoded with its body discarded (JSON-2's
+// ceiling), in the same windows as the XML-RPC modes; the lab serves JSON-2 (startLab json2).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -49,7 +54,14 @@ const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const BOUND_VUS = Number(process.env.BENCH_VUS ?? 8);
 const PACED_VUS = 50;
-const MODES = ['static', 'static-tagged', 'floor', 'client'] as const;
+const MODES = [
+  'static',
+  'static-tagged',
+  'floor',
+  'client',
+  'json2-static',
+  'json2-client',
+] as const;
 type Mode = (typeof MODES)[number] | 'idle';
 const MEMORY_VUS = [10, 100] as const;
 const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
@@ -66,6 +78,7 @@ interface Endpoint {
   url: string;
   db: string;
   secret: string;
+  apiKey: string;
   stop(): Promise<void>;
 }
 
@@ -80,27 +93,44 @@ type Load = { kind: 'rate'; rate: number } | { kind: 'vus'; vus: number };
 
 async function startTarget(): Promise<Endpoint> {
   if (process.env.BENCH_URL) {
+    if (!process.env.BENCH_API_KEY)
+      throw new Error('BENCH_API_KEY: the JSON-2 modes need an API key of the target');
     return {
       url: process.env.BENCH_URL,
       db: process.env.BENCH_DB ?? 'lab',
       secret: process.env.BENCH_PASSWORD ?? 'admin',
+      apiKey: process.env.BENCH_API_KEY,
       stop: async () => undefined,
     };
   }
+  const { Secret } = await dist<typeof Secrets>('core/secret.js');
+  const apiKey = randomBytes(20).toString('hex');
   const { startLab } = await dist<typeof LabServer>('lab/server/index.js');
   const { Logger } = await dist<typeof Logging>('core/logger.js');
   const lab = await startLab({
     port: 0,
     workers: 2,
     costScale: 0,
+    json2: true,
+    apiKey: new Secret(apiKey),
     log: new Logger('warn'),
     onProgress: () => undefined,
   });
-  return { url: lab.url, db: 'lab', secret: 'admin', stop: () => lab.stop() };
+  return { url: lab.url, db: 'lab', secret: 'admin', apiKey, stop: () => lab.stop() };
 }
 
-/** uid, a record to read and the answer to reading it, with the Node client (not the code under test). */
-async function prepare(t: Endpoint): Promise<{ uid: number; recordId: number; answer: string }> {
+/** The JSON-2 request of the same read, as json2-static posts it. */
+function json2Body(recordId: number): string {
+  return JSON.stringify({ ids: [recordId], fields: ['name'] });
+}
+
+/**
+ * uid, a record to read and the answers to reading it over XML-RPC and JSON-2, with the Node
+ * client and fetch (not the code under test).
+ */
+async function prepare(
+  t: Endpoint,
+): Promise<{ uid: number; recordId: number; answer: string; json2Answer: string }> {
   const { OdooClient } = await dist<typeof Odoo>('odoo/index.js');
   const { Secret } = await dist<typeof Secrets>('core/secret.js');
   const client = new OdooClient({
@@ -120,7 +150,17 @@ async function prepare(t: Endpoint): Promise<{ uid: number; recordId: number; an
     headers: { 'Content-Type': 'text/xml' },
     body,
   });
-  return { uid, recordId: recordId!, answer: await res.text() };
+  const json2 = await fetch(`${t.url}/json/2/res.partner/read`, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/json',
+      Authorization: `bearer ${t.apiKey}`,
+      'X-Odoo-Database': t.db,
+    },
+    body: json2Body(recordId!),
+  });
+  if (json2.status !== 200) throw new Error(`JSON-2 read: HTTP ${json2.status}`);
+  return { uid, recordId: recordId!, answer: await res.text(), json2Answer: await json2.text() };
 }
 
 function requestBody(t: Endpoint, uid: number, recordId: number): string {
@@ -137,21 +177,33 @@ function requestBody(t: Endpoint, uid: number, recordId: number): string {
   ]);
 }
 
-/** A server that answers every POST with `answer`, in its own process (on the non-k6 cores). */
-async function startNullEndpoint(answer: string): Promise<{ url: string; stop(): void }> {
+/**
+ * A server that answers every POST with `answer`, or `json2Answer` under /json/2/, in its own
+ * process (on the non-k6 cores).
+ */
+async function startNullEndpoint(
+  answer: string,
+  json2Answer: string,
+): Promise<{ url: string; stop(): void }> {
   const code = `
     const http = require('node:http');
     const answer = Buffer.from(process.env.ANSWER);
+    const json2 = Buffer.from(process.env.JSON2_ANSWER);
     const server = http.createServer({ keepAliveTimeout: 60000 }, (req, res) => {
       req.resume();
       req.on('end', () => {
-        res.writeHead(200, { 'Content-Type': 'text/xml', 'Content-Length': answer.length });
-        res.end(answer);
+        const isJson2 = req.url.startsWith('/json/2/');
+        const body = isJson2 ? json2 : answer;
+        res.writeHead(200, {
+          'Content-Type': isJson2 ? 'application/json' : 'text/xml',
+          'Content-Length': body.length,
+        });
+        res.end(body);
       });
     });
     server.listen(0, '127.0.0.1', () => process.stdout.write(server.address().port + '\\n'));`;
   const child = spawn(process.execPath, ['-e', code], {
-    env: { ANSWER: answer },
+    env: { ANSWER: answer, JSON2_ANSWER: json2Answer },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const port = await new Promise<string>((resolve, reject) => {
@@ -369,6 +421,20 @@ function summarize(rows: Row[], load: Row['load']) {
     ratioToStaticTagged: Number(
       fmt(perCore(pooled(rows, load, 'client')) / perCore(pooled(rows, load, 'static-tagged')), 3),
     ),
+    /** JSON-2's client against XML-RPC's, iterations per busy core: above 1, JSON-2 costs k6 less. */
+    json2ToXmlRpc: Number(
+      fmt(perCore(pooled(rows, load, 'json2-client')) / perCore(pooled(rows, load, 'client')), 3),
+    ),
+    json2RoundRatios: of('json2-client').map((r, i) =>
+      Number(fmt(perCore(r.w) / perCore(of('client')[i]!.w), 3)),
+    ),
+    /** JSON-2's client against its own ceiling (the request pre-encoded, the answer unread). */
+    json2ToStatic: Number(
+      fmt(
+        perCore(pooled(rows, load, 'json2-client')) / perCore(pooled(rows, load, 'json2-static')),
+        3,
+      ),
+    ),
     /** What a client that reads no XML at all gets (MODE=floor): near the ceiling for any codec. */
     floorRatio: Number(
       fmt(perCore(pooled(rows, load, 'floor')) / perCore(pooled(rows, load, 'static')), 3),
@@ -388,8 +454,10 @@ async function main(): Promise<void> {
   let nullEndpoint: { url: string; stop(): void } | undefined;
   const dir = mkdtempSync(join(tmpdir(), 'oc-bench-body-'));
   try {
-    const { uid, recordId, answer } = await prepare(t);
-    nullEndpoint = await startNullEndpoint(answer);
+    const { uid, recordId, answer, json2Answer } = await prepare(t);
+    nullEndpoint = await startNullEndpoint(answer, json2Answer);
+    const json2BodyFile = join(dir, 'body.json');
+    writeFileSync(json2BodyFile, json2Body(recordId));
     const bodyFile = join(dir, 'body.xml');
     writeFileSync(bodyFile, requestBody(t, uid, recordId));
     const answerFile = join(dir, 'answer.xml');
@@ -402,6 +470,8 @@ async function main(): Promise<void> {
       BENCH_RECORD: String(recordId),
       BENCH_BODY_FILE: bodyFile,
       BENCH_ANSWER_FILE: answerFile,
+      BENCH_API_KEY: t.apiKey,
+      BENCH_JSON2_BODY_FILE: json2BodyFile,
     });
     const labEnv = envFor(t.url);
     const nullEnv = envFor(nullEndpoint.url);
@@ -498,6 +568,10 @@ async function main(): Promise<void> {
         `k6-bound against the null endpoint: client/static ${fmt(bound.ratio, 3)} ` +
         `(rounds ${bound.roundRatios.map((r) => fmt(r, 2)).join(', ')}); client/static-tagged ${fmt(bound.ratioToStaticTagged, 3)}; floor/static ${fmt(bound.floorRatio, 3)}; ` +
         `k6 CPU per call ${bound.cpuMicrosecondsPerIteration.client} µs (client) vs ${bound.cpuMicrosecondsPerIteration.static} µs (static)\n` +
+        `JSON-2: json2-client/client (XML-RPC) per busy core ${fmt(paced.json2ToXmlRpc, 3)} paced ` +
+        `(rounds ${paced.json2RoundRatios.map((r) => fmt(r, 2)).join(', ')}), ${fmt(bound.json2ToXmlRpc, 3)} k6-bound ` +
+        `(rounds ${bound.json2RoundRatios.map((r) => fmt(r, 2)).join(', ')}); json2-client/json2-static ${fmt(paced.json2ToStatic, 3)} paced, ${fmt(bound.json2ToStatic, 3)} k6-bound; ` +
+        `k6 CPU per call ${bound.cpuMicrosecondsPerIteration['json2-client']} µs (json2-client) vs ${bound.cpuMicrosecondsPerIteration.client} µs (client)\n` +
         `k6 memory per VU: ${fmt(clientMemory.perVu, 2)} MiB with the scenarios (${fmt(staticMemory.perVu, 2)} MiB static)`,
     );
     console.log(JSON.stringify(result, null, 2));
