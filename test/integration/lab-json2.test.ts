@@ -3,12 +3,18 @@
 // a created record as its ids, and the toolkit's own JSON-2 client working against it. Without
 // --json2 the lab answers /json/2 as Odoo before 19 does: no such route.
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Logger } from '../../src/core/logger.js';
 import { startLocalPostgres, type PostgresHandle } from '../../src/core/postgres-provider.js';
 import { Secret } from '../../src/core/secret.js';
 import { startLab, type LabHandle } from '../../src/lab/server/index.js';
 import { Json2Transport } from '../../src/odoo/json2-transport.js';
+import { readRun } from '../../src/core/run-dir.js';
+import { databaseUrl } from '../../src/lab/server/databases.js';
+import { cleanEnv, runCli } from '../helpers/cli.js';
 import { loadJson2Exchanges } from '../helpers/json2-replay.js';
 
 const KEY = randomBytes(20).toString('hex');
@@ -153,4 +159,73 @@ describe('the lab without --json2', () => {
     const transport = new Json2Transport({ url: plain.url });
     await expect(transport.offered()).resolves.toBe(false);
   });
+});
+
+describe('a run over JSON-2 on the lab', () => {
+  it('seeds, runs a step and keeps the API key out of the run and the output', async () => {
+    const runsDir = await mkdtemp(join(tmpdir(), 'oc-lab-json2-'));
+    try {
+      const env = cleanEnv({
+        ODOO_URL: lab.url,
+        ODOO_DB: 'lab19',
+        ODOO_API_KEY: KEY,
+        ODOO_TRANSPORT: 'json2',
+        PGURL: databaseUrl(postgres.url, 'lab19'),
+      });
+      const seed = await runCli(
+        [
+          'seed',
+          '--products',
+          '5',
+          '--customers',
+          '2',
+          '--ready-orders',
+          '2',
+          '--delivered-orders',
+          '2',
+        ],
+        env,
+        300_000,
+      );
+      expect(seed.code, seed.stderr).toBe(0);
+      const run = await runCli(
+        [
+          'run',
+          '--class',
+          'order-wave',
+          '--rates',
+          '2',
+          '--warmup',
+          '1s',
+          '--hold',
+          '4s',
+          '--runs-dir',
+          runsDir,
+          '--id',
+          'json2',
+          '--json',
+        ],
+        env,
+        300_000,
+      );
+      expect(run.code, run.stderr).toBe(0);
+      const dir = join(runsDir, 'json2');
+      const { run: doc, steps } = await readRun(dir);
+      expect(doc.target).toMatchObject({ auth: 'api_key', transport: 'json2' });
+      expect(steps[0]!.step.classes['order-wave']!.errors.total).toBe(0);
+      expect(steps[0]!.step.classes['order-wave']!.requests).toBeGreaterThan(0);
+      const files = (await readdir(dir, { recursive: true, withFileTypes: true })).filter((f) =>
+        f.isFile(),
+      );
+      expect(files.length).toBeGreaterThan(5);
+      for (const file of files) {
+        const text = await readFile(join(file.parentPath, file.name), 'utf8');
+        expect(text.includes(KEY), `${file.name} holds the API key`).toBe(false);
+      }
+      for (const text of [seed.stdout, seed.stderr, run.stdout, run.stderr])
+        expect(text.includes(KEY)).toBe(false);
+    } finally {
+      await rm(runsDir, { recursive: true, force: true });
+    }
+  }, 600_000);
 });

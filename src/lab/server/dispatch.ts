@@ -128,6 +128,12 @@ export class Dispatcher {
   async handle(request: RpcRequest): Promise<{ response: RpcResponse; stats: RequestStats }> {
     const receivedAt = performance.now();
     const stats: RequestStats = { retries: {} };
+    if (request.path === '/web/webclient/version_info') {
+      // The JSON-RPC route every series serves without a login (the JSON-2 client reads it).
+      const result = versionInfo(this.#deps.identity);
+      const body = JSON.stringify({ jsonrpc: '2.0', id: null, result });
+      return { response: { status: 200, contentType: 'application/json', body }, stats };
+    }
     if (this.#deps.identity.json2 && isJson2Path(request.path)) {
       const response = await handleJson2(
         request,
