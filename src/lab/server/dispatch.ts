@@ -426,6 +426,10 @@ export class Dispatcher {
               context && typeof context === 'object' ? (context as Record<string, unknown>) : {},
             serie: this.#deps.identity.serie,
           };
+          // Odoo's first statement of a call reads the records it was called on, so the
+          // REPEATABLE READ snapshot dates from the call's start, before its Python work: a row
+          // another call commits meanwhile fails this one's later lock with 40001.
+          await client.query('SELECT 1');
           const before = cost.before(model, method);
           const t0 = performance.now();
           burnCpu(before);

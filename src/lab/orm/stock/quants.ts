@@ -2,11 +2,15 @@
 // - on-hand changes (_update_available_quantity, all series): pick one matching quant with
 //   SELECT … FOR NO KEY UPDATE SKIP LOCKED; when every one is locked, insert a new quant row
 //   instead of waiting (Odoo's _merge_quants folds them later; checkDatabase sums per group).
-// - reservations, 16 and 17.0: reserved_quantity += x with a plain UPDATE and no explicit lock,
-//   so two transactions reserving one quant collide: the second waits, then gets 40001 under
-//   REPEATABLE READ and the server retries the whole call (odoo-contract.md §5).
-// - reservations, 18: through the SKIP LOCKED path above, as Odoo 18 does.
-// Under REPEATABLE READ even SKIP LOCKED raises 40001 when the row changed after the snapshot.
+// - reservations, 16.0: reserved_quantity += x with a plain UPDATE and no explicit lock, so two
+//   transactions reserving one quant collide: the second waits, then gets 40001 under
+//   REPEATABLE READ and the server retries the whole call (docs/odoo-api.md).
+// - reservations, 17.0 and 18: stock.move.line's create calls _update_reserved_quantity, which
+//   is _update_available_quantity(reserved_quantity=x): the SKIP LOCKED path above, one quant at
+//   a time in the order the move lines are made. A quant another call holds is skipped (a new
+//   quant carries the reservation); one that a call committed after this call's snapshot raises
+//   40001 under REPEATABLE READ even with SKIP LOCKED, and the whole call is retried: what caps
+//   order waves on the Zipf head's quants.
 import type { Runtime } from '../runtime.js';
 
 export interface QuantRow {
@@ -96,7 +100,7 @@ export async function reserveQuantity(
     const free = quant.quantity - quant.reserved_quantity;
     if (free <= 1e-9) continue;
     const take = Math.min(free, remaining);
-    if (rt.serie === '18.0') {
+    if (rt.serie !== '16.0') {
       await updateAvailableQuantity(rt, productId, quant.location_id, 0, take);
     } else {
       await rt.query(
@@ -112,14 +116,14 @@ export async function reserveQuantity(
   return taken;
 }
 
-/** Releases a reservation at one location (16/17: plain UPDATE; 18: the SKIP LOCKED path). */
+/** Releases a reservation at one location (16.0: plain UPDATE; later: the SKIP LOCKED path). */
 export async function unreserveQuantity(
   rt: Runtime,
   productId: number,
   locationId: number,
   quantity: number,
 ): Promise<void> {
-  if (rt.serie === '18.0') {
+  if (rt.serie !== '16.0') {
     await updateAvailableQuantity(rt, productId, locationId, 0, -quantity);
     return;
   }
