@@ -413,6 +413,35 @@ async function baseData(client: pg.ClientBase, serie: OdooSerie, adminHash: stri
       false,
     ),
   ]);
+  // Beyond 17.0's types, a fresh 16.0 has an active Returns type (incoming, into Output) and a
+  // fresh 18.0 archived Quality Control, Storage and Cross Dock (for three-step routes; Storage
+  // Locations leaves them archived).
+  const [input, qualityControl, output] = [9, 10, 11];
+  type ExtraType = [
+    name: string,
+    kind: string,
+    code: string,
+    typeCode: string,
+    src: number | null,
+    dest: number,
+    active: boolean,
+  ];
+  const extraTypes: Partial<Record<OdooSerie, ExtraType[]>> = {
+    '16.0': [['Returns', 'return', 'RET', 'incoming', null, output, true]],
+    '18.0': [
+      ['Quality Control', 'quality control', 'QC', 'internal', input, qualityControl, false],
+      ['Storage', 'storage', 'STOR', 'internal', qualityControl, stockLocation, false],
+      ['Cross Dock', 'cross dock', 'XD', 'internal', input, output, false],
+    ],
+  };
+  let nextType: number = WAREHOUSE.internalType;
+  for (const [name, kind, code, typeCode, src, dest, active] of extraTypes[serie] ?? []) {
+    nextType += 1;
+    const seq = await sequence(kind, `WH/${code}/`);
+    await insert(client, 'stock_picking_type', [
+      pickingType(nextType, name, typeCode, seq, code, src, dest, nextType, active),
+    ]);
+  }
   await insert(client, 'stock_warehouse', [
     {
       id: WAREHOUSE.id,

@@ -50,15 +50,20 @@ function checkPostable(rt: Runtime, moves: MoveRow[]): void {
         "The field 'Customer' is required, please complete it to validate the Customer Invoice.",
       );
   }
+  // 18 gathers every entry's reason in a set and raises them at once, one per line (in the set's
+  // order, which varies); 16 and 17 stop at the first.
+  const reasons = new Set<string>();
   for (const move of moves) {
     if (rt.serie === '16.0' ? move.state === 'posted' : move.state !== 'draft')
-      throw new UserError(
+      reasons.add(
         rt.serie === '16.0'
           ? `The entry ${move.name} (id ${move.id}) is already posted.`
           : `The entry ${move.name ?? 'False'} (id ${move.id}) must be in draft.`,
       );
-    if (move.lines === 0) throw new UserError('You need to add a line before posting.');
+    if (move.lines === 0) reasons.add('You need to add a line before posting.');
+    if (reasons.size > 0 && rt.serie !== '18.0') break;
   }
+  if (reasons.size > 0) throw new UserError([...reasons].join('\n'));
 }
 
 /** _post: checks, invoice date, state and number, lines' parent state. */
@@ -134,7 +139,8 @@ export const accountMoveMethods: Record<string, MethodDef> = {
   // Both return None in Odoo: committed, then fault 1 over XML-RPC.
   button_draft: records(async (rt, ids) => {
     const moves = await loadMoves(rt, ids);
-    if (moves.some((m) => m.state === 'draft'))
+    // 16 resets whatever it is given; 17 and later refuse drafts.
+    if (rt.serie !== '16.0' && moves.some((m) => m.state === 'draft'))
       throw new UserError('Only posted/cancelled journal entries can be reset to draft.');
     await setMoveState(rt, ids, 'draft');
     return undefined;

@@ -227,12 +227,26 @@ async function launchStockRule(rt: Runtime, lineIds: number[]): Promise<void> {
   await confirmMoves(rt, await rt.createMany('stock.move', moves));
 }
 
+/** Why action_confirm refuses these orders, in each series' words, or undefined. */
+function confirmationRefusal(
+  rt: Runtime,
+  orders: { name: string; state: string }[],
+): string | undefined {
+  // 16 refuses only done and cancelled orders (confirming a confirmed one again is a no-op).
+  if (rt.serie === '16.0')
+    return orders.some((o) => o.state === 'done' || o.state === 'cancel')
+      ? 'It is not allowed to confirm an order in the following states: done, cancel'
+      : undefined;
+  if (orders.every((o) => o.state === 'draft' || o.state === 'sent')) return undefined;
+  return rt.serie === '18.0'
+    ? 'Some orders are not in a state requiring confirmation.'
+    : `The following orders are not in a state requiring confirmation: ${orders.map((o) => o.name).join(', ')}`;
+}
+
 async function actionConfirm(rt: Runtime, ids: number[]): Promise<true> {
   const orders = await loadOrders(rt, ids);
-  if (orders.some((o) => o.state !== 'draft' && o.state !== 'sent'))
-    throw new UserError(
-      `The following orders are not in a state requiring confirmation: ${orders.map((o) => o.name).join(', ')}`,
-    );
+  const refusal = confirmationRefusal(rt, orders);
+  if (refusal) throw new UserError(refusal);
   await rt.query(
     `UPDATE sale_order SET state = 'sale', date_order = ${NOW}, write_date = ${NOW}, write_uid = $2 WHERE id = ANY($1)`,
     [ids, rt.uid],
