@@ -3,10 +3,10 @@
 // malformed file is one BadInputError naming the file and the command to run first.
 import { stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { z } from 'zod';
 import { BadInputError } from '../core/errors.js';
 import { readRun } from '../core/run-dir.js';
 import type { RunJson, StepJson } from '../core/run-types.js';
+import { planSchema } from '../core/plan-schema.js';
 import { PLAN_SCHEMA_VERSION, type PlanJson } from '../core/plan-types.js';
 import { readVersionedJson } from '../core/versioned-json.js';
 
@@ -25,29 +25,6 @@ export interface PlannedRun extends RunBundle {
 export type Baseline =
   | { kind: 'run'; source: string; bundle: RunBundle; plan?: PlanJson }
   | { kind: 'plan'; source: string; plan: PlanJson };
-
-// The fields the report reads, checked at the edge; the writers own the full types.
-const planShape = z.looseObject({
-  kind: z.literal('odoo-capacity-plan'),
-  generatedAt: z.string(),
-  runs: z.array(z.looseObject({ id: z.string() })),
-  environment: z.looseObject({ name: z.string() }),
-  headroom: z.looseObject({ targetUtilisation: z.number() }),
-  forecast: z.looseObject({
-    peak: z.looseObject({ name: z.string() }),
-    peakRates: z.looseObject({}),
-  }),
-  fits: z.array(z.looseObject({ scope: z.string(), curve: z.array(z.looseObject({})) })),
-  workers: z.array(z.looseObject({ pool: z.string() })),
-  connections: z.looseObject({ maxConnections: z.number() }),
-  nodePools: z.array(z.looseObject({ pool: z.string(), packing: z.looseObject({}) })),
-  database: z.looseObject({ vcpu: z.looseObject({}), memory: z.looseObject({}) }),
-  runway: z.looseObject({ currentCapacity: z.looseObject({}) }),
-  tenants: z.array(z.looseObject({ tenant: z.string() })).nullable(),
-  feasibility: z.looseObject({ feasible: z.boolean() }),
-  assumptions: z.array(z.string()),
-  warnings: z.array(z.string()),
-});
 
 async function isDirectory(path: string): Promise<boolean> {
   try {
@@ -77,12 +54,7 @@ export async function readRunBundle(dir: string): Promise<RunBundle> {
 export async function readPlanFile(file: string, runDir?: string): Promise<PlanJson> {
   const plan = runDir ? `\`odoo-capacity plan --run ${runDir}\`` : '`odoo-capacity plan`';
   const remedy = { missing: `run ${plan} first`, invalid: `write it again with ${plan}` };
-  return (await readVersionedJson(
-    file,
-    planShape,
-    PLAN_SCHEMA_VERSION,
-    remedy,
-  )) as unknown as PlanJson;
+  return readVersionedJson(file, planSchema, PLAN_SCHEMA_VERSION, remedy);
 }
 
 export async function readPlannedRun(dir: string): Promise<PlannedRun> {
