@@ -1,0 +1,24 @@
+// What every run of the CLI on a file a user handed over must show, whatever the file holds:
+// a documented exit code, no stack trace and no internal error, and on failure one error line
+// (and at most a hint) naming the file.
+import { expect } from 'vitest';
+import { hasStackTrace, type CliResult } from '../helpers/cli.js';
+
+export function expectCleanOutcome(
+  result: CliResult,
+  codes: readonly number[],
+  names: string | RegExp,
+): void {
+  const context = `exit ${result.code}\n${result.stderr}`;
+  expect(codes, context).toContain(result.code);
+  expect(hasStackTrace(result.stderr), context).toBe(false);
+  expect(result.stderr, context).not.toMatch(/internal error/);
+  if (result.code === 0 || result.code === 1) return;
+  const lines = result.stderr.trimEnd().split('\n');
+  const errors = lines.filter((l) => l.startsWith('error: '));
+  expect(errors, context).toHaveLength(1);
+  expect(lines[0], context).toMatch(/^error: /);
+  expect(lines.length, context).toBeLessThanOrEqual(2);
+  if (lines[1] !== undefined) expect(lines[1], context).toMatch(/^hint: /);
+  expect(errors[0], context).toMatch(names);
+}
