@@ -44,7 +44,7 @@ const stepSpec = z.looseObject({
   vus: z.number().int().positive().optional(),
 });
 
-const ladderSpec: z.ZodType<LadderSpec> = z.looseObject({
+export const ladderSchema: z.ZodType<LadderSpec> = z.looseObject({
   profile: loadProfile,
   model: loadModel,
   steps: z.array(stepSpec).min(1),
@@ -69,20 +69,24 @@ const stopReason: z.ZodType<StopReason> = z.union([
   }),
 ]);
 
+/** The target as a run stores it (without what common.version said): never a secret. */
+export const targetSchema = z.looseObject({
+  url: z.string(),
+  db: z.string(),
+  user: z.string(),
+  auth: z.enum(['password', 'api_key']),
+});
+
 export const runSchema: z.ZodType<RunJson> = z.looseObject({
   schemaVersion: z.literal(RUN_SCHEMA_VERSION),
   id: z.string().min(1),
   tool: z.looseObject({ name: z.literal('odoo-capacity'), version: z.string() }),
   k6: z.looseObject({ version: z.string() }),
-  target: z.looseObject({
-    url: z.string(),
-    db: z.string(),
-    user: z.string(),
-    auth: z.enum(['password', 'api_key']),
+  target: targetSchema.extend({
     odoo: z.looseObject({ serverVersion: z.string(), serverSerie: z.string(), lab: z.boolean() }),
   }),
   environment: z.record(z.string(), z.unknown()),
-  ladder: ladderSpec,
+  ladder: ladderSchema,
   status: z.enum(['running', 'complete', 'partial', 'failed']),
   stopReason: stopReason.optional(),
   startedAt: isoTime,

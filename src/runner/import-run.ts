@@ -8,7 +8,10 @@ import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BadInputError } from '../core/errors.js';
 import { packageJson } from '../core/package-root.js';
+import { z } from 'zod';
 import { beginStep, commitStep, createRunDir, stepDirName, writeRunJson } from '../core/run-dir.js';
+import { ladderSchema, targetSchema } from '../core/run-schema.js';
+import { readVersionedJson } from '../core/versioned-json.js';
 import {
   RUN_SCHEMA_VERSION,
   type LadderSpec,
@@ -47,19 +50,36 @@ export interface ImportRequest {
   spec?: LadderSpec;
 }
 
+const descriptorSchema = z.looseObject({
+  schemaVersion: z.literal(RUN_SCHEMA_VERSION),
+  runId: z.string().min(1),
+  ladder: ladderSchema,
+  target: targetSchema,
+  script: z.string(),
+  workload: z.unknown().optional(),
+  k6Version: z.string(),
+});
+
 async function readDescriptor(from: string): Promise<ImportDescriptor | undefined> {
   const file = join(from, IMPORT_FILE);
   if (!existsSync(file)) return undefined;
-  let doc: ImportDescriptor;
+  const remedy = 'write it again with `odoo-capacity k8s --out`, or pass the ladder instead';
+  return readVersionedJson(file, descriptorSchema, RUN_SCHEMA_VERSION, {
+    missing: remedy,
+    invalid: remedy,
+  }) as Promise<ImportDescriptor>;
+}
+
+/** A pod's *.summary.json, kept as k6 wrote it. */
+async function readSummary(file: string): Promise<unknown> {
+  const text = await readFile(file, 'utf8');
   try {
-    doc = JSON.parse(await readFile(file, 'utf8')) as ImportDescriptor;
-  } catch {
-    throw new BadInputError(`${file}: not valid JSON`);
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new BadInputError(`${file}: not valid JSON (${(error as Error).message})`, {
+      hint: 'Give the file k6 wrote with --summary-export, unchanged, or remove it: it is optional.',
+    });
   }
-  if (doc.schemaVersion !== RUN_SCHEMA_VERSION || !doc.ladder || !doc.runId) {
-    throw new BadInputError(`${file}: not an import descriptor this odoo-capacity reads`);
-  }
-  return doc;
 }
 
 const OUTPUT = /\.ndjson(\.gz)?$/;
@@ -118,7 +138,26 @@ export async function importRun(request: ImportRequest): Promise<{ dir: string; 
     source: 'import',
   };
   await writeRunJson(dir, run);
+  try {
+    await importSteps(dir, run, spec, folders, request.from);
+  } catch (error) {
+    // A run left `running` would read as interrupted, and an import cannot be resumed.
+    run.status = 'failed';
+    run.stopReason = { kind: 'failed', detail: (error as Error).message };
+    run.finishedAt = new Date().toISOString();
+    await writeRunJson(dir, run);
+    throw error;
+  }
+  return { dir, run };
+}
 
+async function importSteps(
+  dir: string,
+  run: RunJson,
+  spec: LadderSpec,
+  folders: { index: number; label: string; path: string }[],
+  from: string,
+): Promise<void> {
   let baseline: StepJson | undefined;
   let stop: StopReason | undefined;
   for (const folder of folders) {
@@ -141,7 +180,7 @@ export async function importRun(request: ImportRequest): Promise<{ dir: string; 
         .filter((e) => SUMMARY.test(e))
         .map(async (e) => ({
           pod: e.replace(SUMMARY, ''),
-          summary: JSON.parse(await readFile(join(folder.path, e), 'utf8')) as unknown,
+          summary: await readSummary(join(folder.path, e)),
         })),
     );
     const staging = await beginStep(dir, folder.index, folder.label);
@@ -159,12 +198,11 @@ export async function importRun(request: ImportRequest): Promise<{ dir: string; 
     run.status = 'partial';
     run.stopReason = {
       kind: 'interrupted',
-      detail: `only ${folders.length} of ${spec.steps.length} steps have outputs in ${request.from}`,
+      detail: `only ${folders.length} of ${spec.steps.length} steps have outputs in ${from}`,
     };
   } else {
     run.status = run.steps.some((s) => s.valid) ? 'complete' : 'failed';
     run.stopReason = stop ?? { kind: 'complete' };
   }
   await writeRunJson(dir, run);
-  return { dir, run };
 }

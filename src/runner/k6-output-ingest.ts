@@ -26,6 +26,28 @@ interface Sample {
 
 type Handler = (sample: Sample) => void;
 
+// k6 writes RFC 3339 times; the ingest compares them as text and the step's window parses them.
+const K6_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** A sample as k6 writes it: checked by hand, since this runs for every line of the output. */
+function isSample(data: unknown): data is Sample {
+  const d = data as Partial<Sample> | null;
+  return (
+    typeof d === 'object' &&
+    d !== null &&
+    typeof d.time === 'string' &&
+    K6_TIME.test(d.time) &&
+    !Number.isNaN(Date.parse(d.time)) &&
+    typeof d.value === 'number' &&
+    Number.isFinite(d.value) &&
+    (d.tags === null ||
+      d.tags === undefined ||
+      (typeof d.tags === 'object' &&
+        !Array.isArray(d.tags) &&
+        Object.values(d.tags).every((t) => typeof t === 'string')))
+  );
+}
+
 const POINT_PREFIX = Buffer.from('{"metric":"', 'latin1');
 const QUOTE = 0x22;
 const CLOSING_BRACE = 0x7d;
@@ -80,21 +102,22 @@ export class K6OutputIngest {
         if (data[end - 1] !== CLOSING_BRACE) throw this.#malformed(lineNo);
         return;
       }
-      const parsed = this.#parse(data.toString('utf8', start, end), lineNo) as { data?: Sample };
-      if (!parsed.data) throw this.#malformed(lineNo);
+      const parsed = this.#parse(data.toString('utf8', start, end), lineNo) as { data?: unknown };
+      if (!isSample(parsed?.data)) throw this.#malformed(lineNo);
       handler(parsed.data);
       return;
     }
     // Metric declarations, or another key order: parse and dispatch on the type.
-    const parsed = this.#parse(data.toString('utf8', start, end), lineNo) as {
-      type?: string;
-      metric?: string;
-      data?: Sample & { name?: string; type?: string };
+    const parsed = (this.#parse(data.toString('utf8', start, end), lineNo) ?? {}) as {
+      type?: unknown;
+      metric?: unknown;
+      data?: { name?: unknown; type?: unknown };
     };
-    if (parsed.type === 'Metric' && parsed.data?.name) {
+    if (parsed.type === 'Metric' && typeof parsed.data?.name === 'string') {
       if (parsed.data.type === 'trend') this.#trendNames.add(parsed.data.name);
       this.#handlers.delete(parsed.data.name);
-    } else if (parsed.type === 'Point' && parsed.metric && parsed.data) {
+    } else if (parsed.type === 'Point' && typeof parsed.metric === 'string') {
+      if (!isSample(parsed.data)) throw this.#malformed(lineNo);
       this.#handler(parsed.metric)?.(parsed.data);
     } else {
       throw this.#malformed(lineNo);
