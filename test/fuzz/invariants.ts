@@ -14,7 +14,11 @@ export function expectCleanOutcome(
   expect(hasStackTrace(result.stderr), context).toBe(false);
   expect(result.stderr, context).not.toMatch(/internal error/);
   if (result.code === 0 || result.code === 1) return;
-  const lines = result.stderr.trimEnd().split('\n');
+  // Warnings printed before the failure (no PGURL, ...) are not part of the error.
+  const lines = result.stderr
+    .trimEnd()
+    .split('\n')
+    .filter((l) => !l.startsWith('warn: '));
   const errors = lines.filter((l) => l.startsWith('error: '));
   expect(errors, context).toHaveLength(1);
   expect(lines[0], context).toMatch(/^error: /);
