@@ -104,6 +104,17 @@ export function describeRealOdoo(series: OdooSeries, { full }: SeriesSuite): voi
       });
     }
 
+    /** Whether the warehouse's Internal Transfers operation type is active. */
+    async function activeInternalTransfers(): Promise<boolean> {
+      const [warehouse] = await searchRead('stock.warehouse', [], ['int_type_id']);
+      const [type] = await searchRead(
+        'stock.picking.type',
+        [['id', '=', (warehouse!.int_type_id as [number, string])[0]]],
+        ['active'],
+      );
+      return type!.active as boolean;
+    }
+
     const groups = (all: Point[], group: string): number =>
       all.filter((p) => p.metric === 'oc_transactions' && p.tags.group === group).length;
 
@@ -138,6 +149,8 @@ export function describeRealOdoo(series: OdooSeries, { full }: SeriesSuite): voi
       expect(summary.products).toMatchObject({ created: 20 });
       expect(summary.readyOrders).toMatchObject({ created: 50, notReserved: 0 });
       expect(summary.deliveredOrders).toMatchObject({ created: 70 });
+      // A fresh database keeps Internal Transfers archived: seed switches Storage Locations on.
+      expect(await activeInternalTransfers()).toBe(true);
 
       const again = await runCli(['seed', ...SEED_FLAGS, '--json'], cliEnv(), 15 * 60_000);
       expect(again.code, again.stderr).toBe(0);
@@ -382,6 +395,11 @@ export function describeRealOdoo(series: OdooSeries, { full }: SeriesSuite): voi
     it('seed --cleanup leaves nothing marked that Odoo would let go', async () => {
       const result = await runCli(['seed', '--cleanup', '--json'], cliEnv(), 15 * 60_000);
       expect(result.code, result.stderr).toBe(0);
+      // What seed switched on, cleanup switches off: Internal Transfers archived again.
+      expect(JSON.parse(result.stdout)).toMatchObject({
+        settings: { storageLocations: 'disabled' },
+      });
+      expect(await activeInternalTransfers()).toBe(false);
       const marked: [string, unknown[]][] = [
         ['sale.order', [['client_order_ref', '=like', 'OC-%']]],
         ['stock.picking', [['origin', '=like', 'OC-LOAD-%']]],
