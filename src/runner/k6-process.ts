@@ -59,6 +59,15 @@ function killGroup(child: ChildProcess): void {
   }
 }
 
+/** k6's pid, for run --resume; a pid file that cannot be written only weakens that check. */
+function writePidFile(file: string, pid: number, binary: string): void {
+  try {
+    writeFileSync(file, JSON.stringify({ pid, binary, runner: process.pid }) + '\n');
+  } catch {
+    // The staging folder is gone: the step is being discarded anyway.
+  }
+}
+
 const running = new Set<ChildProcess>();
 process.once('exit', () => {
   for (const child of running) killGroup(child);
@@ -92,19 +101,21 @@ export class K6Process {
     let watchdogError: string | undefined;
     this.#child.stdout!.setEncoding('utf8');
     this.#child.stdout!.on('data', (text: string) => {
+      if (said.includes('\n')) return;
       said += text;
-      const line = said.split('\n', 1)[0]!;
-      if (!said.includes('\n') || this.#k6Pid !== undefined || watchdogError !== undefined) return;
-      const message = JSON.parse(line) as { pid?: number; spawnError?: string };
-      if (message.spawnError !== undefined) watchdogError = message.spawnError;
-      if (message.pid !== undefined) {
+      if (!said.includes('\n')) return;
+      const line = said.slice(0, said.indexOf('\n'));
+      let message: { pid?: unknown; spawnError?: unknown };
+      try {
+        message = JSON.parse(line) as typeof message;
+      } catch {
+        watchdogError = `k6's watchdog said: ${line.slice(0, 200)}`;
+        return;
+      }
+      if (typeof message.spawnError === 'string') watchdogError = message.spawnError;
+      if (typeof message.pid === 'number') {
         this.#k6Pid = message.pid;
-        if (request.pidFile)
-          writeFileSync(
-            request.pidFile,
-            JSON.stringify({ pid: message.pid, binary: request.binary, runner: process.pid }) +
-              '\n',
-          );
+        if (request.pidFile) writePidFile(request.pidFile, message.pid, request.binary);
       }
     });
     let partial = '';
