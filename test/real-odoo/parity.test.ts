@@ -389,10 +389,11 @@ function describeParity(series: OdooSerie): void {
   describe(`the lab answers as Odoo ${series} does`, () => {
     let lab: LabHandle | undefined;
     let odoo: RealOdoo | undefined;
+    let starting: Promise<RealOdoo> | undefined;
     const transcripts: { lab?: Transcript; odoo?: Transcript } = {};
 
     beforeAll(async () => {
-      const starting = startRealOdoo(series);
+      starting = startRealOdoo(series);
       starting.catch(() => undefined);
       // Without the cost profile's CPU burn: answers are what is compared, and two calls sent at
       // once then start their transactions at once, as the collision needs.
@@ -421,7 +422,8 @@ function describeParity(series: OdooSerie): void {
 
     afterAll(async () => {
       await lab?.stop();
-      await odoo?.stop();
+      // Odoo may still be starting when the lab failed: wait for it, so it is stopped too.
+      await (odoo ?? (await starting?.catch(() => undefined)))?.stop();
     });
 
     it.each(STEPS)('%s', (name) => {
