@@ -26,7 +26,10 @@ import {
   type RealOdoo,
 } from './support/real-odoo.js';
 
-/** Enough delivered orders for 4 VUs billing batches of 5 for 8 s. */
+/**
+ * Enough delivered orders for 4 VUs billing batches of 5 for 5 s, twice over: an idle machine
+ * bills 24 batches in 8 s, and a pool that runs dry fails each VU once more.
+ */
 const SEED_FLAGS = [
   '--products',
   '10',
@@ -35,7 +38,7 @@ const SEED_FLAGS = [
   '--ready-orders',
   '0',
   '--delivered-orders',
-  '120',
+  '150',
   '--lines',
   '1',
 ];
@@ -76,7 +79,7 @@ function describeCollisions(series: OdooSeries, collisions: 'some' | 'none', unr
         OC_RUN_ID: `collisions${series.split('.')[0]}`,
         OC_EXECUTOR: 'closed',
         OC_VUS: '4',
-        OC_DURATION: '8s',
+        OC_DURATION: '5s',
       });
     }
 
