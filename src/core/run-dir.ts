@@ -1,6 +1,6 @@
-// The run directory (design.md): writing it so that an interruption never leaves a half-written
-// file or step, and reading it back with schemaVersion checks — the planner and the reports read
-// runs through readRun().
+// The run directory (docs/architecture.md): writing it so that an interruption never leaves a
+// half-written file or step, and reading it back with schemaVersion checks — the planner and the
+// reports read runs through readRun().
 //
 // A step is staged in steps/.<NN>-<label>.partial/ while it runs (k6 writes its outputs there)
 // and renamed to steps/<NN>-<label>/ once every file is written: a step folder either is
