@@ -10,6 +10,9 @@ describe('usage errors of subcommands', () => {
     [['plan', '--run', 'x', '--bogus'], /unknown option '--bogus'/],
     [['report', '--run'], /option '--run <dir\|id>' argument missing/],
     [['lab', 'start', '--bogus'], /unknown option '--bogus'/],
+    [['tenant'], /required option '--run <dir>' not specified/],
+    [['tenant', '--run'], /option '--run <dir>' argument missing/],
+    [['tenant', '--run', 'x', '--bogus'], /unknown option '--bogus'/],
     [['--bogus'], /unknown option '--bogus'/],
   ])('%j exits 2 with one line', async (args, message) => {
     const result = await runCli(args);
@@ -20,9 +23,13 @@ describe('usage errors of subcommands', () => {
     expect(result.stdout).toBe('');
   });
 
-  it('--help of a subcommand still exits 0', async () => {
-    const result = await runCli(['plan', '--help']);
-    expect(result.code).toBe(0);
-    expect(result.stdout).toContain('Usage: odoo-capacity plan');
-  });
+  it.each(['plan', 'tenant', 'lab start'])(
+    '%s --help still exits 0, the usage on stdout',
+    async (command) => {
+      const result = await runCli([...command.split(' '), '--help']);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain(`Usage: odoo-capacity ${command}`);
+      expect(result.stderr).toBe('');
+    },
+  );
 });
