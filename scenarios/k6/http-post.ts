@@ -10,7 +10,11 @@ const REQUEST_TIMEOUT = 1050;
 /** The parameters of one kind of request. k6 only reads them, so one object serves every call. */
 export interface PostParams {
   headers: Record<string, string>;
-  tags: CallTags;
+  /**
+   * The call's tags and `call` = "model.method", the key of step.json's per-call statistics: k6
+   * sets the `method` tag itself (the HTTP method), so only `model` of CallTags reaches a sample.
+   */
+  tags: CallTags & { call: string };
   timeout: string;
   responseType: 'text';
 }
@@ -20,7 +24,7 @@ export function postParams(
   tags: CallTags,
   timeout: string,
 ): PostParams {
-  return { headers, tags, timeout, responseType: 'text' };
+  return { headers, tags: { ...tags, call: callName(tags) }, timeout, responseType: 'text' };
 }
 
 export function post(url: string, body: string, params: PostParams): RefinedResponse<'text'> {

@@ -143,6 +143,7 @@ const classStats: z.ZodType<ClassStepStats> = z.looseObject({
       invoicesUnposted: count,
     })
     .optional(),
+  calls: z.record(z.string(), z.looseObject({ requests: count, latency })).optional(),
   concurrency: z.looseObject({ littles: nonNegative, vusMax: nonNegative }),
 });
 
@@ -228,6 +229,7 @@ export const histogramsSchema: z.ZodType<HistogramsJson> = z.looseObject({
       transaction: base64,
       request: base64,
       metrics: z.record(z.string(), base64).optional(),
+      calls: z.record(z.string(), base64).optional(),
     }),
   ),
 });

@@ -58,7 +58,13 @@ export interface RunJson {
   schemaVersion: typeof RUN_SCHEMA_VERSION;
   id: string;
   tool: { name: 'odoo-capacity'; version: string };
-  k6: { version: string };
+  k6: {
+    version: string;
+    /** k6 outputs added by `run --out`, arguments masked (absent without). */
+    outputs?: string[];
+    /** Names (never values) of the K6_* variables passed to k6 to configure them. */
+    variables?: string[];
+  };
   target: RunTarget;
   /** The environment under test, as models/ describes it (name, workers, pods, nodes, database). */
   environment: Record<string, unknown>;
@@ -124,11 +130,25 @@ export interface ClassStepStats {
    * other classes, and in runs written before it was measured).
    */
   posting?: PostingStats;
+  /**
+   * Per Odoo call, keyed "model.method" by the requests' `call` tag: requests and their latency
+   * in the window (mergeable histograms in histograms.json's `calls`). Absent in runs written
+   * before it was measured, and for a class whose requests carried no `call` tag.
+   */
+  calls?: Record<string, CallStepStats>;
   concurrency: {
     /** Little's law: throughput × mean transaction latency. */
     littles: number;
     vusMax: number;
   };
+}
+
+/** One Odoo call ("model.method") of a class in a step. */
+export interface CallStepStats {
+  /** http_reqs of the call in the window. */
+  requests: number;
+  /** http_req_duration of the call (one XML-RPC or JSON-2 request). */
+  latency: LatencySummary;
 }
 
 /**
@@ -243,6 +263,8 @@ export interface HistogramsJson {
         request: string;
         /** Every other Trend the class's samples carried (order_confirm_latency, ...), by name. */
         metrics?: Record<string, string>;
+        /** http_req_duration per Odoo call ("model.method"), as step.json's `calls`. */
+        calls?: Record<string, string>;
       }
     >
   >;

@@ -13,6 +13,7 @@ import {
   POSTING_COUNTERS,
   REQUEST_TREND,
   TRANSACTION_TREND,
+  callMeasurements,
   classMeasurements,
   emptyMeasurements,
   type StepMeasurements,
@@ -196,7 +197,11 @@ export class K6OutputIngest {
       case 'http_reqs':
         return (s) => {
           const cls = this.#holdClass(s);
-          if (cls) classMeasurements(m, cls).requests += s.value;
+          if (!cls) return;
+          const c = classMeasurements(m, cls);
+          c.requests += s.value;
+          const call = callMeasurements(c, s.tags);
+          if (call) call.requests += s.value;
         };
       case 'oc_faults':
         return (s) => {
@@ -242,10 +247,14 @@ export class K6OutputIngest {
       if (name === TRANSACTION_TREND) recordMs(this.#liveLatency, s.value);
       const cls = this.#holdClass(s);
       if (!cls) return;
-      const trends = classMeasurements(m, cls).trends;
-      let h = trends.get(name);
-      if (!h) trends.set(name, (h = newHistogram()));
+      const c = classMeasurements(m, cls);
+      let h = c.trends.get(name);
+      if (!h) c.trends.set(name, (h = newHistogram()));
       recordMs(h, s.value);
+      if (name === REQUEST_TREND) {
+        const call = callMeasurements(c, s.tags);
+        if (call) recordMs(call.latency, s.value);
+      }
     };
   }
 }

@@ -2,7 +2,7 @@
 // per-second series add across k6 processes. One k6 process (or pod) gives one; a distributed
 // step merges one per execution segment.
 import type { TransactionClass } from '../core/classes.js';
-import { mergeHistograms, type Histogram } from './latency-histogram.js';
+import { mergeHistograms, newHistogram, type Histogram } from './latency-histogram.js';
 
 /** The Trends of the contract that get their own place in step.json. */
 export const TRANSACTION_TREND = 'oc_transaction_duration';
@@ -18,6 +18,15 @@ export interface ClassMeasurements {
   retryable: number;
   /** Month-end billing's posting counters (docs/contracts.md); zero for the other classes. */
   posting: PostingCounts;
+  /** Per Odoo call, by the requests' `call` tag ("model.method"). */
+  calls: Map<string, CallMeasurements>;
+}
+
+export interface CallMeasurements {
+  /** http_reqs of the call. */
+  requests: number;
+  /** http_req_duration of the call (µs). */
+  latency: Histogram;
 }
 
 export interface PostingCounts {
@@ -79,10 +88,27 @@ export function classMeasurements(m: StepMeasurements, cls: TransactionClass): C
       faults: new Map(),
       retryable: 0,
       posting: { attempts: 0, collisions: 0, invoicesPosted: 0, invoicesUnposted: 0 },
+      calls: new Map(),
     };
     m.classes.set(cls, c);
   }
   return c;
+}
+
+/**
+ * The measurements of the call a request's `call` tag names ("model.method"), or undefined when
+ * the request carries none (docs/contracts.md). Not `model` and `method`: k6 overwrites a
+ * request's `method` tag with its HTTP method.
+ */
+export function callMeasurements(
+  c: ClassMeasurements,
+  tags: Readonly<Record<string, string>> | null,
+): CallMeasurements | undefined {
+  const key = tags?.call;
+  if (!key) return undefined;
+  let call = c.calls.get(key);
+  if (!call) c.calls.set(key, (call = { requests: 0, latency: newHistogram() }));
+  return call;
 }
 
 function addInto<K>(target: Map<K, number>, source: Map<K, number>): void {
@@ -109,6 +135,13 @@ export function mergeMeasurements(parts: readonly StepMeasurements[]): StepMeasu
       into.retryable += c.retryable;
       for (const key of Object.values(POSTING_COUNTERS)) into.posting[key] += c.posting[key];
       addInto(into.faults, c.faults);
+      for (const [key, call] of c.calls) {
+        const existing = into.calls.get(key);
+        into.calls.set(key, {
+          requests: (existing?.requests ?? 0) + call.requests,
+          latency: mergeHistograms(existing ? [existing.latency, call.latency] : [call.latency]),
+        });
+      }
     }
     merged.holdFirst = earliest(merged.holdFirst, part.holdFirst);
     merged.holdLast = latest(merged.holdLast, part.holdLast);

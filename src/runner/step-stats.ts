@@ -84,6 +84,7 @@ export function stepFigures(m: StepMeasurements, holdSeconds?: number): StepFigu
     const transaction = summarizeHistogram(transactionH);
     const errorsTotal = [...c.faults.values()].reduce((s, n) => s + n, 0);
     const throughput = seconds > 0 ? c.transactions / seconds : 0;
+    const calls = [...c.calls].sort(([a], [b]) => a.localeCompare(b));
     classes[cls] = {
       transactions: c.transactions,
       throughput: round(throughput),
@@ -98,6 +99,14 @@ export function stepFigures(m: StepMeasurements, holdSeconds?: number): StepFigu
       retryableFaults: c.retryable,
       droppedIterations: droppedByClass.get(cls) ?? 0,
       ...postingStats(c.posting, seconds),
+      ...(calls.length > 0 && {
+        calls: Object.fromEntries(
+          calls.map(([key, call]) => [
+            key,
+            { requests: call.requests, latency: summarizeHistogram(call.latency) },
+          ]),
+        ),
+      }),
       concurrency: {
         // Little's law, L = λW: throughput (1/s) × mean transaction time (s).
         littles: round((throughput * transaction.mean) / 1000),
@@ -110,6 +119,9 @@ export function stepFigures(m: StepMeasurements, holdSeconds?: number): StepFigu
       request: encodeHistogram(requestH),
       ...(others.length > 0 && {
         metrics: Object.fromEntries(others.sort().map(([n, h]) => [n, encodeHistogram(h)])),
+      }),
+      ...(calls.length > 0 && {
+        calls: Object.fromEntries(calls.map(([key, call]) => [key, encodeHistogram(call.latency)])),
       }),
     };
   }

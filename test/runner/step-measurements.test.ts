@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { newHistogram, recordMs, summarizeHistogram } from '../../src/runner/latency-histogram.js';
 import {
+  callMeasurements,
   classMeasurements,
   emptyMeasurements,
   mergeMeasurements,
@@ -22,6 +23,12 @@ function measure(samples: Sample[]): StepMeasurements {
   const h = newHistogram();
   for (const s of samples) {
     recordMs(h, s.ms);
+    // Per call: the slow samples are one call, the rest another.
+    const call = callMeasurements(c, {
+      call: s.ms > 500 ? 'sale.order.action_confirm' : 'res.partner.read',
+    })!;
+    call.requests += 1;
+    recordMs(call.latency, s.ms);
     c.transactions += 1;
     c.faults.set('concurrency', (c.faults.get('concurrency') ?? 0) + (s.ms > 500 ? 1 : 0));
     const key = `2025-03-01T10:00:${String(s.second).padStart(2, '0')}`;
@@ -57,10 +64,24 @@ describe('merging measurements', () => {
         for (let p = 0; p <= 100; p += 0.5) {
           expect(hb.getValueAtPercentile(p)).toBe(ha.getValueAtPercentile(p));
         }
+        expect([...b.calls.keys()].sort()).toEqual([...a.calls.keys()].sort());
+        for (const [key, call] of a.calls) {
+          expect(b.calls.get(key)!.requests).toBe(call.requests);
+          expect(summarizeHistogram(b.calls.get(key)!.latency)).toEqual(
+            summarizeHistogram(call.latency),
+          );
+        }
         expect(merged.sources).toBe(4);
       }),
       { numRuns: 60 },
     );
+  });
+
+  it('keeps no call for a request without a `call` tag', () => {
+    const c = classMeasurements(emptyMeasurements(), 'order-wave');
+    expect(callMeasurements(c, { model: 'sale.order', method: 'POST' })).toBeUndefined();
+    expect(callMeasurements(c, null)).toBeUndefined();
+    expect(c.calls.size).toBe(0);
   });
 
   it('adds VUs of the same second across processes, as pods running side by side', () => {
