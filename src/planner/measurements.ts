@@ -26,6 +26,8 @@ export interface LowLoad {
   calls: number;
   request: ServiceTime;
   transaction: ServiceTime;
+  /** The slowest single XML-RPC request of those steps, milliseconds (their latency max). */
+  slowestRequestMs: number;
 }
 
 export interface ClassMeasurement {
@@ -98,6 +100,7 @@ export function measureClass(run: RunData, c: TransactionClass): ClassMeasuremen
       transaction: pooled(
         pool.map((x) => ({ n: x.stats.transactions, summary: x.stats.latency.transaction })),
       ),
+      slowestRequestMs: Math.max(...pool.map((x) => x.stats.latency.request.max)),
     },
     maxThroughput: Math.max(...points.map((p) => p.x)),
     p95ByStep: steps.map(({ s, stats }) => ({

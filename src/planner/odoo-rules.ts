@@ -28,10 +28,19 @@ export interface OdooProcesses {
   cronThreadsPerPod: number;
 }
 
-/** Σ pods × (1 + workers + cron) × db_maxconn: connections if every process fills its pool. */
-export function worstCaseConnections(pools: readonly OdooProcesses[], dbMaxconn: number): number {
+/**
+ * Σ pods × ((workers + cron) × db_maxconn + the gevent process's pool): connections if every
+ * process fills its pool. The gevent process uses db_maxconn unless db_maxconn_gevent is set
+ * (Odoo 17+).
+ */
+export function worstCaseConnections(
+  pools: readonly OdooProcesses[],
+  dbMaxconn: number,
+  geventMaxconn = dbMaxconn,
+): number {
   return pools.reduce(
-    (total, p) => total + p.pods * (1 + p.workersPerPod + p.cronThreadsPerPod) * dbMaxconn,
+    (total, p) =>
+      total + p.pods * ((p.workersPerPod + p.cronThreadsPerPod) * dbMaxconn + geventMaxconn),
     0,
   );
 }

@@ -347,6 +347,7 @@ export function recommendWorkerPool(
       inputs: Object.fromEntries(
         measurements.flatMap((m) => [
           [`${m.class}.serviceTimeMs`, m.lowLoad.request.mean * 1000],
+          [`${m.class}.slowestRequestMs`, m.lowLoad.slowestRequestMs],
           [`${m.class}.transactionMs`, m.lowLoad.transaction.mean * 1000],
           [`${m.class}.callsPerTransaction`, m.lowLoad.calls],
           [`${m.class}.peakRate`, input.peakRates[m.class] ?? 0],

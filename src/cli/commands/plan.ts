@@ -5,8 +5,10 @@ import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { BadInputError, ExitCode } from '../../core/errors.js';
+import { log } from '../../core/logger.js';
 import { packageJson } from '../../core/package-root.js';
 import type { PlanJson } from '../../core/plan-types.js';
+import { APPLY_FORMATS, parseFormats, type ApplyFormat } from '../../planner/apply/apply-files.js';
 import type { SloTargets } from '../../planner/recommend-workers.js';
 import { printJson, printLines, type GlobalOptions } from '../output.js';
 
@@ -16,6 +18,8 @@ export interface PlanOptions extends GlobalOptions {
   asOf?: string;
   workingSetMib?: string;
   neighbourDegradation?: string[];
+  format?: string;
+  out?: string;
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -179,6 +183,39 @@ export function renderPlan(plan: PlanJson, file: string): string[] {
   return lines;
 }
 
+/** --format and --out go together; the formats, or null when neither is given. */
+export function applyOptions(options: PlanOptions): { formats: ApplyFormat[]; out: string } | null {
+  if (options.format === undefined && options.out === undefined) return null;
+  if (options.format === undefined)
+    throw new BadInputError('--out needs --format odoo-conf|k8s|pgbouncer|postgresql|all');
+  if (options.out === undefined)
+    throw new BadInputError(`--format ${options.format} needs --out <dir> to write the files into`);
+  const parsed = parseFormats(options.format);
+  if ('unknown' in parsed)
+    throw new BadInputError(
+      `--format ${parsed.unknown}: expected ${APPLY_FORMATS.join(', ')} or all (comma-separated)`,
+    );
+  return { formats: parsed.formats, out: options.out };
+}
+
+/** The files that apply the plan, written atomically into `out`; their paths and warnings. */
+export async function writeApplyFiles(
+  plan: PlanJson,
+  planFile: string,
+  apply: { formats: ApplyFormat[]; out: string },
+): Promise<{ files: { format: ApplyFormat; path: string }[]; warnings: string[] }> {
+  const { buildApplyFiles } = await import('../../planner/apply/apply-files.js');
+  const { writeFileAtomic } = await import('../../core/atomic-write.js');
+  const built = buildApplyFiles(plan, planFile, apply.formats);
+  const files = [];
+  for (const f of built.files) {
+    const path = join(apply.out, f.name);
+    await writeFileAtomic(path, f.text);
+    files.push({ format: f.format, path });
+  }
+  return { files, warnings: built.warnings };
+}
+
 export function registerPlan(program: Command): void {
   program
     .command('plan')
@@ -204,7 +241,12 @@ export function registerPlan(program: Command): void {
       'noisy-neighbour result per tenant database, e.g. lab=0.3 (repeatable)',
       collect,
     )
-    .option('--json', 'print plan.json on stdout')
+    .option(
+      '--format <formats>',
+      `also write the files that apply the plan: ${APPLY_FORMATS.join(', ')} or all (comma-separated)`,
+    )
+    .option('--out <dir>', 'directory for the --format files')
+    .option('--json', 'print plan.json on stdout (with --format: the written files’ paths)')
     .addHelpText(
       'after',
       `
@@ -212,16 +254,26 @@ Examples:
   $ odoo-capacity plan --run runs/2026-03-01T10-00-00-order-wave
   $ odoo-capacity plan --run runs/order-wave --run runs/stock-moves --models models --json
   $ odoo-capacity plan --run runs/x --as-of 2026-03-01 --working-set-mib 420
+  $ odoo-capacity plan --run runs/x --working-set-mib 420 --format all --out deploy/
 
 Reads models/environment.yaml, forecast.yaml, nodes.yaml, and slo.yaml, tenants.yaml and
-tenancy.yaml when present. Writes <first run>/plan.json.
+tenancy.yaml when present. Writes <first run>/plan.json; with --format, also odoo-<pool>.conf,
+kubernetes.yaml, pgbouncer.ini and postgresql.conf into --out, every value commented with the
+plan field and formula it comes from (docs/capacity-model.md, "Applying a plan").
 Exit: 0 feasible, 1 the forecast peak cannot meet the SLOs with the node catalog, 2 bad input,
 including a run still in progress or interrupted (run.json says running, its runner is gone:
 continue it with \`odoo-capacity run --resume <id>\` first).`,
     )
     .action(async (options: PlanOptions) => {
+      const apply = applyOptions(options);
       const { plan, file } = await planRun(options);
-      if (options.json) printJson(plan);
+      if (apply) {
+        const written = await writeApplyFiles(plan, file, apply);
+        for (const w of written.warnings) log.warn(w);
+        if (options.json) printJson({ plan: file, ...written });
+        else
+          printLines([...renderPlan(plan, file), ...written.files.map((f) => `wrote ${f.path}`)]);
+      } else if (options.json) printJson(plan);
       else printLines(renderPlan(plan, file));
       process.exitCode = plan.feasibility.feasible ? ExitCode.ok : ExitCode.failed;
     });
