@@ -1,5 +1,6 @@
-// The one logger: human lines on stderr, every line passed through secret redaction.
-// Library code logs through this; only the CLI writes results to stdout.
+// The one logger: progress, warnings and debug lines on stderr, every line passed through secret
+// redaction. Library code logs through this; only the CLI writes results, to stdout
+// (src/cli/output.ts), so that `cmd > file` captures the result and the terminal the progress.
 import { redact } from './redact.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';

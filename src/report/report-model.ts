@@ -164,8 +164,8 @@ function buildSummary(plan: PlanJson, previous: PlanJson | undefined): Summary {
   return {
     ready,
     headline: ready
-      ? `Ready for the forecast peak: ${peak}`
-      : `Not ready for the forecast peak: ${peak}`,
+      ? `Today's platform is ready for the forecast peak (${peak})`
+      : `Today's platform is not ready for the forecast peak (${peak})`,
     verdict: verdictSentences(plan),
     toAdd: whatToAdd(plan),
     cost: { currency: c, monthly: cost.total, previousMonthly: before, unpriced: cost.unpriced },
@@ -174,6 +174,7 @@ function buildSummary(plan: PlanJson, previous: PlanJson | undefined): Summary {
 }
 
 function costTable(plan: PlanJson): Table {
+    // Today's platform, not the recommendation (what to deploy, below): said so in the headline.
   const cost = monthlyCost(plan);
   return {
     id: 'cost',

@@ -67,7 +67,7 @@ describe('doctor', () => {
     });
     const result = await runCli(['doctor'], env);
     expect(result.code).toBe(2);
-    expect(lines(result.stdout + result.stderr, 'FAIL')).toEqual([
+    expect(lines(result.stdout, 'FAIL')).toEqual([
       'FAIL transports   offered: xmlrpc; using json2 Fix: JSON-2 is Odoo 19 or later: use --transport xmlrpc (or ODOO_TRANSPORT=xmlrpc).',
     ]);
   });
@@ -75,7 +75,7 @@ describe('doctor', () => {
   it('fails the k6 check when k6 is missing, with one line naming the fix', async () => {
     const result = await runCli(['doctor'], cleanEnv({ K6_BIN: '/nonexistent/k6' }));
     expect(result.code).toBe(3);
-    const failures = lines(result.stderr, 'FAIL');
+    const failures = lines(result.stdout, 'FAIL');
     expect(failures).toHaveLength(1);
     expect(failures[0]).toMatch(/^FAIL k6 .*K6_BIN.*Fix: /);
     expect(hasStackTrace(result.stderr)).toBe(false);
@@ -90,7 +90,7 @@ describe('doctor', () => {
     });
     const result = await runCli(['doctor'], env);
     expect(result.code).toBe(3);
-    const failures = lines(result.stderr, 'FAIL');
+    const failures = lines(result.stdout, 'FAIL');
     expect(failures).toHaveLength(1);
     expect(failures[0]).toMatch(/^FAIL target .*ECONNREFUSED.*Fix: /);
     expect(hasStackTrace(result.stderr)).toBe(false);
@@ -107,7 +107,7 @@ describe('doctor', () => {
     const json = await runCli(['doctor', '--json'], env);
     expect(text.code).toBe(2);
     expect(json.code).toBe(2);
-    const failures = lines(text.stderr, 'FAIL');
+    const failures = lines(text.stdout, 'FAIL');
     expect(failures).toHaveLength(1);
     expect(failures[0]).toMatch(/^FAIL authenticate .*refused user "admin".*Fix: .*ODOO_PASSWORD/);
     expect(hasStackTrace(text.stderr)).toBe(false);

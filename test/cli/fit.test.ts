@@ -40,13 +40,13 @@ describe('odoo-capacity fit', () => {
     expect(fit.points).toHaveLength(7);
   });
 
-  it('prints the coefficients as a table on stderr without --json', async () => {
+  it('prints the coefficients as a table on stdout without --json, nothing on stderr', async () => {
     const file = await write('sdm91-table.csv', SDM91);
     const result = await runCli(['fit', '--model', 'usl', file]);
     expect(result.code).toBe(0);
-    expect(result.stdout).toBe('');
-    expect(result.stderr).toMatch(/σ contention\s+0\.0277/);
-    expect(result.stderr).toMatch(/N\* = 96/);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toMatch(/σ contention\s+0\.0277/);
+    expect(result.stdout).toMatch(/N\* = 96/);
   });
 
   it('reads a JSON array of measurements', async () => {

@@ -69,7 +69,7 @@ describe('odoo-capacity plan', () => {
     await writeFile(join(tight, 'slo.yaml'), slo.replace('p95Ms: 2000', 'p95Ms: 150'));
     const result = await runCli(['plan', '--run', dir, '--models', tight, '--as-of', '2026-03-01']);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(
+    expect(result.stdout).toMatch(
       /NOT feasible: web pool: order-wave misses its p95 SLO even without queueing/,
     );
     const written = JSON.parse(await readFile(join(dir, 'plan.json'), 'utf8')) as PlanJson;

@@ -36,7 +36,7 @@ describe('doctor pgstats', () => {
   it('fails for a role that cannot read statistics, saying which GRANT fixes it, without the password', async () => {
     const result = await runCli(['doctor'], cleanEnv({ PGURL: plainUrl }));
     expect(result.code).toBe(1);
-    const failure = result.stderr.split('\n').filter((l) => l.startsWith('FAIL'));
+    const failure = result.stdout.split('\n').filter((l) => l.startsWith('FAIL'));
     expect(failure).toHaveLength(1);
     expect(failure[0]).toMatch(/^FAIL pgstats .*GRANT pg_monitor/);
     expect(hasStackTrace(result.stderr)).toBe(false);

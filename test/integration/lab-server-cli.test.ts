@@ -87,6 +87,9 @@ describe('odoo-capacity lab', () => {
       env,
     );
     expect(started.code, started.stderr).toBe(0);
+    expect(started.stdout).toMatch(
+      /^lab: running in the background at http:\/\/127\.0\.0\.1:\d+ \(pid \d+/,
+    );
     const status = await runCli(['lab', 'status', '--port', port, '--json'], env);
     expect(status.code).toBe(0);
     expect(JSON.parse(status.stdout)).toMatchObject({
@@ -94,7 +97,7 @@ describe('odoo-capacity lab', () => {
       workers: { configured: 1, alive: 1 },
     });
     const human = await runCli(['lab', 'status', '--port', port], env);
-    expect(human.stderr).toMatch(/workers: 0 busy, 1 idle of 1/);
+    expect(human.stdout).toMatch(/workers: 0 busy, 1 idle of 1/);
 
     const clean = await runCli(['lab', 'check', '--port', port], env);
     expect(clean.code, clean.stderr).toBe(0);
@@ -109,7 +112,7 @@ describe('odoo-capacity lab', () => {
     expect(JSON.parse(dirty.stdout).databases[0].violations).toHaveLength(2);
     const listed = await runCli(['lab', 'check', '--port', port], env);
     expect(listed.code).toBe(1);
-    expect(listed.stderr.match(/^ {2}- .*VIOLATION$/gm)).toHaveLength(2);
+    expect(listed.stdout.match(/^ {2}- .*VIOLATION$/gm)).toHaveLength(2);
 
     const stopped = await runCli(['lab', 'stop', '--port', port], env);
     expect(stopped.code).toBe(0);

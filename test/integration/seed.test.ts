@@ -377,8 +377,8 @@ describe('odoo-capacity seed (the command)', () => {
       env(),
     );
     expect(result.code, result.stderr).toBe(0);
-    // Human lines go to stderr.
-    expect(result.stderr).toContain(
+    // The summary goes to stdout.
+    expect(result.stdout).toContain(
       'settings          Storage Locations left off (--no-settings): Internal Transfers archived, stock-moves skips internal transfers',
     );
     expect((await storageLocations(client)).setting).toBe(false);

@@ -57,7 +57,13 @@ describe('odoo-capacity report', () => {
     ]);
     expect(result.code).toBe(0);
     expect(await filesIn(out)).toEqual(['report.md']);
-    expect(result.stderr).toMatch(/^NOT READY: /);
+    // The result on stdout, naming what it judges; stderr is left to progress and errors.
+    expect(result.stdout.split('\n')).toEqual([
+      "Today's platform is not ready for the forecast peak (Black Friday, 2025-11-28)",
+      `wrote ${join(out, 'report.md')}`,
+      '',
+    ]);
+    expect(result.stderr).toBe('');
   });
 
   it('exits 1 with --fail-not-ready when the plan says the peak is not covered', async () => {

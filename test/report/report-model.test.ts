@@ -23,7 +23,9 @@ describe('report document', () => {
   it('is not ready when a class’s forecast peak exceeds its measured capacity, and says which', () => {
     // Synthetic Q3: order-wave and stock-moves fall short of the Black-Friday peak.
     expect(doc.summary.ready).toBe(false);
-    expect(doc.summary.headline).toBe('Not ready for the forecast peak: Black Friday, 2025-11-28');
+    expect(doc.summary.headline).toBe(
+      "Today's platform is not ready for the forecast peak (Black Friday, 2025-11-28)",
+    );
     expect(doc.summary.verdict[0]).toContain('order-wave and stock-moves exceed');
     expect(doc.summary.verdict[1]).toBe(
       'Capacity runs out on 2025-11-01, limited by order-wave: web workers.',
@@ -66,7 +68,7 @@ describe('report document', () => {
       await readPlannedRun(await writeSyntheticRun(join(root, 'ready'), 'q2')),
     );
     expect(q2.summary.ready).toBe(true);
-    expect(q2.summary.headline).toMatch(/^Ready for the forecast peak/);
+    expect(q2.summary.headline).toMatch(/^Today's platform is ready for the forecast peak/);
     expect(q2.readiness.rows.every((r) => r.covered === 'yes')).toBe(true);
   });
 

@@ -328,9 +328,9 @@ Exit: 0 after a clean stop, 2 bad flags, 3 port in use or PostgreSQL unreachable
     const port = integer('--port', flags.port, 1, 65535);
     if (flags.detach) {
       const pidFile = await startDetached(flags, port);
-      log.info(
+      printLines([
         `lab: running in the background at ${pidFile.url} (pid ${pidFile.pid}, log ${pidFile.log})`,
-      );
+      ]);
       return;
     }
     await startForeground(flags, port);

@@ -68,7 +68,8 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
 
 export function renderReportResult(result: ReportResult): string[] {
   return [
-    `${result.ready ? 'READY' : 'NOT READY'}: ${result.headline}`,
+    // The headline names what it judges: today's platform, not the recommendation.
+    result.headline,
     ...(result.comparedWith ? [`compared with run ${result.comparedWith}`] : []),
     ...result.files.map((f) => `wrote ${f.path}`),
   ];
