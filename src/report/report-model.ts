@@ -163,6 +163,7 @@ function buildSummary(plan: PlanJson, previous: PlanJson | undefined): Summary {
   const peak = `${plan.forecast.peak.name}, ${plan.forecast.peak.date}`;
   return {
     ready,
+    // Today's platform, not the recommendation (what to deploy, below): said so in the headline.
     headline: ready
       ? `Today's platform is ready for the forecast peak (${peak})`
       : `Today's platform is not ready for the forecast peak (${peak})`,
@@ -174,7 +175,6 @@ function buildSummary(plan: PlanJson, previous: PlanJson | undefined): Summary {
 }
 
 function costTable(plan: PlanJson): Table {
-    // Today's platform, not the recommendation (what to deploy, below): said so in the headline.
   const cost = monthlyCost(plan);
   return {
     id: 'cost',
