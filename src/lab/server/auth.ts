@@ -4,7 +4,9 @@
 // (db, uid, secret) like Odoo's @ormcache on res.users.check, so each worker pays the hash cost
 // once; failures are not cached. Failures count per (database, client IP) toward the login
 // cooldown (_assert_can_auth): after `cooldownAfter` failures, calls are refused for
-// `cooldownSeconds`, in this process only.
+// `cooldownSeconds`, counted per worker as Odoo counts them per process. Each change of the
+// counts goes to the master, which hands them to the worker that replaces this one: killing a
+// worker never resets a cooldown.
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { Logger } from '../../core/logger.js';
@@ -22,16 +24,32 @@ export const DEFAULT_AUTH_POLICY: AuthPolicy = { cooldownAfter: 10, cooldownSeco
 
 type Queryable = Pick<pg.Pool, 'query'>;
 
+/** Failed logins from one source (`db\0ip`) since its last success; `last` in epoch ms. */
+export interface LoginFailures {
+  count: number;
+  last: number;
+}
+
+export interface FailureStore {
+  /** The counts a previous worker in this slot left. */
+  initial?: readonly (readonly [string, LoginFailures])[];
+  /** Called on each change; `undefined` when a success forgets the source. */
+  onChange?(source: string, failures: LoginFailures | undefined): void;
+}
+
 export class Authenticator {
   readonly #policy: AuthPolicy;
   readonly #log: Logger;
   readonly #verified = new Set<string>();
   readonly #keyUsers = new Map<string, number>();
-  readonly #failures = new Map<string, { count: number; last: number }>();
+  readonly #failures: Map<string, LoginFailures>;
+  readonly #onChange: NonNullable<FailureStore['onChange']>;
 
-  constructor(policy: AuthPolicy, log: Logger) {
+  constructor(policy: AuthPolicy, log: Logger, store: FailureStore = {}) {
     this.#policy = policy;
     this.#log = log;
+    this.#failures = new Map(store.initial);
+    this.#onChange = store.onChange ?? (() => {});
   }
 
   /** res.users.authenticate: the uid, or AccessDenied (which common.authenticate turns into False). */
@@ -145,11 +163,13 @@ export class Authenticator {
     }
     try {
       const result = await attempt();
-      this.#failures.delete(source);
+      if (this.#failures.delete(source)) this.#onChange(source, undefined);
       return result;
     } catch (error) {
       if (error instanceof AccessDenied) {
-        this.#failures.set(source, { count: (previous?.count ?? 0) + 1, last: Date.now() });
+        const failures = { count: (previous?.count ?? 0) + 1, last: Date.now() };
+        this.#failures.set(source, failures);
+        this.#onChange(source, failures);
       }
       throw error;
     }

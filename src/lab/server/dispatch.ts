@@ -10,6 +10,13 @@ import type { Authenticator } from './auth.js';
 import { decodeCall, encodeFault, encodeResponse } from './codec.js';
 import { burnCpu, costKey, type CostModel } from './cost-profile.js';
 import { intFault, stringFault } from './faults.js';
+import {
+  INTERNAL_SERVER_ERROR,
+  METHOD_NOT_ALLOWED,
+  NOT_FOUND,
+  routePath,
+  type HttpAnswer,
+} from './http.js';
 import { handleJson2, isJson2Path, type Json2Deps } from './json2.js';
 import { isPgError } from './pg-errors.js';
 import { FRAMES, type Frame } from './traceback.js';
@@ -25,11 +32,7 @@ export interface RpcRequest {
   headers?: { authorization?: string; database?: string };
 }
 
-export interface RpcResponse {
-  status: number;
-  contentType: string;
-  body: string;
-}
+export type RpcResponse = HttpAnswer;
 
 /** What one request did, for the master's status counters. */
 export interface RequestStats {
@@ -66,7 +69,8 @@ export interface DispatchDeps {
 }
 
 const XML = 'text/xml; charset=utf-8';
-const ROUTE = /^\/xmlrpc\/(2\/)?([^/?]+)\/?(?:\?.*)?$/;
+/** On the decoded path (http.ts routePath), as werkzeug's `<service>` converter matches. */
+const ROUTE = /^\/xmlrpc\/(2\/)?([^/]+)\/?$/;
 const PRIVATE_METHOD = /^(_.*|init)$/;
 
 function pyRepr(value: unknown): string {
@@ -125,38 +129,37 @@ export class Dispatcher {
     this.#deps = deps;
   }
 
+  /** Answers every request: a failure outside the RPC's own handling is werkzeug's 500. */
   async handle(request: RpcRequest): Promise<{ response: RpcResponse; stats: RequestStats }> {
     const receivedAt = performance.now();
     const stats: RequestStats = { retries: {} };
-    if (request.path === '/web/webclient/version_info') {
+    try {
+      return { response: await this.#route(request, stats, receivedAt), stats };
+    } catch (error) {
+      this.#deps.log.error(
+        `${request.httpMethod} ${JSON.stringify(request.path.slice(0, 200))}: HTTP 500: ${(error as Error)?.message ?? String(error)}`,
+      );
+      stats.fault = 'HTTP 500';
+      return { response: INTERNAL_SERVER_ERROR, stats };
+    }
+  }
+
+  async #route(request: RpcRequest, stats: RequestStats, receivedAt: number): Promise<RpcResponse> {
+    const path = routePath(request.path);
+    if (path === '/web/webclient/version_info') {
       // The JSON-RPC route every series serves without a login (the JSON-2 client reads it).
       const result = versionInfo(this.#deps.identity);
       const body = JSON.stringify({ jsonrpc: '2.0', id: null, result });
-      return { response: { status: 200, contentType: 'application/json', body }, stats };
+      return { status: 200, contentType: 'application/json', body };
     }
-    if (this.#deps.identity.json2 && isJson2Path(request.path)) {
-      const response = await handleJson2(
-        request,
-        this.#json2Deps(request, stats, receivedAt),
-        stats,
-      );
-      return { response, stats };
+    if (this.#deps.identity.json2 && isJson2Path(path)) {
+      return handleJson2(path, request, this.#json2Deps(request, stats, receivedAt), stats);
     }
-    const route = ROUTE.exec(request.path);
-    if (!route) {
-      return {
-        response: { status: 404, contentType: 'text/html; charset=utf-8', body: NOT_FOUND },
-        stats,
-      };
-    }
-    if (request.httpMethod !== 'POST') {
-      return {
-        response: { status: 405, contentType: 'text/html; charset=utf-8', body: NOT_ALLOWED },
-        stats,
-      };
-    }
+    const route = ROUTE.exec(path);
+    if (!route) return NOT_FOUND;
+    if (request.httpMethod !== 'POST') return METHOD_NOT_ALLOWED;
     const modern = route[1] !== undefined;
-    const service = decodeURIComponent(route[2]!);
+    const service = route[2]!;
     const frames: Frame[] = [FRAMES.rpc];
     let afterCommit = false;
     try {
@@ -170,18 +173,15 @@ export class Dispatcher {
       frames.splice(1, frames.length - 1, FRAMES.marshal);
       const body = encodeResponse(result);
       if (scope.ran) this.#recordOwnTime(scope.ran, scope);
-      return { response: { status: 200, contentType: XML, body }, stats };
+      return { status: 200, contentType: XML, body };
     } catch (error) {
       const fault = modern ? intFault(error, frames) : stringFault(error, frames);
       stats.fault = fault.faultCode;
       this.#logFault(service, error, fault.faultCode, afterCommit);
       return {
-        response: {
-          status: 200,
-          contentType: XML,
-          body: encodeFault(fault.faultCode, fault.faultString),
-        },
-        stats,
+        status: 200,
+        contentType: XML,
+        body: encodeFault(fault.faultCode, fault.faultString),
       };
     }
   }
@@ -465,8 +465,3 @@ export class Dispatcher {
     }
   }
 }
-
-const NOT_FOUND =
-  '<!doctype html>\n<html lang=en>\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n<p>The requested URL was not found on the server.</p>\n';
-const NOT_ALLOWED =
-  '<!doctype html>\n<html lang=en>\n<title>405 Method Not Allowed</title>\n<h1>Method Not Allowed</h1>\n<p>The method is not allowed for the requested URL.</p>\n';

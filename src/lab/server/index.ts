@@ -39,6 +39,10 @@ export interface LabOptions {
   /** Module exporting `checkDatabase(client, db)` (default: the lab's src/lab/check.ts). */
   checkModule?: string;
   authPolicy?: AuthPolicy;
+  /** Requests that may wait for a worker before the lab answers 503 (default 64 per worker). */
+  maxQueue?: number;
+  /** HTTP timeouts of a request's arrival (default 10 s for the headers, 30 s in all). */
+  timeouts?: { headersMs: number; requestMs: number };
   log?: Logger;
   onProgress?: (line: string) => void;
 }
@@ -96,6 +100,8 @@ export async function startLab(options: LabOptions = {}): Promise<LabHandle> {
     identity,
     databases,
     log,
+    maxQueue: options.maxQueue,
+    timeouts: options.timeouts,
     check: () => runChecks(options.checkModule ?? '../check.js', postgres!.url, databases),
   });
   const port = await master.listen().catch((error: NodeJS.ErrnoException) => {

@@ -19,8 +19,9 @@ import type { RequestStats, RpcRequest, RpcResponse } from './dispatch.js';
 import { pythonException } from './faults.js';
 import { FRAMES, formatTraceback } from './traceback.js';
 
-const ROUTE = /^\/json\/2(?:\/|$|\?)/;
-const CALL = /^\/json\/2\/([^/?]+)\/([^/?]+)\/?(?:\?.*)?$/;
+// On the decoded path (http.ts routePath).
+const ROUTE = /^\/json\/2(?:\/|$)/;
+const CALL = /^\/json\/2\/([^/]+)\/([^/]+)\/?$/;
 const JSON_TYPE = 'application/json; charset=utf-8';
 
 export function isJson2Path(path: string): boolean {
@@ -65,6 +66,7 @@ const BIND_ERROR =
   /^\w+\(\) (got an unexpected keyword argument|missing \d+ required|takes .* positional|got multiple values)/;
 
 export async function handleJson2(
+  path: string,
   request: RpcRequest,
   deps: Json2Deps,
   stats: RequestStats,
@@ -74,7 +76,7 @@ export async function handleJson2(
   if (database === undefined || !deps.databases.includes(database))
     return { status: 404, contentType: 'text/html; charset=utf-8', body: NO_DATABASE };
   try {
-    const call = CALL.exec(request.path);
+    const call = CALL.exec(path);
     if (!call || request.httpMethod !== 'POST')
       throw new HttpError(
         404,
@@ -94,7 +96,7 @@ export async function handleJson2(
       throw error;
     });
     const params = parseBody(request.body);
-    const [model, method] = [decodeURIComponent(call[1]!), decodeURIComponent(call[2]!)];
+    const [model, method] = [call[1]!, call[2]!];
     const value = await callMethod(deps, database, uid, model, method, params);
     return {
       status: 200,

@@ -1,8 +1,12 @@
 // The prefork master: it owns the listening socket and one FIFO queue of requests, forks N
 // worker processes and hands a request to a worker only when that worker is idle, as Odoo's
-// workers accept() from the shared socket only when idle. Queued requests wait (never a 503).
+// workers accept() from the shared socket only when idle. Queued requests wait; beyond the
+// queue's bound (or the bytes the master may hold) a request is answered 503 at once, as a
+// busy server behind a proxy would. A request must arrive whole within the HTTP timeouts and
+// its body stay under BODY_LIMIT_BYTES (src/lab/README.md, "Limits").
 // A worker busy for longer than limit_time_real is SIGKILLed: its client connection drops, its
 // PostgreSQL connection dies with it (so its transaction rolls back), and a new worker is forked.
+// A replacement worker inherits its predecessor's login failure counts (auth.ts).
 //
 // The master reads each HTTP request before queueing it rather than passing the raw socket to
 // the worker: it must answer /lab/status itself while every worker is busy, and Node cannot
@@ -12,7 +16,9 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from '../../core/logger.js';
 import type { CostKey } from '../contract.js';
+import type { LoginFailures } from './auth.js';
 import type { RpcRequest } from './dispatch.js';
+import { PAYLOAD_TOO_LARGE, SERVICE_UNAVAILABLE, type HttpAnswer } from './http.js';
 import type { MasterMessage, WorkerConfig, WorkerMessage } from './messages.js';
 import { LAB_STATUS_SCHEMA, type LabStatus } from './status.js';
 import type { LabIdentity } from './version.js';
@@ -28,7 +34,21 @@ export interface MasterOptions {
   log: Logger;
   /** Answers GET /lab/check; the master runs it itself. */
   check?: () => Promise<unknown>;
+  /** Requests that may wait for a worker; more are answered 503 (default QUEUE_PER_WORKER × workers). */
+  maxQueue?: number;
+  /** Default HEADERS_TIMEOUT_MS and REQUEST_TIMEOUT_MS (tests shorten them). */
+  timeouts?: { headersMs: number; requestMs: number };
 }
+
+/** A request body larger than this is answered 413 (src/lab/README.md, "Limits"). */
+export const BODY_LIMIT_BYTES = 10 * 1024 * 1024;
+/** The request bodies the master may hold at once, read or queued; beyond, 503. */
+export const BUFFERED_LIMIT_BYTES = 128 * 1024 * 1024;
+/** Default bound of the queue, per worker. */
+export const QUEUE_PER_WORKER = 64;
+/** The request's headers, then the whole request, must arrive within these (else 408). */
+export const HEADERS_TIMEOUT_MS = 10_000;
+export const REQUEST_TIMEOUT_MS = 30_000;
 
 interface Job {
   id: number;
@@ -38,6 +58,8 @@ interface Job {
   arrivedAt: number;
   queuedAt: number;
   sentAt?: number;
+  /** Body bytes this job holds in the master until a worker takes it. */
+  bytes: number;
 }
 
 interface Slot {
@@ -50,9 +72,9 @@ interface Slot {
   killed?: boolean;
   /** The master's part of the slot's last call, passed on with its next request. */
   masterTime?: { key: CostKey; ms: number };
+  /** The worker's login failure counts, handed to the worker that replaces it. */
+  loginFailures: Map<string, LoginFailures>;
 }
-
-const MAX_BODY_BYTES = 64 * 1024 * 1024;
 
 export class PreforkMaster {
   readonly #options: MasterOptions;
@@ -64,21 +86,35 @@ export class PreforkMaster {
   #stopping = false;
   #port = 0;
   #workerConfig: WorkerConfig | undefined;
+  readonly #maxQueue: number;
+  /** Body bytes held: being read, or queued. */
+  #buffered = 0;
   #counters = {
     served: 0,
     peakBusy: 0,
     peakQueue: 0,
     killed: 0,
     crashes: 0,
+    busy503: 0,
+    tooLarge413: 0,
     faults: {} as Record<string, number>,
     retries: {} as Record<string, number>,
   };
 
   constructor(options: MasterOptions) {
     this.#options = options;
-    // No request timeout: a request queued behind busy workers waits as long as it takes, as in
-    // Odoo's accept queue; limit_time_real bounds only the time a worker spends on it.
-    this.#server = createServer({ requestTimeout: 0 }, (req, res) => this.#onRequest(req, res));
+    this.#maxQueue = options.maxQueue ?? QUEUE_PER_WORKER * options.workers;
+    // The timeouts bound only the arrival of a request (Node stops them once it is read whole):
+    // a request queued behind busy workers waits as long as it takes, and limit_time_real bounds
+    // the time a worker spends on it.
+    this.#server = createServer(
+      {
+        headersTimeout: options.timeouts?.headersMs ?? HEADERS_TIMEOUT_MS,
+        requestTimeout: options.timeouts?.requestMs ?? REQUEST_TIMEOUT_MS,
+        connectionsCheckingInterval: 1000,
+      },
+      (req, res) => this.#onRequest(req, res),
+    );
     // Every request is its own connection, as with Odoo's HTTP/1.0 workers.
     this.#server.keepAliveTimeout = 0;
   }
@@ -106,12 +142,12 @@ export class PreforkMaster {
     await Promise.all(Array.from({ length: this.#options.workers }, () => this.#fork()));
   }
 
-  #fork(): Promise<void> {
+  #fork(loginFailures = new Map<string, LoginFailures>()): Promise<void> {
     const child = fork(this.#options.workerScript, [], {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       serialization: 'advanced',
     });
-    const slot: Slot = { child, state: 'starting', served: 0 };
+    const slot: Slot = { child, state: 'starting', served: 0, loginFailures };
     this.#slots.add(slot);
     return new Promise((resolve, reject) => {
       child.on('message', (message: WorkerMessage) => {
@@ -130,6 +166,10 @@ export class PreforkMaster {
             break;
           case 'log':
             this.#options.log.info(message.line.replace(/\n$/, ''));
+            break;
+          case 'login-failures':
+            if (message.failures) slot.loginFailures.set(message.source, message.failures);
+            else slot.loginFailures.delete(message.source);
             break;
         }
       });
@@ -151,10 +191,13 @@ export class PreforkMaster {
           slot.job = undefined;
         }
         if (!this.#stopping && slot.state !== 'starting') {
-          this.#fork().catch((error: Error) => this.#options.log.error(error.message));
+          this.#fork(slot.loginFailures).catch((error: Error) =>
+            this.#options.log.error(error.message),
+          );
         }
       });
-      this.#send(slot, { type: 'init', config: this.#workerConfig! });
+      const config = { ...this.#workerConfig!, loginFailures: [...loginFailures] };
+      this.#send(slot, { type: 'init', config });
     });
   }
 
@@ -172,21 +215,39 @@ export class PreforkMaster {
     if (req.method === 'GET' && path.split('?')[0] === '/lab/check') {
       return this.#serveCheck(res);
     }
+    if (this.#queue.length >= this.#maxQueue) return this.#refuseBusy(res);
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > BODY_LIMIT_BYTES) return this.#refuseTooLarge(res);
     const chunks: Buffer[] = [];
     let size = 0;
+    const release = () => {
+      this.#buffered -= size;
+      size = 0;
+    };
     req.on('data', (chunk: Buffer) => {
+      if (res.writableEnded) return;
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        res
-          .writeHead(413, { 'content-type': 'text/plain', connection: 'close' })
-          .end('Request Entity Too Large\n');
-        req.destroy();
-        return;
+      this.#buffered += chunk.length;
+      if (size > BODY_LIMIT_BYTES) {
+        release();
+        return this.#refuseTooLarge(res);
+      }
+      if (this.#buffered > BUFFERED_LIMIT_BYTES) {
+        release();
+        return this.#refuseBusy(res);
       }
       chunks.push(chunk);
     });
+    // A client gone before its request was read whole: its bytes are no longer held.
+    req.on('close', () => {
+      if (!req.complete) release();
+    });
     req.on('end', () => {
       if (res.writableEnded) return;
+      if (this.#queue.length >= this.#maxQueue) {
+        release();
+        return this.#refuseBusy(res);
+      }
       const job: Job = {
         id: this.#nextId++,
         request: {
@@ -202,11 +263,36 @@ export class PreforkMaster {
         res,
         arrivedAt,
         queuedAt: performance.now(),
+        bytes: size,
       };
       this.#queue.push(job);
       this.#counters.peakQueue = Math.max(this.#counters.peakQueue, this.#queue.length);
       this.#dispatch();
     });
+  }
+
+  /** 503 at once: the queue (or the bytes the master holds) is full. */
+  #refuseBusy(res: ServerResponse): void {
+    this.#counters.busy503++;
+    this.#answer(res, SERVICE_UNAVAILABLE, { 'retry-after': '1' });
+  }
+
+  #refuseTooLarge(res: ServerResponse): void {
+    this.#counters.tooLarge413++;
+    this.#answer(res, PAYLOAD_TOO_LARGE);
+  }
+
+  /** An answer before the request was read whole: the connection closes after it. */
+  #answer(res: ServerResponse, answer: HttpAnswer, headers: Record<string, string> = {}): void {
+    if (res.headersSent) return;
+    res
+      .writeHead(answer.status, {
+        'content-type': answer.contentType,
+        'content-length': Buffer.byteLength(answer.body),
+        connection: 'close',
+        ...headers,
+      })
+      .end(answer.body);
   }
 
   #serveCheck(res: ServerResponse): void {
@@ -230,6 +316,7 @@ export class PreforkMaster {
       if (slot.state !== 'idle') continue;
       let job: Job | undefined;
       while ((job = this.#queue.shift())) {
+        this.#buffered -= job.bytes;
         // A client that gave up while queued has nothing to wait for.
         if (!job.res.socket?.destroyed) break;
       }
@@ -319,12 +406,14 @@ export class PreforkMaster {
         peak_concurrent: this.#counters.peakBusy,
         list,
       },
-      queue: { length: this.#queue.length, peak: this.#counters.peakQueue },
+      queue: { length: this.#queue.length, peak: this.#counters.peakQueue, limit: this.#maxQueue },
       requests: {
         served: this.#counters.served,
         faults: { ...this.#counters.faults },
         killed_limit_time_real: this.#counters.killed,
         worker_crashes: this.#counters.crashes,
+        refused_busy: this.#counters.busy503,
+        refused_too_large: this.#counters.tooLarge413,
       },
       retries: {
         total: Object.values(retries).reduce((a, b) => a + b, 0),

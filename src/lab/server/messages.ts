@@ -1,6 +1,6 @@
 // The messages the master and its workers exchange over the IPC channel of child_process.fork.
 import type { CostKey } from '../contract.js';
-import type { AuthPolicy } from './auth.js';
+import type { AuthPolicy, LoginFailures } from './auth.js';
 import type { RequestStats, RpcRequest, RpcResponse } from './dispatch.js';
 import type { LabIdentity } from './version.js';
 
@@ -16,6 +16,8 @@ export interface WorkerConfig {
   /** Connections per tenant database in this worker (Odoo's db_maxconn is per process). */
   dbMaxConn: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** The login failure counts the worker this one replaces left (auth.ts FailureStore). */
+  loginFailures?: [string, LoginFailures][];
 }
 
 export type MasterMessage =
@@ -33,4 +35,6 @@ export type WorkerMessage =
   | { type: 'ready' }
   | { type: 'init-failed'; message: string }
   | { type: 'response'; id: number; response: RpcResponse; stats: RequestStats }
-  | { type: 'log'; line: string };
+  | { type: 'log'; line: string }
+  /** A change of the worker's login failure counts, kept by the master for its replacement. */
+  | { type: 'login-failures'; source: string; failures: LoginFailures | undefined };

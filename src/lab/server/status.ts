@@ -22,7 +22,8 @@ export interface LabStatus {
     peak_concurrent: number;
     list: WorkerStatus[];
   };
-  queue: { length: number; peak: number };
+  /** `limit`: requests that may wait; more are answered 503. */
+  queue: { length: number; peak: number; limit: number };
   requests: {
     served: number;
     faults: Record<string, number>;
@@ -30,6 +31,10 @@ export interface LabStatus {
     killed_limit_time_real: number;
     /** Workers that died on their own while serving a request. */
     worker_crashes: number;
+    /** Answered 503: the queue or the master's buffered bytes were full. */
+    refused_busy: number;
+    /** Answered 413: a body over the lab's limit. */
+    refused_too_large: number;
   };
   /** Concurrency retries of Odoo's `retrying`, by SQLSTATE. */
   retries: { total: number; by_code: Record<string, number> };

@@ -8,7 +8,8 @@ import type { LabOrm } from '../contract.js';
 import { Authenticator } from './auth.js';
 import { CostModel } from './cost-profile.js';
 import { databaseUrl } from './databases.js';
-import { Dispatcher } from './dispatch.js';
+import { Dispatcher, type RequestStats, type RpcResponse } from './dispatch.js';
+import { INTERNAL_SERVER_ERROR } from './http.js';
 import type { MasterMessage, WorkerConfig, WorkerMessage } from './messages.js';
 
 function send(message: WorkerMessage): void {
@@ -24,7 +25,7 @@ function workerLogger(level: WorkerConfig['logLevel']): Logger {
 
 async function start(
   config: WorkerConfig,
-): Promise<{ dispatcher: Dispatcher; cost: CostModel; close(): Promise<void> }> {
+): Promise<{ dispatcher: Dispatcher; cost: CostModel; log: Logger; close(): Promise<void> }> {
   const log = workerLogger(config.logLevel);
   const pgUrl = new Secret(config.pgUrl);
   const { orm } = (await import(config.ormModule)) as { orm: LabOrm };
@@ -46,7 +47,10 @@ async function start(
       }
       return pool;
     },
-    auth: new Authenticator(config.authPolicy, log),
+    auth: new Authenticator(config.authPolicy, log, {
+      initial: config.loginFailures,
+      onChange: (source, failures) => send({ type: 'login-failures', source, failures }),
+    }),
     cost,
     identity: config.identity,
     databases: config.databases,
@@ -56,6 +60,7 @@ async function start(
   return {
     dispatcher,
     cost,
+    log,
     close: async () => {
       await Promise.all([...pools.values()].map((p) => p.end().catch(() => {})));
     },
@@ -63,6 +68,22 @@ async function start(
 }
 
 let worker: Awaited<ReturnType<typeof start>> | undefined;
+
+/** Serves one request; whatever happens, the master gets an answer and the worker lives on. */
+async function serve(message: Extract<MasterMessage, { type: 'request' }>): Promise<void> {
+  let answer: { response: RpcResponse; stats: RequestStats };
+  try {
+    if (!worker) throw new Error('a request before the worker was ready');
+    if (message.masterTime)
+      worker.cost.recordMasterTime(message.masterTime.key, message.masterTime.ms);
+    answer = await worker.dispatcher.handle(message.request);
+  } catch (error) {
+    // The dispatcher answers every request itself; this is the last line of defence.
+    (worker?.log ?? workerLogger('error')).error(`HTTP 500: ${(error as Error)?.message}`);
+    answer = { response: INTERNAL_SERVER_ERROR, stats: { retries: {}, fault: 'HTTP 500' } };
+  }
+  send({ type: 'response', id: message.id, ...answer });
+}
 
 process.on('message', (message: MasterMessage) => {
   switch (message.type) {
@@ -76,11 +97,7 @@ process.on('message', (message: MasterMessage) => {
       );
       break;
     case 'request':
-      if (message.masterTime)
-        worker!.cost.recordMasterTime(message.masterTime.key, message.masterTime.ms);
-      void worker!.dispatcher
-        .handle(message.request)
-        .then(({ response, stats }) => send({ type: 'response', id: message.id, response, stats }));
+      void serve(message);
       break;
     case 'shutdown':
       void (worker?.close() ?? Promise.resolve()).finally(() => process.exit(0));
