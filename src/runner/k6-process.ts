@@ -17,7 +17,10 @@ export interface K6RunRequest {
   binary: string;
   /** k6 subcommand and arguments after it, e.g. ['run', '--quiet', 'script.ts']. Never secrets. */
   args: string[];
-  /** Variables added to k6's environment (OC_*, ODOO_*), the secret among them. */
+  /**
+   * Variables added to k6's environment (OC_*, ODOO_*, and the K6_* output settings of
+   * k6-outputs.ts), the secret among them.
+   */
   env: Record<string, string>;
   cwd?: string;
   /** After this, k6 is interrupted, then killed if it does not stop. */
@@ -45,7 +48,8 @@ const STDERR_TAIL_LINES = 20;
 const KILL_GRACE_MS = 15_000;
 
 // Variables the runner sets itself, or that would change what k6 does behind the runner's back
-// (K6_OUT, K6_VUS, ...): not inherited from the caller's environment.
+// (K6_OUT, K6_VUS, ...): not inherited from the caller's environment. The K6_* variables that
+// configure k6's outputs are chosen by k6-outputs.ts and passed explicitly in request.env.
 const NOT_INHERITED = /^(K6_|OC_|ODOO_|PGURL$)/;
 
 const WATCHDOG = join(packageRoot, 'scripts', 'k6-watchdog.mjs');

@@ -29,6 +29,7 @@ import type { Secret } from '../core/secret.js';
 import { describeTarget, type OdooTarget } from '../core/target.js';
 import type { PgStatsSession } from '../pgstats/stats-session.js';
 import { locateK6, type K6Binary } from './k6-binary.js';
+import { k6OutputSettings, type K6OutputSettings } from './k6-outputs.js';
 import { stopStrayK6 } from './stray-k6.js';
 import { runStep, type RunControl, type StepResult, type StepTick } from './run-step.js';
 import { stopAfter } from './stop-criteria.js';
@@ -50,6 +51,8 @@ interface Common {
   target: OdooTarget;
   pgUrl?: Secret;
   keepRaw?: boolean;
+  /** k6 outputs added to the runner's own (`run --out`), configured by the caller's K6_* variables. */
+  outputs?: string[];
   control: RunControl;
   events?: LadderEvents;
   /**
@@ -207,6 +210,8 @@ export function resumeLadder(request: ResumeLadderRequest): Promise<LadderOutcom
 type Open = (k6: K6Binary, stats: PgStatsSession | undefined) => Promise<LadderOutcome>;
 
 async function drive(request: Common, open: Open): Promise<LadderOutcome> {
+  const outputs = k6OutputSettings(request.outputs ?? [], process.env);
+  for (const note of outputs.notes) request.events?.onNote?.(note, 'warning');
   const k6 = await locateK6({ install: false });
   const stats = await openStats(request.pgUrl, request.events);
   let opened: LadderOutcome | undefined;
@@ -221,9 +226,14 @@ async function drive(request: Common, open: Open): Promise<LadderOutcome> {
     run.status = 'running';
     delete run.stopReason;
     delete run.finishedAt;
+    // This invocation's outputs: masked arguments, variables by name only.
+    delete run.k6.outputs;
+    delete run.k6.variables;
+    if (outputs.record.outputs.length) run.k6.outputs = outputs.record.outputs;
+    if (outputs.record.variables.length) run.k6.variables = outputs.record.variables;
     await writeRunJson(dir, run);
     request.events?.onStart?.(run, dir);
-    await climb(dir, run, k6, stats, request);
+    await climb(dir, run, k6, stats, request, outputs);
     return { dir, run };
   } catch (error) {
     if (opened) {
@@ -248,6 +258,7 @@ async function climb(
   k6: K6Binary,
   stats: PgStatsSession | undefined,
   request: Common,
+  outputs: K6OutputSettings,
 ): Promise<void> {
   const spec = run.ladder;
   const total = spec.steps.length;
@@ -272,6 +283,7 @@ async function climb(
       workload: run.scenario!.workload,
       stats,
       keepRaw: request.keepRaw,
+      outputs,
       control: request.control,
       onTick: request.events?.onTick,
     });

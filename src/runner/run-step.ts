@@ -15,6 +15,7 @@ import { segmentArgs, executionSegment } from './execution-segments.js';
 import type { K6Binary } from './k6-binary.js';
 import { loadVariables, targetVariables } from './k6-environment.js';
 import { K6OutputIngest, ingestFollowing, type LiveView } from './k6-output-ingest.js';
+import { k6OutputArgs, k6OutputEnv, type K6OutputSettings } from './k6-outputs.js';
 import { k6Failure, startK6, type K6Outcome, type K6Process } from './k6-process.js';
 import { mergeMeasurements } from './step-measurements.js';
 import { stepFigures } from './step-stats.js';
@@ -41,6 +42,8 @@ export interface StepContext {
   stats?: PgStatsSession;
   /** Keep k6's raw JSON output in the step folder. */
   keepRaw?: boolean;
+  /** k6 outputs of `run --out` and the K6_* variables that configure them. */
+  outputs?: K6OutputSettings;
   control: RunControl;
   onTick?: (tick: StepTick) => void;
 }
@@ -145,10 +148,15 @@ function startSegments(ctx: StepContext, staging: string): Segment[] {
         summary,
         '--out',
         `json=${output}`,
+        ...k6OutputArgs(ctx.outputs, {
+          run: ctx.runId,
+          step: step.label,
+          ...(count > 1 && { segment: `${i + 1}/${count}` }),
+        }),
         ...segmentArgs(i, count),
         ctx.script,
       ],
-      env,
+      env: { ...k6OutputEnv(ctx.outputs, i), ...env },
       timeoutMs,
       label,
       pidFile: k6PidFile(staging, suffix),

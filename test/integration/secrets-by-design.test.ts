@@ -3,7 +3,7 @@
 // write exactly what they measured: no `***` anywhere, every `label` key whole, the path --json
 // prints exists, and plan accepts the run. A long, distinct secret never reaches any file.
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +12,7 @@ import { startLocalPostgres, type PostgresHandle } from '../../src/core/postgres
 import { Secret } from '../../src/core/secret.js';
 import { startLab, type LabHandle } from '../../src/lab/server/index.js';
 import { cleanEnv, runCli } from '../helpers/cli.js';
+import { filesWithText } from '../helpers/files.js';
 
 const LAB_PROBE = join(import.meta.dirname, '..', 'fixtures', 'k6', 'lab-probe.js');
 const MODELS = join(import.meta.dirname, '..', '..', 'models');
@@ -45,17 +46,6 @@ afterAll(async () => {
   await postgres?.stop();
   await rm(root, { recursive: true, force: true });
 });
-
-/** Every file under dir, recursively, with its text. */
-async function files(dir: string): Promise<{ path: string; text: string }[]> {
-  const out = [];
-  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
-    if (!entry.isFile()) continue;
-    const path = join(entry.parentPath, entry.name);
-    out.push({ path, text: await readFile(path, 'utf8') });
-  }
-  return out;
-}
 
 describe.each([
   { lab: 0, db: 'lab', password: 'lab' },
@@ -111,7 +101,7 @@ describe.each([
     const report = await runCli(['report', '--run', printed.run], env);
     expect(report.code, report.stderr).toBe(0);
 
-    const written = await files(printed.run);
+    const written = await filesWithText(printed.run);
     expect(written.map((f) => f.path)).toEqual(
       expect.arrayContaining([
         join(printed.run, 'run.json'),

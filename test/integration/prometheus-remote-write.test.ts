@@ -1,0 +1,220 @@
+// `run --out experimental-prometheus-rw` into a real Prometheus (its remote-write receiver): a
+// short order-wave run against a seeded lab, then Prometheus' HTTP API must hold the run's
+// metrics under the names the Grafana dashboard (deploy/grafana/odoo-capacity.json) queries,
+// with the tags it filters on (run, step, class, model, phase). The remote-write URL carries a
+// password: it reaches k6, and nothing the run writes or prints. A K6_* variable that would change
+// the load is left out with a warning.
+// Prometheus: PROMETHEUS_BIN, or `prometheus` on PATH (scripts/ensure-prometheus.sh installs
+// Debian's); without it the file is skipped with one line saying so.
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../src/core/postgres-provider.js';
+import type { RunJson, StepJson } from '../../src/core/run-types.js';
+import type { LabHandle } from '../../src/lab/server/index.js';
+import { cleanEnv, runCli } from '../helpers/cli.js';
+import { filesWithText } from '../helpers/files.js';
+import { startSeededLab } from '../scenarios/seeded-lab.js';
+
+function findPrometheus(): string | undefined {
+  if (process.env.PROMETHEUS_BIN) return process.env.PROMETHEUS_BIN;
+  try {
+    return (
+      execFileSync('sh', ['-c', 'command -v prometheus'], { encoding: 'utf8' }).trim() || undefined
+    );
+  } catch {
+    return undefined;
+  }
+}
+
+const PROMETHEUS = findPrometheus();
+if (!PROMETHEUS) {
+  console.warn(
+    'prometheus-remote-write: skipped: no Prometheus (set PROMETHEUS_BIN, or run scripts/ensure-prometheus.sh)',
+  );
+}
+
+/** The remote-write password: long and distinct, so that any copy of it is found. */
+const RW_PASSWORD = 'rw-pass-5b7e0c91d2';
+const RUN_ID = 'prom-rw';
+
+let root: string;
+let prometheus: ChildProcess | undefined;
+let promUrl: string;
+let lab: LabHandle | undefined;
+
+async function waitReady(url: string, deadlineMs: number): Promise<void> {
+  const deadline = Date.now() + deadlineMs;
+  for (;;) {
+    try {
+      if ((await fetch(`${url}/-/ready`)).ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    if (Date.now() > deadline) throw new Error(`Prometheus at ${url} was not ready in time`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+interface Series {
+  __name__: string;
+  [label: string]: string;
+}
+
+async function series(match: string): Promise<Series[]> {
+  const url = `${promUrl}/api/v1/series?${new URLSearchParams({ 'match[]': match })}`;
+  const body = (await (await fetch(url)).json()) as { status: string; data: Series[] };
+  expect(body.status).toBe('success');
+  return body.data;
+}
+
+async function query(expr: string): Promise<{ metric: Series; value: [number, string] }[]> {
+  const url = `${promUrl}/api/v1/query?${new URLSearchParams({ query: expr })}`;
+  const body = (await (await fetch(url)).json()) as {
+    status: string;
+    data: { result: { metric: Series; value: [number, string] }[] };
+  };
+  expect(body.status).toBe('success');
+  return body.data.result;
+}
+
+beforeAll(async () => {
+  if (!PROMETHEUS) return;
+  root = await mkdtemp(join(tmpdir(), 'oc-prometheus-'));
+  const port = await freePort();
+  promUrl = `http://127.0.0.1:${port}`;
+  await writeFile(join(root, 'prometheus.yml'), 'global:\n  scrape_interval: 1m\n');
+  prometheus = spawn(
+    PROMETHEUS,
+    [
+      `--config.file=${join(root, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${join(root, 'tsdb')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--web.enable-remote-write-receiver',
+    ],
+    { stdio: 'ignore' },
+  );
+  ({ lab } = await startSeededLab(['prom'], {
+    products: 6,
+    customers: 4,
+    readyOrders: 0,
+    deliveredOrders: 0,
+    stock: 200,
+    linesPerOrder: 2,
+  }));
+  await waitReady(promUrl, 30_000);
+});
+
+afterAll(async () => {
+  prometheus?.kill('SIGTERM');
+  await lab?.stop();
+  if (root) await rm(root, { recursive: true, force: true });
+});
+
+describe.skipIf(!PROMETHEUS)('run --out experimental-prometheus-rw', () => {
+  it('sends the run’s metrics, tagged, to Prometheus, and its password nowhere else', async () => {
+    const env = cleanEnv({
+      ODOO_URL: lab!.url,
+      ODOO_DB: 'prom',
+      ODOO_USER: 'admin',
+      ODOO_PASSWORD: 'admin',
+      K6_PROMETHEUS_RW_SERVER_URL: `http://oc:${RW_PASSWORD}@127.0.0.1:${new URL(promUrl).port}/api/v1/write`,
+      K6_PROMETHEUS_RW_PUSH_INTERVAL: '1s',
+      // k6's web dashboard, with no server: its HTML export proves its variables reach k6.
+      K6_WEB_DASHBOARD_PORT: '-1',
+      K6_WEB_DASHBOARD_PERIOD: '1s',
+      K6_WEB_DASHBOARD_EXPORT: join(root, 'dashboard.html'),
+      // Not an output setting: the ladder sets the load.
+      K6_VUS: '50',
+    });
+    for (const key of Object.keys(env)) {
+      if (key.startsWith('K6_') && !/^K6_(BIN|PROMETHEUS_RW_|WEB_DASHBOARD_|VUS$)/.test(key))
+        delete env[key];
+    }
+    const runsDir = join(root, 'runs');
+    const result = await runCli(
+      [
+        'run',
+        '--runs-dir',
+        runsDir,
+        '--id',
+        RUN_ID,
+        '--class',
+        'order-wave',
+        '--rates',
+        '2',
+        '--warmup',
+        '1s',
+        '--hold',
+        '3s',
+        '--no-seed',
+        '--out',
+        'experimental-prometheus-rw',
+        '--out',
+        'web-dashboard',
+      ],
+      env,
+      120_000,
+    );
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/K6_VUS is not passed to k6: the runner sets the load/);
+
+    // The series the dashboard reads, with the tags it filters on.
+    const names = new Set((await series(`{run="${RUN_ID}"}`)).map((s) => s.__name__));
+    for (const name of [
+      'k6_oc_transactions_total',
+      'k6_oc_transaction_duration_p95',
+      'k6_oc_transaction_failed_rate',
+      'k6_http_reqs_total',
+      'k6_http_req_duration_p95',
+      'k6_vus',
+    ]) {
+      expect(names, name).toContain(name);
+    }
+    // Requests: the scenario's carry the class and phase; setup()'s (authenticate, look-ups) not.
+    const requests = await series(`k6_http_reqs_total{run="${RUN_ID}"}`);
+    const held = requests.filter((s) => s.phase === 'hold');
+    expect(held.length).toBeGreaterThan(0);
+    for (const s of requests) {
+      expect(s, JSON.stringify(s)).toMatchObject({ run: RUN_ID, step: 'rate-2' });
+      expect(s.model, JSON.stringify(s)).toMatch(/^[a-z_]+(\.[a-z_]+)*$/);
+      if (s.class === undefined) expect(s.group).toBe('::setup');
+      else expect(s).toMatchObject({ class: 'order-wave', scenario: 'order-wave' });
+      // The call's key (model.method): k6's own `method` tag is the HTTP method.
+      if (s.call !== undefined) expect(s.call.startsWith(`${s.model}.`), s.call).toBe(true);
+    }
+    expect(held.map((s) => s.model)).toContain('sale.order');
+
+    // The same transactions as step.json's: those of the hold, counted by the runner.
+    const [step] = (await readdir(join(runsDir, RUN_ID, 'steps'))).sort();
+    const stepJson = JSON.parse(
+      await readFile(join(runsDir, RUN_ID, 'steps', step!, 'step.json'), 'utf8'),
+    ) as StepJson;
+    const transactions = await query(
+      `sum(k6_oc_transactions_total{run="${RUN_ID}",step="rate-2",class="order-wave",phase="hold"})`,
+    );
+    expect(Number(transactions[0]?.value[1])).toBe(stepJson.classes['order-wave']!.transactions);
+
+    // run.json says which outputs and variables were used; the password is in no file, no line.
+    const run = JSON.parse(await readFile(join(runsDir, RUN_ID, 'run.json'), 'utf8')) as RunJson;
+    expect(run.k6.outputs).toEqual(['experimental-prometheus-rw', 'web-dashboard']);
+    expect(run.k6.variables).toEqual([
+      'K6_PROMETHEUS_RW_PUSH_INTERVAL',
+      'K6_PROMETHEUS_RW_SERVER_URL',
+      'K6_PROMETHEUS_RW_TREND_STATS',
+      'K6_WEB_DASHBOARD_EXPORT',
+      'K6_WEB_DASHBOARD_HOST',
+      'K6_WEB_DASHBOARD_PERIOD',
+      'K6_WEB_DASHBOARD_PORT',
+    ]);
+    const dashboard = await readFile(join(root, 'dashboard.html'), 'utf8');
+    expect(dashboard).toMatch(/<html/i);
+    expect(dashboard).not.toContain(RW_PASSWORD);
+    for (const { path, text } of await filesWithText(join(runsDir, RUN_ID))) {
+      expect(text, path).not.toContain(RW_PASSWORD);
+    }
+    expect(result.stdout + result.stderr).not.toContain(RW_PASSWORD);
+  });
+});
