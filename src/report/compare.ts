@@ -6,7 +6,14 @@ import type { TransactionClass } from '../core/classes.js';
 import { TRANSACTION_CLASSES } from '../core/classes.js';
 import type { StepJson } from '../core/run-types.js';
 import { monthlyCost } from './cost.js';
-import { classesInRun, databaseTime, peakValidStep } from './measurements.js';
+import {
+  classSteps,
+  classesInRun,
+  databaseTime,
+  offeredLoad,
+  peakValidStep,
+  type ClassStep,
+} from './measurements.js';
 import type { PlanJson } from '../core/plan-types.js';
 import { classReadiness, isReady } from './readiness.js';
 import type { Baseline, PlannedRun, RunBundle } from './read-run.js';
@@ -21,6 +28,8 @@ export interface Comparison {
   headline: string;
   recommendations: Table | null;
   measurements: Table;
+  /** p95 per Odoo call at a comparable step; null without per-call statistics on either side. */
+  calls: Table | null;
   notes: string[];
 }
 
@@ -153,6 +162,76 @@ function measurementTable(before: Measures, after: Measures): Table {
   };
 }
 
+/**
+ * The steps of a class to compare calls at: the highest load both runs held validly (same step
+ * label), else each run's best valid step.
+ */
+function comparableSteps(
+  before: RunBundle,
+  after: RunBundle,
+  cls: TransactionClass,
+): { then?: ClassStep; now?: ClassStep } {
+  const validWithCalls = (bundle: RunBundle) =>
+    classSteps(bundle.steps, cls).filter((s) => s.step.valid && s.stats.calls !== undefined);
+  const thenSteps = validWithCalls(before);
+  const common = validWithCalls(after)
+    .filter((s) => thenSteps.some((t) => t.step.label === s.step.label))
+    .sort((a, b) => offeredLoad(b.step) - offeredLoad(a.step))[0];
+  if (common)
+    return { then: thenSteps.find((t) => t.step.label === common.step.label), now: common };
+  return { then: peakValidStep(before.steps, cls), now: peakValidStep(after.steps, cls) };
+}
+
+function callsTable(before: RunBundle, after: RunBundle): Table | null {
+  const classes = TRANSACTION_CLASSES.filter(
+    (c) => classesInRun(before.steps).includes(c) || classesInRun(after.steps).includes(c),
+  );
+  const rows: Record<string, Cell>[] = [];
+  for (const cls of classes) {
+    const { then, now } = comparableSteps(before, after, cls);
+    const thenCalls = then?.stats.calls ?? {};
+    const nowCalls = now?.stats.calls ?? {};
+    const step =
+      then && now && then.step.label !== now.step.label
+        ? `${then.step.label} → ${now.step.label}`
+        : ((now ?? then)?.step.label ?? null);
+    const keys = [...new Set([...Object.keys(nowCalls), ...Object.keys(thenCalls)])];
+    const p95 = (c: (typeof nowCalls)[string] | undefined) =>
+      c === undefined ? null : roundMeasure(c.latency.p95);
+    rows.push(
+      ...keys
+        .map((call) => {
+          const b = p95(thenCalls[call]);
+          const a = p95(nowCalls[call]);
+          return {
+            class: cls,
+            call,
+            step,
+            before: b,
+            after: a,
+            changePct: a !== null && b !== null ? (changePct(b, a) ?? null) : null,
+          };
+        })
+        .sort((x, y) => (y.after ?? -1) - (x.after ?? -1) || (y.before ?? 0) - (x.before ?? 0)),
+    );
+  }
+  if (rows.length === 0) return null;
+  return {
+    id: 'changes-calls',
+    title: 'Calls: request p95 then and now (ms)',
+    columns: [
+      { key: 'class', label: 'class' },
+      { key: 'call', label: 'call' },
+      { key: 'step', label: 'step' },
+      { key: 'before', label: 'then', numeric: true },
+      { key: 'after', label: 'now', numeric: true },
+      { key: 'changePct', label: 'change (%)', numeric: true },
+    ],
+    rows,
+    note: 'Each class at the highest load both runs held validly, else at each run’s best valid step; slowest call first.',
+  };
+}
+
 function describeRun(steps: readonly StepJson[]): string {
   return classesInRun(steps).join(', ') || 'no classes';
 }
@@ -199,6 +278,7 @@ export function compareWithBaseline(current: PlannedRun, baseline: Baseline): Co
 
   const recommendations = basePlan ? recommendationTable(basePlan, current.plan) : undefined;
   const measurements = measurementTable(before, after);
+  const calls = baseRun ? callsTable(baseRun, current) : null;
   const changedRecs = recommendations?.rows.filter((r) => r.change !== 'unchanged').length ?? 0;
   const moved = measurements.rows.filter(
     (r) => r.changePct === null || Math.abs(r.changePct as number) >= NOTABLE_CHANGE_PCT,
@@ -216,6 +296,7 @@ export function compareWithBaseline(current: PlannedRun, baseline: Baseline): Co
     headline,
     recommendations: recommendations ?? null,
     measurements,
+    calls,
     notes,
   };
 }

@@ -3,7 +3,7 @@
 // summary; nothing here averages percentiles across steps.
 import type { TransactionClass } from '../core/classes.js';
 import { TRANSACTION_CLASSES } from '../core/classes.js';
-import type { ClassStepStats, StepJson } from '../core/run-types.js';
+import type { CallStepStats, ClassStepStats, StepJson } from '../core/run-types.js';
 import { statementClass } from './statement-class.js';
 
 /** The classes present in any step, in the canonical order of classes.ts. */
@@ -34,6 +34,33 @@ export function peakValidStep(
       (best, s) => (!best || s.stats.throughput > best.stats.throughput ? s : best),
       undefined,
     );
+}
+
+export interface StepCall {
+  class: TransactionClass;
+  /** "model.method". */
+  call: string;
+  stats: CallStepStats;
+  /** The call's share of its class's request time in the step (requests × mean), 0–1. */
+  timeShare: number;
+}
+
+/** A step's Odoo calls over every class, slowest first by p95 (empty for runs without them). */
+export function stepCalls(step: StepJson): StepCall[] {
+  const out: StepCall[] = [];
+  for (const cls of TRANSACTION_CLASSES) {
+    const calls = Object.entries(step.classes[cls]?.calls ?? {});
+    const total = calls.reduce((s, [, c]) => s + c.requests * c.latency.mean, 0);
+    for (const [call, stats] of calls)
+      out.push({
+        class: cls,
+        call,
+        stats,
+        timeShare: total > 0 ? (stats.requests * stats.latency.mean) / total : 0,
+      });
+  }
+  // A stable sort: ties keep the canonical class order, then step.json's (sorted) call order.
+  return out.sort((a, b) => b.stats.latency.p95 - a.stats.latency.p95);
 }
 
 /** Offered load of a step: arrival rate (open model) or VUs (closed). */

@@ -5,6 +5,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import Handlebars from 'handlebars';
 import { packageRoot } from '../core/package-root.js';
+import { callsChart } from './charts/calls-chart.js';
 import { dbTimeChart } from './charts/db-time-chart.js';
 import { headroomChart } from './charts/headroom-chart.js';
 import { latencyChart } from './charts/latency-chart.js';
@@ -71,6 +72,10 @@ function htmlView(doc: ReportDocument) {
         throughputSvg: throughput ? throughputChart(throughput) : '',
         latencySvg: latency ? latencyChart(latency) : '',
       };
+    }),
+    calls: doc.calls.map((section) => {
+      const chart = doc.charts.calls.find((c) => c.step === section.step);
+      return { ...section, svg: chart ? callsChart(chart) : '' };
     }),
     recommendations: doc.recommendations.map((rec) => {
       const packing = doc.charts.packing.find((p) => `node-pool-${p.pool}` === rec.id);

@@ -2,6 +2,7 @@
 // run (and a baseline for "what changed"), with every number already rounded. The HTML,
 // Markdown and JSON renderers only print it, so the three formats cannot disagree.
 import type { TransactionClass } from '../core/classes.js';
+import type { CallsChartData } from './charts/calls-chart.js';
 import type { DbTimeChartData } from './charts/db-time-chart.js';
 import type { HeadroomChartData } from './charts/headroom-chart.js';
 import type { LatencyChartData } from './charts/latency-chart.js';
@@ -29,7 +30,13 @@ import type { Baseline, PlannedRun } from './read-run.js';
 import { isReady, verdictSentences } from './readiness.js';
 import { recommendationSections, type RecommendationSection } from './recommendations.js';
 import { roundMeasure } from './round.js';
-import { classSection, dbTimeSection, type ClassSection } from './run-tables.js';
+import {
+  callsSections,
+  classSection,
+  dbTimeSection,
+  type CallsSection,
+  type ClassSection,
+} from './run-tables.js';
 import type { Table } from './table.js';
 
 export const REPORT_SCHEMA_VERSION = 1 as const;
@@ -56,6 +63,8 @@ export interface ReportCharts {
   /** Fits over the whole mix (scope "mix"), drawn in the scalability section. */
   mixThroughput: ThroughputChartData[];
   latency: LatencyChartData[];
+  /** One per entry of ReportDocument.calls, by step. */
+  calls: CallsChartData[];
   dbTime: DbTimeChartData;
   headroom: HeadroomChartData;
   packing: PackingChartData[];
@@ -86,6 +95,8 @@ export interface ReportDocument {
   /** What the readiness verdict rests on: the plan's capacity runway. */
   runway: Ground;
   classes: ClassSection[];
+  /** Per step, its slowest Odoo calls; empty for runs without per-call statistics. */
+  calls: CallsSection[];
   /** Month-end billing's posting collisions and the cap they set; null when nothing posted. */
   postingCollisions: PostingCollisionSection | null;
   usl: Table;
@@ -257,6 +268,7 @@ export function buildReport(run: PlannedRun, baseline?: Baseline): ReportDocumen
   const { plan } = run;
   const classes = classesInRun(run.steps);
   const db = dbTimeSection(run);
+  const calls = callsSections(run);
   const headroom = headroomSection(plan);
   const recommendations = recommendationSections(plan);
   const runway = ground('capacity runway', plan.runway);
@@ -304,6 +316,7 @@ export function buildReport(run: PlannedRun, baseline?: Baseline): ReportDocumen
     headroom: headroom.table,
     runway,
     classes: classes.map((cls) => classSection(run, cls)),
+    calls: calls.map(({ chart: _chart, ...section }) => section),
     postingCollisions: posting,
     usl: uslTable(plan),
     dbTime: db.table,
@@ -326,6 +339,7 @@ export function buildReport(run: PlannedRun, baseline?: Baseline): ReportDocumen
           ...fitCurve(fit),
         })),
       latency: latencyCharts(run, classes),
+      calls: calls.map((c) => c.chart),
       dbTime: db.chart,
       headroom: headroom.chart,
       packing: plan.nodePools.map((p) => ({

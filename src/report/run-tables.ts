@@ -1,14 +1,17 @@
 // Tables drawn from the run's steps: throughput and latency per class and step (each step's
 // own histogram-based summary, never averaged across steps), and DB time by statement class.
 import type { TransactionClass } from '../core/classes.js';
+import type { CallsChartData } from './charts/calls-chart.js';
 import type { DbTimeChartData } from './charts/db-time-chart.js';
-import { classSteps, concurrencyOf, databaseTime, offeredLoad } from './measurements.js';
+import { classSteps, concurrencyOf, databaseTime, offeredLoad, stepCalls } from './measurements.js';
 import type { RunBundle } from './read-run.js';
 import { percent, roundMeasure } from './round.js';
 import { yesNo, type Table } from './table.js';
 
 /** How many statement classes the DB-time table names before folding the rest into "other". */
 const TOP_STATEMENT_CLASSES = 8;
+/** How many calls a step's slowest-calls table and chart show. */
+export const TOP_CALLS = 10;
 
 export interface ClassSection {
   class: TransactionClass;
@@ -140,4 +143,61 @@ export function dbTimeSection(run: RunBundle): { table: Table; chart: DbTimeChar
       })),
     },
   };
+}
+
+export interface CallsSection {
+  step: string;
+  valid: boolean;
+  table: Table;
+}
+
+/**
+ * Per step, its slowest Odoo calls ("model.method", one request each) over every class, by p95:
+ * which call a slow transaction waits on. Steps without per-call statistics (runs written before
+ * they were measured) have no section.
+ */
+export function callsSections(run: RunBundle): (CallsSection & { chart: CallsChartData })[] {
+  return run.steps.flatMap((step) => {
+    const calls = stepCalls(step);
+    if (calls.length === 0) return [];
+    const top = calls.slice(0, TOP_CALLS).map((c) => ({
+      class: c.class,
+      call: c.call,
+      requests: c.stats.requests,
+      p50: roundMeasure(c.stats.latency.p50),
+      p95: roundMeasure(c.stats.latency.p95),
+      p99: roundMeasure(c.stats.latency.p99),
+      max: roundMeasure(c.stats.latency.max),
+      timeSharePct: percent(c.timeShare),
+    }));
+    const left = calls.length - top.length;
+    return [
+      {
+        step: step.label,
+        valid: step.valid,
+        table: {
+          id: `calls-${step.label}`,
+          title: `Slowest calls at step ${step.label}${step.valid ? '' : ' (did not count)'}: request latency (ms)`,
+          columns: [
+            { key: 'class', label: 'class' },
+            { key: 'call', label: 'call' },
+            { key: 'requests', label: 'requests', numeric: true },
+            { key: 'p50', label: 'p50', numeric: true },
+            { key: 'p95', label: 'p95', numeric: true },
+            { key: 'p99', label: 'p99', numeric: true },
+            { key: 'max', label: 'max', numeric: true },
+            { key: 'timeSharePct', label: 'share of class time (%)', numeric: true },
+          ],
+          rows: top,
+          ...(left > 0 && {
+            note: `${left} faster call${left === 1 ? '' : 's'} not shown; step.json lists every call.`,
+          }),
+        },
+        chart: {
+          step: step.label,
+          rows: top.map((r) => ({ class: r.class, call: r.call, p95: r.p95, p99: r.p99 })),
+        },
+      },
+    ];
+  });
 }

@@ -46,7 +46,8 @@ afterAll(async () => {
 describe('the HTML report in headless Chromium', () => {
   it('draws every chart: an SVG with a visible size and drawn paths', async () => {
     const charts = await chartGeometry(page);
-    // headroom, DB time, node-pool packing, the whole mix's USL, and throughput + latency per class.
+    // headroom, DB time, node-pool packing, the whole mix's USL, throughput + latency per class,
+    // and the slowest calls of each step.
     expect(charts.map((c) => c.id).sort()).toEqual(
       [
         'chart-headroom',
@@ -57,6 +58,7 @@ describe('the HTML report in headless Chromium', () => {
           `chart-throughput-${c}`,
           `chart-latency-${c}`,
         ]),
+        ...[4, 8, 12, 16, 20, 24, 28, 32].map((rate) => `chart-calls-rate-${rate}`),
       ].sort(),
     );
     for (const chart of charts) expectChartDrawn(chart);

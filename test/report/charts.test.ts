@@ -1,6 +1,7 @@
 // The SVG charts: pure data → string, accessible (role, title, desc), escaped, deterministic,
 // with drawn paths for every series, and a visible message instead of an empty plot.
 import { describe, expect, it } from 'vitest';
+import { callsChart } from '../../src/report/charts/calls-chart.js';
 import { dbTimeChart } from '../../src/report/charts/db-time-chart.js';
 import { headroomChart, headroomColour } from '../../src/report/charts/headroom-chart.js';
 import { latencyChart } from '../../src/report/charts/latency-chart.js';
@@ -51,6 +52,14 @@ describe('SVG charts', () => {
         { statementClass: 'SELECT sale_order', totalMs: 800, sharePct: 40 },
       ],
     }),
+    calls: callsChart({
+      step: 'rate-8',
+      rows: [
+        { class: 'order-wave', call: 'sale.order.action_confirm', p95: 577, p99: 857 },
+        { class: 'stock-moves', call: 'stock.picking.button_validate', p95: 410, p99: 640 },
+        { class: 'order-wave', call: 'res.partner.search_read', p95: 98.5, p99: 120 },
+      ],
+    }),
     headroom: headroomChart({
       items: [
         { resource: 'Odoo HTTP workers', utilisationPct: 121.3 },
@@ -91,6 +100,17 @@ describe('SVG charts', () => {
       for (const d of paths(svg)) expect(d).not.toMatch(/NaN|Infinity|undefined/);
     },
   );
+
+  it('draws the slowest call on top, each call named with its class and p95', () => {
+    const bars = [...all.calls.matchAll(/<path d="M[\d.]+,([\d.]+)[^"]*" class="bar"/g)].map((m) =>
+      Number(m[1]),
+    );
+    expect(bars).toHaveLength(3);
+    expect(bars).toEqual([...bars].sort((a, b) => a - b));
+    expect(all.calls).toContain('sale.order.action_confirm (order-wave)');
+    expect(all.calls).toContain('577 ms (p99 857)');
+    expect(callsChart({ step: 'rate-8', rows: [] })).toContain('No per-call statistics');
+  });
 
   it('is deterministic: the same data gives the same bytes', () => {
     expect(throughputChart(throughputData)).toBe(all.throughput);
