@@ -149,8 +149,9 @@ export function odooSettings(plan: PlanJson, pool: WorkerPoolRecommendation): Se
       name: 'limit_time_real_cron',
       value: ODOO_DEFAULT_LIMIT_TIME_REAL,
       why: [
-        'Scheduled jobs are not measured by the runs: they keep the limit they have under Odoo',
-        'defaults (-1 follows limit_time_real, 120 s), not the request limit above.',
+        "Odoo's default limit_time_real: scheduled jobs are not measured by the runs, so they keep",
+        "the limit Odoo's defaults give them (limit_time_real_cron -1 follows limit_time_real, 120 s),",
+        'not the request limit above.',
       ],
     });
   const perWorker = pool.workers > 0 ? pool.requestRate / pool.workers : 0;
