@@ -31,13 +31,13 @@ export interface HorizontalBarsSpec {
   reference?: { value: number; label: string };
 }
 
-/** Room for the longest category label on the left. */
-export function frameForBars(bars: { label: string }[], width = 640): Frame {
+/** Room for the longest category label on the left, up to maxLeft. */
+export function frameForBars(bars: { label: string }[], width = 640, maxLeft = 260): Frame {
   const longest = Math.max(...bars.map((b) => b.label.length), 4);
   return {
     width,
     height: 60 + bars.length * 30,
-    margin: { top: 24, right: 96, bottom: 40, left: Math.min(260, 16 + longest * 6.4) },
+    margin: { top: 24, right: 96, bottom: 40, left: Math.min(maxLeft, 16 + longest * 6.4) },
   };
 }
 
