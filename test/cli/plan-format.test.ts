@@ -85,6 +85,32 @@ function expectTraced(text: string, mark: ';' | '#') {
   });
 }
 
+interface Manifest {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; labels?: Record<string, string> };
+  spec: object;
+}
+interface Deployment extends Manifest {
+  spec: {
+    replicas?: number;
+    selector: { matchLabels: Record<string, string> };
+    template: {
+      metadata: { labels: Record<string, string> };
+      spec: {
+        containers: {
+          name: string;
+          image: string;
+          resources: { requests: Record<string, string>; limits: Record<string, string> };
+        }[];
+      };
+    };
+  };
+}
+interface Hpa extends Manifest {
+  spec: { scaleTargetRef: object; minReplicas: number; maxReplicas: number; metrics: object[] };
+}
+
 async function planFormat(out: string, extra: string[] = []) {
   return runCli([
     'plan',
@@ -179,7 +205,7 @@ describe('odoo-capacity plan --format', () => {
     const text = await readFile(join(out, 'kubernetes.yaml'), 'utf8');
     const docs = parseAllDocuments(text);
     for (const d of docs) expect(d.errors).toEqual([]);
-    const objects = docs.map((d) => d.toJS() as Record<string, any>);
+    const objects = docs.map((d) => d.toJS() as Manifest);
     expect(objects.map((o) => `${o.apiVersion} ${o.kind} ${o.metadata.name}`)).toEqual([
       'apps/v1 Deployment odoo-web',
       'apps/v1 Deployment odoo-cron',
@@ -192,13 +218,14 @@ describe('odoo-capacity plan --format', () => {
       expect(o.metadata.name).toMatch(dns1123);
     }
     for (const [i, pool] of plan.workers.entries()) {
-      const d = objects[i]!;
+      const d = objects[i] as Deployment;
       const allowed = ['replicas', 'selector', 'template', 'strategy', 'minReadySeconds'];
       expect(Object.keys(d.spec).every((k) => allowed.includes(k))).toBe(true);
       // The selector must match the pod template's labels, or the API refuses the Deployment.
       for (const [k, v] of Object.entries(d.spec.selector.matchLabels))
         expect(d.spec.template.metadata.labels[k]).toBe(v);
-      const [container, ...others] = d.spec.template.spec.containers;
+      const [first, ...others] = d.spec.template.spec.containers;
+      const container = first!;
       expect(others).toEqual([]);
       expect(container.name).toMatch(dns1123);
       expect(typeof container.image).toBe('string');
@@ -215,7 +242,7 @@ describe('odoo-capacity plan --format', () => {
       // The HPA owns the web pool's replicas; the cron pool's are the plan's pods.
       expect(d.spec.replicas).toBe(pool.pool === 'web' ? undefined : pool.pods);
     }
-    const hpa = objects[2]!;
+    const hpa = objects[2] as Hpa;
     expect(hpa.spec.scaleTargetRef).toEqual({
       apiVersion: 'apps/v1',
       kind: 'Deployment',
