@@ -1,7 +1,7 @@
-// Per-call statistics from a real run: `run` drives the real order-wave scenario in real k6
-// against a seeded lab (real XML-RPC over HTTP), and step.json's `calls` must hold, for each
-// Odoo call ("model.method"), exactly the http_reqs k6 counted for it in the hold, with the
-// mergeable histogram of its http_req_duration in histograms.json.
+// Per-call statistics from a real run: `run` drives the real order-wave scenario in two real k6
+// processes (execution segments) against a seeded lab (real XML-RPC over HTTP), and step.json's
+// `calls` must hold, for each Odoo call ("model.method"), exactly the http_reqs both k6 counted
+// for it in the hold, with the merged histogram of its http_req_duration in histograms.json.
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,6 +47,9 @@ beforeAll(async () => {
     'order-wave',
     '--rates',
     '3',
+    // Two k6 processes: the step's calls are the merge of both segments' measurements.
+    '--segments',
+    '2',
     '--warmup',
     '1s',
     '--hold',
@@ -63,7 +66,7 @@ beforeAll(async () => {
   ({ step, histograms } = read.steps[0]!);
   const stepDir = join(root, 'calls', read.run.steps[0]!.dir);
   const raw = (await readdir(stepDir)).filter((f) => f.startsWith('k6-out'));
-  expect(raw.length).toBeGreaterThan(0);
+  expect(raw).toHaveLength(2);
   for (const file of raw)
     for (const p of await points(join(stepDir, file)))
       if (p.metric === 'http_reqs' && p.tags.phase === 'hold') {
