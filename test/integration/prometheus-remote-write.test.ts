@@ -1,13 +1,14 @@
 // `run --out experimental-prometheus-rw` into a real Prometheus (its remote-write receiver): a
 // short order-wave run against a seeded lab, then Prometheus' HTTP API must hold the run's
 // metrics under the names the Grafana dashboard (deploy/grafana/odoo-capacity.json) queries,
-// with the tags it filters on (run, step, class, model, phase). The remote-write URL carries a
+// with the tags it filters on (run, step, class, model, call, phase), and every dashboard query
+// is valid PromQL, those an order-wave run feeds returning data. The remote-write URL carries a
 // password: it reaches k6, and nothing the run writes or prints. A K6_* variable that would change
 // the load is left out with a warning.
 // Prometheus: PROMETHEUS_BIN, or `prometheus` on PATH (scripts/ensure-prometheus.sh installs
 // Debian's); without it the file is skipped with one line saying so.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +17,7 @@ import type { RunJson, StepJson } from '../../src/core/run-types.js';
 import type { LabHandle } from '../../src/lab/server/index.js';
 import { cleanEnv, runCli } from '../helpers/cli.js';
 import { filesWithText } from '../helpers/files.js';
+import { expandedQueries, readDashboard } from '../helpers/grafana-dashboard.js';
 import { startSeededLab } from '../scenarios/seeded-lab.js';
 
 function findPrometheus(): string | undefined {
@@ -85,11 +87,11 @@ beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'oc-prometheus-'));
   const port = await freePort();
   promUrl = `http://127.0.0.1:${port}`;
-  await writeFile(join(root, 'prometheus.yml'), 'global:\n  scrape_interval: 1m\n');
   prometheus = spawn(
     PROMETHEUS,
     [
-      `--config.file=${join(root, 'prometheus.yml')}`,
+      // The metrics profile's own configuration (docker-compose.yml).
+      `--config.file=${join(import.meta.dirname, '..', '..', 'deploy', 'prometheus', 'prometheus.yml')}`,
       `--storage.tsdb.path=${join(root, 'tsdb')}`,
       `--web.listen-address=127.0.0.1:${port}`,
       '--web.enable-remote-write-receiver',
@@ -187,6 +189,33 @@ describe.skipIf(!PROMETHEUS)('run --out experimental-prometheus-rw', () => {
     }
     expect(held.map((s) => s.model)).toContain('sale.order');
 
+    // The dashboard's every query is valid PromQL, and those an order-wave run feeds show it.
+    const withData = new Set<string>();
+    const grafana = await readDashboard();
+    const variables = {
+      run: RUN_ID,
+      step: '.*',
+      class: '.*',
+      phase: 'hold',
+      __rate_interval: '1m',
+    };
+    for (const { panel, expr } of expandedQueries(grafana, variables)) {
+      if ((await query(expr)).length > 0) withData.add(panel);
+    }
+    expect([...withData]).toEqual(
+      expect.arrayContaining([
+        'Transactions per second',
+        'Transaction latency p95',
+        'Failed transactions',
+        'Requests per second by call',
+        'Request latency p95 by call',
+        'Slowest calls',
+        'Failed requests by call',
+        'Virtual users',
+        'Order confirmation p95',
+      ]),
+    );
+
     // The same transactions as step.json's: those of the hold, counted by the runner.
     const [step] = (await readdir(join(runsDir, RUN_ID, 'steps'))).sort();
     const stepJson = JSON.parse(
@@ -209,9 +238,9 @@ describe.skipIf(!PROMETHEUS)('run --out experimental-prometheus-rw', () => {
       'K6_WEB_DASHBOARD_PERIOD',
       'K6_WEB_DASHBOARD_PORT',
     ]);
-    const dashboard = await readFile(join(root, 'dashboard.html'), 'utf8');
-    expect(dashboard).toMatch(/<html/i);
-    expect(dashboard).not.toContain(RW_PASSWORD);
+    const dashboardHtml = await readFile(join(root, 'dashboard.html'), 'utf8');
+    expect(dashboardHtml).toMatch(/<html/i);
+    expect(dashboardHtml).not.toContain(RW_PASSWORD);
     for (const { path, text } of await filesWithText(join(runsDir, RUN_ID))) {
       expect(text, path).not.toContain(RW_PASSWORD);
     }

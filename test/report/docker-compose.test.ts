@@ -1,6 +1,8 @@
 // docker-compose.yml, checked without a Docker engine: the file is parsed (yaml) and its
 // services, loopback-only ports, healthchecks, pg_stat_statements preload and Odoo worker
-// settings are verified, including the connection budget (1 + workers + cron) × db_maxconn.
+// settings are verified, including the connection budget (1 + workers + cron) × db_maxconn, and
+// the `metrics` profile: Prometheus with its remote-write receiver, Grafana provisioned from deploy/.
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +18,7 @@ interface Service {
   profiles?: string[];
   network_mode?: string;
   configs?: { source: string; target: string }[];
+  volumes?: string[];
 }
 
 interface Compose {
@@ -23,10 +26,11 @@ interface Compose {
   configs?: Record<string, { content?: string }>;
 }
 
+const REPO = join(import.meta.dirname, '..', '..');
 let compose: Compose;
 
 beforeAll(async () => {
-  const text = await readFile(join(import.meta.dirname, '..', '..', 'docker-compose.yml'), 'utf8');
+  const text = await readFile(join(REPO, 'docker-compose.yml'), 'utf8');
   compose = parse(text, { merge: true }) as Compose;
 });
 
@@ -115,5 +119,66 @@ describe('docker-compose.yml', () => {
       expect.arrayContaining(['sale_management', 'stock', 'account', 'stock_delivery']),
     );
     expect(args(init)).toContain('--stop-after-init');
+  });
+});
+
+describe('the metrics profile of docker-compose.yml', () => {
+  /** host path → container path of a service's bind mounts, each host path existing. */
+  function binds(service: Service): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const volume of service.volumes ?? []) {
+      const [host, target] = volume.split(':');
+      if (!host!.startsWith('./')) continue;
+      expect(existsSync(join(REPO, host!)), host).toBe(true);
+      out.set(host!.slice(2), target!);
+    }
+    return out;
+  }
+
+  it('runs Prometheus with its remote-write receiver and the shipped configuration', async () => {
+    const prometheus = compose.services.prometheus!;
+    expect(prometheus.profiles).toEqual(['metrics']);
+    expect(prometheus.image).toMatch(/^prom\/prometheus:/);
+    expect(prometheus.command).toContain('--web.enable-remote-write-receiver');
+    const mounted = binds(prometheus);
+    const config = mounted.get('deploy/prometheus/prometheus.yml');
+    expect(prometheus.command).toContain(`--config.file=${config}`);
+    const parsed = parse(await readFile(join(REPO, 'deploy/prometheus/prometheus.yml'), 'utf8'));
+    expect(parsed).toHaveProperty('global');
+  });
+
+  it('provisions Grafana with that Prometheus as default datasource and the dashboard', async () => {
+    const grafana = compose.services.grafana!;
+    expect(grafana.profiles).toEqual(['metrics']);
+    expect(grafana.image).toMatch(/^grafana\/grafana:/);
+    expect(grafana.depends_on?.prometheus?.condition).toBe('service_healthy');
+    const mounted = binds(grafana);
+    expect(mounted.get('deploy/grafana/provisioning')).toBe('/etc/grafana/provisioning');
+    const dashboardPath = mounted.get('deploy/grafana/odoo-capacity.json')!;
+    expect(dashboardPath).toBeDefined();
+    expect(grafana.environment?.GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH).toBe(dashboardPath);
+
+    const provisioning = join(REPO, 'deploy', 'grafana', 'provisioning');
+    const datasources = parse(
+      await readFile(join(provisioning, 'datasources', 'prometheus.yml'), 'utf8'),
+    ) as { apiVersion: number; datasources: { type: string; url: string; isDefault: boolean }[] };
+    expect(datasources.apiVersion).toBe(1);
+    expect(datasources.datasources).toEqual([
+      expect.objectContaining({
+        type: 'prometheus',
+        url: 'http://prometheus:9090',
+        isDefault: true,
+      }),
+    ]);
+    const providers = parse(
+      await readFile(join(provisioning, 'dashboards', 'odoo-capacity.yml'), 'utf8'),
+    ) as { apiVersion: number; providers: { type: string; options: { path: string } }[] };
+    expect(providers.apiVersion).toBe(1);
+    expect(providers.providers).toEqual([
+      expect.objectContaining({
+        type: 'file',
+        options: { path: dashboardPath.replace(/\/[^/]+$/, '') },
+      }),
+    ]);
   });
 });
