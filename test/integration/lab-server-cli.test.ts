@@ -1,7 +1,7 @@
 // `odoo-capacity lab` as a user runs it: foreground start and a clean Ctrl-C, --detach with
 // status and stop, a port in use, bad flags; and no secret in any line the lab logs.
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +16,8 @@ const env = cleanEnv({ XDG_RUNTIME_DIR: mkdtempSync(join(tmpdir(), 'lab-cli-stat
 describe('odoo-capacity lab', () => {
   it('serves in the foreground, stops cleanly on Ctrl-C, and never logs the admin password', async () => {
     const password = `Pw-${Date.now()}-unlikely`;
+    const passwordFile = join(mkdtempSync(join(tmpdir(), 'lab-cli-pw-')), 'admin');
+    writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 });
     const port = await freePort();
     const child = spawn(
       process.execPath,
@@ -26,8 +28,8 @@ describe('odoo-capacity lab', () => {
         'start',
         '--port',
         String(port),
-        '--admin-password',
-        password,
+        '--admin-password-file',
+        passwordFile,
         '--orm-module',
         PROBE_ORM,
       ],

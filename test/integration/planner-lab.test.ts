@@ -30,6 +30,7 @@ function env(): NodeJS.ProcessEnv {
     ODOO_PASSWORD: ADMIN_PASSWORD,
     PGURL: pgHandle.url.reveal(),
     LAB_ADMIN_PASSWORD: ADMIN_PASSWORD,
+    LAB_PG_URL: pgHandle.url.reveal(),
   });
 }
 
@@ -38,17 +39,7 @@ beforeAll(async () => {
   pgHandle = await startLocalPostgres();
   port = await freePort();
   const started = await runCli(
-    [
-      'lab',
-      'start',
-      '--port',
-      String(port),
-      '--workers',
-      '2',
-      '--pg-url',
-      pgHandle.url.reveal(),
-      '--detach',
-    ],
+    ['lab', 'start', '--port', String(port), '--workers', '2', '--detach'],
     env(),
   );
   expect(started.code, started.stderr).toBe(0);

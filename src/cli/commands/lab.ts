@@ -29,6 +29,7 @@ interface StartFlags {
   pgUrl?: string;
   serie: string;
   adminPassword?: string;
+  adminPasswordFile?: string;
   limitTimeReal: string;
   costScale: string;
   json2?: boolean;
@@ -55,6 +56,52 @@ function positiveNumber(flag: string, raw: string): number {
     throw new BadInputError(`${flag}: expected a number of 0 or more, got "${raw}"`);
   }
   return value;
+}
+
+/**
+ * The lab's secrets: never from argv, where `ps` shows them to every user of the machine. The
+ * admin password from $LAB_ADMIN_PASSWORD or --admin-password-file, the PostgreSQL URL from
+ * --pg-url without a password (PGPASSWORD or ~/.pgpass give it) or $LAB_PG_URL.
+ */
+function labSecrets(flags: StartFlags): { adminPassword: Secret; pgUrl?: Secret } {
+  if (flags.adminPassword !== undefined) {
+    throw new BadInputError(
+      '--admin-password is refused: no secret is taken from the command line',
+      {
+        hint: `Set ${ADMIN_PASSWORD_ENV}, or put it in a file and pass --admin-password-file.`,
+      },
+    );
+  }
+  let raw = process.env[ADMIN_PASSWORD_ENV] ?? 'admin';
+  let where = ADMIN_PASSWORD_ENV;
+  if (flags.adminPasswordFile !== undefined) {
+    where = `--admin-password-file ${flags.adminPasswordFile}`;
+    try {
+      raw = readFileSync(flags.adminPasswordFile, 'utf8').replace(/\r?\n$/, '');
+    } catch (error) {
+      throw new BadInputError(`${where}: cannot read (${(error as NodeJS.ErrnoException).code})`);
+    }
+  }
+  if (raw === '') throw new BadInputError(`${where}: the admin password must not be empty`);
+  let pgUrl = process.env[PG_URL_ENV] || undefined;
+  if (flags.pgUrl !== undefined) {
+    let password: string;
+    try {
+      password = new URL(flags.pgUrl).password;
+    } catch {
+      throw new BadInputError('--pg-url: not a valid URL (postgres://user@host:port/db)');
+    }
+    if (password) {
+      throw new BadInputError(
+        '--pg-url: a password inside the URL is not accepted on the command line',
+        {
+          hint: `Set ${PG_URL_ENV} instead, or leave the password out and set PGPASSWORD (or use ~/.pgpass).`,
+        },
+      );
+    }
+    pgUrl = flags.pgUrl;
+  }
+  return { adminPassword: new Secret(raw), pgUrl: pgUrl ? new Secret(pgUrl) : undefined };
 }
 
 function labUrl(port: number): string {
@@ -127,9 +174,7 @@ async function startForeground(flags: StartFlags, port: number): Promise<void> {
   const costScale = positiveNumber('--cost-scale', flags.costScale);
   const { parseDatabases } = await import('../../lab/server/databases.js');
   const databases = parseDatabases(flags.databases);
-  const rawPassword = flags.adminPassword ?? process.env[ADMIN_PASSWORD_ENV] ?? 'admin';
-  if (rawPassword === '') throw new BadInputError('--admin-password: must not be empty');
-  const pgUrl = flags.pgUrl ?? process.env[PG_URL_ENV];
+  const { adminPassword, pgUrl } = labSecrets(flags);
   const { pathToFileURL } = await import('node:url');
   const { startLab } = await import('../../lab/server/index.js');
   const lab = await startLab({
@@ -137,8 +182,8 @@ async function startForeground(flags: StartFlags, port: number): Promise<void> {
     workers,
     databases,
     serie: flags.serie as OdooSerie,
-    adminPassword: new Secret(rawPassword),
-    pgUrl: pgUrl ? new Secret(pgUrl) : undefined,
+    adminPassword,
+    pgUrl,
     limitTimeRealSeconds,
     costScale,
     json2: flags.json2 === true,
@@ -160,6 +205,7 @@ async function startForeground(flags: StartFlags, port: number): Promise<void> {
 
 /** Starts `lab start` again as a detached process, waits until it serves, writes the pid file. */
 async function startDetached(flags: StartFlags, port: number): Promise<PidFile> {
+  const { adminPassword, pgUrl } = labSecrets(flags);
   const existing = readPidFile(port);
   if (existing && alive(existing.pid)) {
     throw new UnreachableError(`port ${port}: a lab already runs there (pid ${existing.pid})`, {
@@ -188,9 +234,9 @@ async function startDetached(flags: StartFlags, port: number): Promise<PidFile> 
     ...(flags.ormModule ? ['--orm-module', flags.ormModule] : []),
     ...(flags.checkModule ? ['--check-module', flags.checkModule] : []),
   ];
-  const env = { ...process.env };
-  if (flags.adminPassword !== undefined) env[ADMIN_PASSWORD_ENV] = flags.adminPassword;
-  if (flags.pgUrl !== undefined) env[PG_URL_ENV] = flags.pgUrl;
+  const env: NodeJS.ProcessEnv = { ...process.env, [ADMIN_PASSWORD_ENV]: adminPassword.reveal() };
+  if (pgUrl) env[PG_URL_ENV] = pgUrl.reveal();
+  else delete env[PG_URL_ENV];
   const out = openSync(logFile, 'w', 0o600);
   const child = spawn(process.execPath, args, {
     detached: true,
@@ -296,11 +342,17 @@ Examples:
     .option('--port <port>', 'HTTP port on 127.0.0.1', '8069')
     .option('--workers <n>', 'prefork worker processes, each serving one request at a time', '2')
     .option('--databases <names>', 'tenant databases, comma-separated', 'lab')
-    .option('--pg-url <url>', `PostgreSQL to use (default: $${PG_URL_ENV}, else an embedded one)`)
+    .option(
+      '--pg-url <url>',
+      `PostgreSQL to use, without a password (PGPASSWORD or ~/.pgpass; default: $${PG_URL_ENV}, which may hold one, else an embedded one)`,
+    )
     .option('--serie <serie>', 'Odoo series to emulate: 16.0, 17.0 or 18.0', '17.0')
     .option(
-      '--admin-password <password>',
-      `password of user admin in new databases (default: $${ADMIN_PASSWORD_ENV}, else admin)`,
+      '--admin-password-file <file>',
+      `file holding the password of user admin in new databases (default: $${ADMIN_PASSWORD_ENV}, else admin)`,
+    )
+    .addOption(
+      new Option('--admin-password <password>', 'refused: secrets never go on argv').hideHelp(),
     )
     .option('--limit-time-real <seconds>', 'kill a request running longer (0: no limit)', '120')
     .option('--cost-scale <factor>', "multiply Odoo 17.0's per-call CPU times", '1')
@@ -320,6 +372,7 @@ Examples:
   $ odoo-capacity lab start
   $ odoo-capacity lab start --port 8070 --workers 4 --databases t1,t2 --serie 16.0
   $ LAB_ADMIN_PASSWORD=s3cret odoo-capacity lab start --detach
+  $ odoo-capacity lab start --admin-password-file ~/.lab-admin --pg-url postgres://me@db:5432/postgres
   $ LAB_API_KEY=$(openssl rand -hex 20) odoo-capacity lab start --json2   # JSON-2 with that key
 
 Exit: 0 after a clean stop, 2 bad flags, 3 port in use or PostgreSQL unreachable.`,
