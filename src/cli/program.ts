@@ -5,6 +5,7 @@ import { packageJson } from '../core/package-root.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerFit } from './commands/fit.js';
+import { registerInit } from './commands/init.js';
 import { registerK8s } from './commands/k8s.js';
 import { registerPlan } from './commands/plan.js';
 import { registerTenant } from './commands/tenant.js';
@@ -28,6 +29,7 @@ export function createProgram(): Command {
       'after',
       `
 Examples:
+  $ odoo-capacity init                         write models/ for your target, asking for its facts
   $ odoo-capacity doctor                       check k6, the target and PostgreSQL access
   $ odoo-capacity demo                         lab + seed + ladder + plan + report on this machine
   $ odoo-capacity run --class order-wave --rates 2,4,8,16 --hold 60s --warmup 10s
@@ -36,6 +38,7 @@ Examples:
 Target: ODOO_URL, ODOO_DB, ODOO_USER and ODOO_PASSWORD or ODOO_API_KEY; PGURL for statistics.
 Exit codes: 0 success, 1 failed check or SLO, 2 bad input, 3 target or dependency unreachable.`,
     );
+  registerInit(program);
   registerDoctor(program);
   registerSeed(program);
   registerDemo(program);

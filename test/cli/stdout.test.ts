@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, cleanEnv } from '../helpers/cli.js';
 import { ORDER_WAVE, syntheticRun, writeRunDir } from '../helpers/synthetic-run.js';
-import { PROBE_SCRIPT } from '../runner/helpers/k6.js';
 import { startLoadTarget, type LoadTarget } from '../runner/helpers/load-target.js';
+import { shortLadderArgs } from './short-ladder.js';
 
 const MODELS = join(import.meta.dirname, '..', '..', 'models');
 
@@ -127,26 +127,7 @@ describe('`cmd > file` captures the result', () => {
   it('run: the outcome and the run directory; the ladder’s progress stays on stderr', async () => {
     const runsDir = join(root, 'ladder-runs');
     const result = await redirected(
-      [
-        'run',
-        '--script',
-        PROBE_SCRIPT,
-        '--runs-dir',
-        runsDir,
-        '--id',
-        'redirected',
-        '--class',
-        'order-wave',
-        '--rates',
-        '2',
-        '--warmup',
-        '1s',
-        '--hold',
-        '2s',
-        '--sample-interval',
-        '1s',
-        '--no-seed',
-      ],
+      shortLadderArgs(runsDir, 'redirected'),
       cleanEnv({ ODOO_URL: target.url, ODOO_DB: 'lab', ODOO_PASSWORD: 'admin' }),
     );
     expect(result.code, result.stderr).toBe(0);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { BadInputError } from '../../core/errors.js';
 import { log } from '../../core/logger.js';
+import { describesLab } from '../../core/models/environment.js';
 import type { LadderSpec, RunJson } from '../../core/run-types.js';
 import { formatStepEnd, formatTick } from '../../runner/progress-line.js';
 import type { LadderEvents } from '../../runner/run-ladder.js';
@@ -106,6 +107,10 @@ export function consoleLadderEvents(json: boolean): LadderEvents {
     onStart: (run, dir) => {
       spec = run.ladder;
       if (!json) log.info(`run ${run.id} → ${dir}`);
+      if (!run.target.odoo.lab && describesLab(run.environment))
+        log.warn(
+          `${run.target.url} is not the lab, but environment "${String(run.environment.name)}" still describes the lab: the plan would size the lab; describe your stack with \`odoo-capacity init\``,
+        );
     },
     onTick: live
       ? (tick) => process.stderr.write(`\r\x1b[2K${formatTick(tick, spec!)}`)

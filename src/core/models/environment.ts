@@ -53,6 +53,20 @@ export const environmentSchema = z
 
 export type Environment = z.infer<typeof environmentSchema>;
 
+/** The node type of this machine running the lab, in the shipped environment.yaml and nodes.yaml. */
+export const LAB_NODE_TYPE = 'local-2c-24g';
+/** The name of the shipped environment.yaml, which describes the lab on this machine. */
+export const LAB_ENVIRONMENT_NAME = 'lab-local';
+
+/**
+ * True when an environment (as loaded, or as run.json records it) still describes the lab on this
+ * machine, as the shipped models/environment.yaml does: its name or its node type is the lab's.
+ */
+export function describesLab(environment: Record<string, unknown>): boolean {
+  const nodes = environment.nodes as { type?: unknown } | undefined;
+  return environment.name === LAB_ENVIRONMENT_NAME || nodes?.type === LAB_NODE_TYPE;
+}
+
 export function loadEnvironment(file: string): Promise<Environment> {
   return loadYamlFile(environmentSchema, file);
 }
