@@ -26,4 +26,14 @@ describe('Odoo’s deployment rules (deploy.rst worked example)', () => {
     // Realistically: two per request, one per cron thread, one for the bus.
     expect(expectedPeakConnections(example)).toBe(18);
   });
+
+  it('counts the gevent process at its own pool when db_maxconn_gevent is set', () => {
+    const pools = [
+      { pods: 2, workersPerPod: 4, cronThreadsPerPod: 0 },
+      { pods: 1, workersPerPod: 1, cronThreadsPerPod: 2 },
+    ];
+    // web 2 × (4 × 4 + 64), cron 1 × (3 × 4 + 64).
+    expect(worstCaseConnections(pools, 4, 64)).toBe(2 * (16 + 64) + (12 + 64));
+    expect(worstCaseConnections(pools, 4)).toBe(2 * 5 * 4 + 4 * 4);
+  });
 });
