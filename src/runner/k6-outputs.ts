@@ -168,3 +168,22 @@ export function k6OutputEnv(
     env.K6_WEB_DASHBOARD_PORT = String(port + segment);
   return env;
 }
+
+const OUTPUT_LINE = /level=(?:error|warning) .*output="([^"]+)"/;
+
+/**
+ * What k6 said about an output that failed while the step still ran (k6 goes on, and exits 0,
+ * when Prometheus cannot be reached): one line per output, its last error, from k6's stderr
+ * tail (already masked). Without them a dashboard stays empty with no word why.
+ */
+export function outputProblems(tail: readonly string[], label: string): string[] {
+  const last = new Map<string, string>();
+  for (const line of tail) {
+    const output = OUTPUT_LINE.exec(line)?.[1];
+    if (output === undefined) continue;
+    const field = (name: string) =>
+      new RegExp(`\\b${name}="((?:[^"\\\\]|\\\\.)*)"`).exec(line)?.[1]?.replace(/\\"/g, '"');
+    last.set(output, [field('msg'), field('error')].filter(Boolean).join(': '));
+  }
+  return [...last].map(([output, what]) => `${label}: k6 output ${output}: ${what}`);
+}

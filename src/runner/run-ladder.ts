@@ -288,6 +288,8 @@ async function climb(
       onTick: request.events?.onTick,
     });
     request.events?.onStepEnd?.(result, i + 1);
+    if (result.kind === 'measured')
+      for (const line of result.outputProblems ?? []) request.events?.onNote?.(line, 'warning');
     if (result.kind === 'interrupted') {
       run.status = 'partial';
       run.stopReason = {

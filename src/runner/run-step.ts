@@ -15,7 +15,7 @@ import { segmentArgs, executionSegment } from './execution-segments.js';
 import type { K6Binary } from './k6-binary.js';
 import { loadVariables, targetVariables } from './k6-environment.js';
 import { K6OutputIngest, ingestFollowing, type LiveView } from './k6-output-ingest.js';
-import { k6OutputArgs, k6OutputEnv, type K6OutputSettings } from './k6-outputs.js';
+import { k6OutputArgs, k6OutputEnv, outputProblems, type K6OutputSettings } from './k6-outputs.js';
 import { k6Failure, startK6, type K6Outcome, type K6Process } from './k6-process.js';
 import { mergeMeasurements } from './step-measurements.js';
 import { stepFigures } from './step-stats.js';
@@ -58,7 +58,14 @@ export interface StepTick {
 }
 
 export type StepResult =
-  | { kind: 'measured'; step: StepJson; dir: string; abortedForErrors?: string }
+  | {
+      kind: 'measured';
+      step: StepJson;
+      dir: string;
+      abortedForErrors?: string;
+      /** k6 outputs of `run --out` that failed during the step (the step is measured all the same). */
+      outputProblems?: string[];
+    }
   | { kind: 'interrupted' };
 
 /** Attempts (completed + failed) before the live error rate may abort a step. */
@@ -284,5 +291,12 @@ async function measureStep(ctx: StepContext, staging: string): Promise<StepResul
     },
     ctx.keepRaw ? segments.map((s) => s.output.slice(staging.length + 1)) : [],
   );
-  return { kind: 'measured', step: stepJson, dir, ...(abortedForErrors && { abortedForErrors }) };
+  const problems = outcomes.flatMap((o, i) => outputProblems(o.stderrTail, segments[i]!.label));
+  return {
+    kind: 'measured',
+    step: stepJson,
+    dir,
+    ...(abortedForErrors && { abortedForErrors }),
+    ...(problems.length > 0 && { outputProblems: problems }),
+  };
 }

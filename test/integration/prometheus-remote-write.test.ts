@@ -6,18 +6,27 @@
 // password: it reaches k6, and nothing the run writes or prints. A K6_* variable that would change
 // the load is left out with a warning.
 // Prometheus: PROMETHEUS_BIN, or `prometheus` on PATH (scripts/ensure-prometheus.sh installs
-// Debian's); without it the file is skipped with one line saying so.
+// Debian's); without it that test is skipped with one line saying so. Also: a remote write that
+// fails (nothing listens) leaves k6's exit code 0, so the runner says so itself, password masked.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/core/postgres-provider.js';
 import type { RunJson, StepJson } from '../../src/core/run-types.js';
 import type { LabHandle } from '../../src/lab/server/index.js';
+import {
+  k6OutputArgs,
+  k6OutputEnv,
+  k6OutputSettings,
+  outputProblems,
+} from '../../src/runner/k6-outputs.js';
+import { startK6 } from '../../src/runner/k6-process.js';
 import { cleanEnv, runCli } from '../helpers/cli.js';
 import { filesWithText } from '../helpers/files.js';
 import { expandedQueries, readDashboard } from '../helpers/grafana-dashboard.js';
+import { k6Binary } from '../runner/helpers/k6.js';
 import { startSeededLab } from '../scenarios/seeded-lab.js';
 
 function findPrometheus(): string | undefined {
@@ -245,5 +254,40 @@ describe.skipIf(!PROMETHEUS)('run --out experimental-prometheus-rw', () => {
       expect(text, path).not.toContain(RW_PASSWORD);
     }
     expect(result.stdout + result.stderr).not.toContain(RW_PASSWORD);
+  });
+});
+
+describe('an output that fails during a step', () => {
+  it('is named from k6’s stderr, its password masked, while k6 exits 0', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'oc-rw-down-'));
+    try {
+      const script = join(dir, 'tick.js');
+      await writeFile(
+        script,
+        `export const options = { vus: 1, duration: '2s' };\nexport default function () {}\n`,
+      );
+      const closed = await freePort();
+      const settings = k6OutputSettings(['experimental-prometheus-rw'], {
+        K6_PROMETHEUS_RW_SERVER_URL: `http://oc:${RW_PASSWORD}@127.0.0.1:${closed}/api/v1/write`,
+        K6_PROMETHEUS_RW_PUSH_INTERVAL: '500ms',
+      });
+      const outcome = await startK6({
+        binary: k6Binary(),
+        args: ['run', '--quiet', ...k6OutputArgs(settings, { run: 'r', step: 's' }), script],
+        env: k6OutputEnv(settings, 0),
+        timeoutMs: 60_000,
+        label: 'step 1 (rate-2)',
+      }).done;
+      expect(outcome.exitCode).toBe(0);
+      const problems = outputProblems(outcome.stderrTail, 'step 1 (rate-2)');
+      expect(problems).toEqual([
+        expect.stringMatching(
+          /^step 1 \(rate-2\): k6 output Prometheus remote write: Failed to send .*connection refused/,
+        ),
+      ]);
+      expect(problems[0]).not.toContain(RW_PASSWORD);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
