@@ -259,6 +259,17 @@ describe('odoo-capacity init', () => {
       });
     },
   );
+
+  it.skipIf(!hasScript)(
+    'on a terminal with every fact that has no default given, asks nothing',
+    async () => {
+      const dir = join(root, 'all-flags-tty');
+      const result = await onTerminal([dir, ...FACTS], []);
+      expect(result.code, result.text).toBe(0);
+      expect(result.text).not.toContain('The stack under test');
+      expect((await loadEnvironment(join(dir, 'environment.yaml'))).odoo.cronWorkersPerPod).toBe(1);
+    },
+  );
 });
 
 describe('run against a target that is not the lab', () => {

@@ -265,7 +265,8 @@ async function init(dirArg: string, flags: InitFlags): Promise<InitResult> {
   const missing = FACTS.filter((f) => !given.has(f));
   const required = missing.filter((f) => describeFact(f).fallback === undefined);
   let answers = new Map<Fact, unknown>();
-  if (process.stdin.isTTY) answers = await ask(missing, nodeTypes);
+  // Flags for every fact without a default: nothing to ask; the defaults stand.
+  if (required.length > 0 && process.stdin.isTTY) answers = await ask(missing, nodeTypes);
   else if (required.length > 0)
     throw new BadInputError(
       `init: not a terminal, so nothing can be asked: missing ${required.map(flagName).join(', ')}`,
