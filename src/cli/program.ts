@@ -13,6 +13,7 @@ import { registerLab } from './commands/lab.js';
 import { registerReport } from './commands/report.js';
 import { registerRun } from './commands/run.js';
 import { registerSeed } from './commands/seed.js';
+import { registerWorkload } from './commands/workload.js';
 
 export function createProgram(): Command {
   // exitOverride first: subcommands copy it when they are created, so that their usage errors
@@ -49,5 +50,6 @@ Exit codes: 0 success, 1 failed check or SLO, 2 bad input, 3 target or dependenc
   registerRun(program);
   registerK8s(program);
   registerReport(program);
+  registerWorkload(program);
   return program;
 }
