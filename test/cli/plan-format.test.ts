@@ -406,6 +406,51 @@ describe('odoo-capacity plan --format without a measurement', () => {
   });
 });
 
+describe('odoo-capacity plan --format for Odoo 16', () => {
+  it('keeps db_maxconn at 64: the gevent process shares it, having no pool of its own', async () => {
+    const run16 = join(root, 'runs', 'plan-format-16');
+    await cp(runDir, run16, { recursive: true });
+    const runJson = JSON.parse(await readFile(join(run16, 'run.json'), 'utf8'));
+    runJson.target.odoo.serverVersion = '16.0';
+    await writeFile(join(run16, 'run.json'), JSON.stringify(runJson));
+    const out = join(root, 'apply-16');
+    const result = await runCli([
+      'plan',
+      '--run',
+      run16,
+      '--models',
+      models,
+      '--as-of',
+      '2026-03-01',
+      '--working-set-mib',
+      '380',
+      '--format',
+      'odoo-conf,pgbouncer',
+      '--out',
+      out,
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    expect((await readdir(out)).sort()).toEqual([
+      'odoo-cron.conf',
+      'odoo-web.conf',
+      'pgbouncer.ini',
+    ]);
+    const plan = JSON.parse(await readFile(join(run16, 'plan.json'), 'utf8')) as PlanJson;
+    const options = readIni(await readFile(join(out, 'odoo-web.conf'), 'utf8')).get('options')!;
+    expect(options.get('db_maxconn')).toBe('64');
+    expect(options.has('db_maxconn_gevent')).toBe(false);
+    const ini = readIni(await readFile(join(out, 'pgbouncer.ini'), 'utf8')).get('pgbouncer')!;
+    expect(ini.get('max_client_conn')).toBe(
+      String(
+        plan.workers.reduce(
+          (t, w) => t + w.pods * (w.workersPerPod + w.cronThreadsPerPod + 1) * 64,
+          0,
+        ),
+      ),
+    );
+  });
+});
+
 describe('odoo-capacity plan --format, bad input', () => {
   it.each([
     [

@@ -2,19 +2,20 @@
 // mode and sizes (F22, F28) and PGTune's memory settings for the recommended instance (F19). Pure.
 import type { PlanJson } from '../../core/plan-types.js';
 import { worstCaseConnections } from '../odoo-rules.js';
-import { ODOO_DEFAULT_DB_MAXCONN, measuredDatabases, recommendedDbMaxconn } from './odoo-conf.js';
+import { connectionPools } from './odoo-conf.js';
 import { type Setting, show } from './settings.js';
 
-/** F28: max_client_conn = Σ pods × ((workers + cron) × db_maxconn + db_maxconn_gevent). */
+/** F28: max_client_conn = Σ pods × ((workers + cron) × db_maxconn + the gevent process's pool). */
 export function maxClientConnections(plan: PlanJson): number {
+  const pools = connectionPools(plan);
   return worstCaseConnections(
     plan.workers.map((w) => ({
       pods: w.pods,
       workersPerPod: w.workersPerPod,
       cronThreadsPerPod: w.cronThreadsPerPod,
     })),
-    recommendedDbMaxconn(measuredDatabases(plan)),
-    ODOO_DEFAULT_DB_MAXCONN,
+    pools.dbMaxconn,
+    pools.separateGevent ? pools.geventMaxconn : pools.dbMaxconn,
   );
 }
 
@@ -34,6 +35,7 @@ export function pgbouncerDatabases(plan: PlanJson): string[] {
 export function pgbouncerSettings(plan: PlanJson): Setting[] {
   const c = plan.database.connections;
   const cores = c.evidence.inputs.cores;
+  const connections = connectionPools(plan);
   const pools = plan.workers.map(
     (w) => `${w.pool} ${w.pods}×(${w.workersPerPod}+${w.cronThreadsPerPod})`,
   );
@@ -58,9 +60,9 @@ export function pgbouncerSettings(plan: PlanJson): Setting[] {
       name: 'max_client_conn',
       value: maxClientConnections(plan),
       why: [
-        `F28: every Odoo process filling its pool, Σ pods × ((workers + cron) × db_maxconn ${recommendedDbMaxconn(measuredDatabases(plan))}`,
-        `+ db_maxconn_gevent ${ODOO_DEFAULT_DB_MAXCONN}) over the pools ${pools.join(', ')} (plan.json workers[]),`,
-        'the db_maxconn of the odoo-<pool>.conf fragments.',
+        `F28: every Odoo process filling its pool, Σ pods × ((workers + cron) × db_maxconn ${connections.dbMaxconn}`,
+        `+ the gevent process's ${connections.separateGevent ? connections.geventMaxconn : connections.dbMaxconn}) over the pools ${pools.join(', ')} (plan.json workers[]),`,
+        'as the odoo-<pool>.conf fragments set them.',
       ],
     },
   ];

@@ -59,12 +59,31 @@ export function measuredDatabases(plan: PlanJson): number {
   return Math.max(1, plan.database.connections.evidence.inputs.databases ?? 1);
 }
 
+/**
+ * The pools of every Odoo process (F28): db_maxconn per worker and cron process, and the gevent
+ * process's. Odoo 16 has no db_maxconn_gevent, so its gevent process shares db_maxconn, which then
+ * keeps Odoo's default rather than starve the websockets.
+ */
+export function connectionPools(plan: PlanJson): {
+  dbMaxconn: number;
+  geventMaxconn: number;
+  /** Whether odoo.conf can set the gevent pool apart (Odoo 17+). */
+  separateGevent: boolean;
+  databases: number;
+  series: string;
+} {
+  const databases = measuredDatabases(plan);
+  const series = plan.runs[0]?.target.odooVersion ?? '';
+  const major = Number(/^(?:saas~)?(\d+)/.exec(series)?.[1] ?? NaN);
+  const separateGevent = !(major < 17);
+  const dbMaxconn = separateGevent ? recommendedDbMaxconn(databases) : ODOO_DEFAULT_DB_MAXCONN;
+  return { dbMaxconn, geventMaxconn: ODOO_DEFAULT_DB_MAXCONN, separateGevent, databases, series };
+}
+
 const MIB = 1024 * 1024;
 
 export function odooSettings(plan: PlanJson, pool: WorkerPoolRecommendation): Setting[] {
   const at = `plan.json workers[${pool.pool}]`;
-  const databases = measuredDatabases(plan);
-  const dbMaxconn = recommendedDbMaxconn(databases);
   const memory = memoryLimits(plan.memory);
   const slowest = slowestRequest(pool);
   const time = slowest ? timeLimits(slowest.ms) : null;
@@ -83,24 +102,7 @@ export function odooSettings(plan: PlanJson, pool: WorkerPoolRecommendation): Se
       value: pool.cronThreadsPerPod,
       why: [`${at}.cronThreadsPerPod (models/forecast.yaml pools.${pool.pool}.cronThreads).`],
     },
-    {
-      name: 'db_maxconn',
-      value: dbMaxconn,
-      why: [
-        `F28: 2 connections per request and database (F18) × the ${databases} database(s) the runs saw`,
-        '(plan.json database.connections.evidence.inputs.databases) + 2 for code that opens its own',
-        'cursor. Per process; PgBouncer max_client_conn counts every process at this value.',
-      ],
-    },
-    {
-      name: 'db_maxconn_gevent',
-      value: ODOO_DEFAULT_DB_MAXCONN,
-      why: [
-        "Odoo's default db_maxconn, kept for the gevent (websocket) process: it serves every",
-        'websocket of the pod at once and the runs do not load it (Odoo 17+; Odoo 16 ignores it',
-        'and its gevent process uses db_maxconn).',
-      ],
-    },
+    ...dbMaxconnSettings(plan),
     memory
       ? {
           name: 'limit_memory_soft',
@@ -192,4 +194,39 @@ function unmeasuredTime(name: string, pool: WorkerPoolRecommendation): Setting {
     ],
     missing: `no slowest request measured for the ${pool.pool} pool: re-run \`plan\` with this version on the run`,
   };
+}
+
+function dbMaxconnSettings(plan: PlanJson): Setting[] {
+  const pools = connectionPools(plan);
+  if (!pools.separateGevent)
+    return [
+      {
+        name: 'db_maxconn',
+        value: pools.dbMaxconn,
+        why: [
+          `Odoo's default: the runs measured Odoo ${pools.series}, which has no db_maxconn_gevent, so its`,
+          'gevent (websocket) process shares db_maxconn and serves every websocket of the pod at once,',
+          `which the runs do not load. F28 would give the workers ${recommendedDbMaxconn(pools.databases)} (2 per request and database + 2).`,
+        ],
+      },
+    ];
+  return [
+    {
+      name: 'db_maxconn',
+      value: pools.dbMaxconn,
+      why: [
+        `F28: 2 connections per request and database (F18) × the ${pools.databases} database(s) the runs saw`,
+        '(plan.json database.connections.evidence.inputs.databases) + 2 for code that opens its own',
+        'cursor. Per process; PgBouncer max_client_conn counts every process at this value.',
+      ],
+    },
+    {
+      name: 'db_maxconn_gevent',
+      value: pools.geventMaxconn,
+      why: [
+        "Odoo's default db_maxconn, kept for the gevent (websocket) process (Odoo 17+): it serves",
+        'every websocket of the pod at once, and the runs do not load it.',
+      ],
+    },
+  ];
 }
