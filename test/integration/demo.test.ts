@@ -8,6 +8,7 @@ import { copyFile, mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TransactionClass } from '../../src/core/classes.js';
 import type { PlanJson } from '../../src/core/plan-types.js';
 import type { RunJson, StepJson } from '../../src/core/run-types.js';
 import type { ReportDocument } from '../../src/report/report-model.js';
@@ -124,6 +125,14 @@ describe('odoo-capacity demo', () => {
         expect(row, `${cls} ${entry.label}`).toBeDefined();
         expect(Number(row.throughput)).toBeCloseTo(stats.throughput, 2);
       }
+      // The step's slowest calls come from its per-call statistics, every class's calls.
+      const calls = json.calls.find((c) => c.step === entry.label)!;
+      const classes = new Set(calls.table.rows.map((r) => r.class));
+      expect(classes.size, entry.label).toBeGreaterThan(1);
+      for (const row of calls.table.rows) {
+        const call = step.classes[row.class as TransactionClass]!.calls![row.call as string]!;
+        expect(row.requests).toBe(call.requests);
+      }
     }
   });
 
@@ -149,6 +158,7 @@ describe('odoo-capacity demo', () => {
         expect(ids).toContain(`chart-latency-${cls}`);
       }
       expect(ids).toEqual(expect.arrayContaining(['chart-headroom', 'chart-db-time']));
+      for (const entry of run.steps) expect(ids).toContain(`chart-calls-${entry.label}`);
       for (const chart of charts) expectChartDrawn(chart);
       expect(opened.consoleErrors).toEqual([]);
       expect(opened.requests).toEqual([opened.url]);
