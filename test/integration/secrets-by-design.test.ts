@@ -116,7 +116,7 @@ describe.each([
       if (path.endsWith('step.json')) expect(JSON.parse(text), path).toHaveProperty('label');
     }
     // Log lines are not masked either: the word stays a word.
-    expect(result.stderr + plan.stderr + report.stderr).not.toContain('***');
+    expect(result.stderr + plan.stderr + report.stderr + report.stdout).not.toContain('***');
   });
 
   it('doctor warns that the password is too short to be masked in logs', async () => {
