@@ -169,7 +169,8 @@ export function k6OutputEnv(
   return env;
 }
 
-const OUTPUT_LINE = /level=(?:error|warning) .*output="([^"]+)"/;
+// logrus quotes a field only when it holds spaces: output="Prometheus remote write", output=InfluxDBv1.
+const OUTPUT_LINE = /level=(?:error|warning) .*\boutput=(?:"([^"]+)"|([^\s"]+))/;
 
 /**
  * What k6 said about an output that failed while the step still ran (k6 goes on, and exits 0,
@@ -179,8 +180,9 @@ const OUTPUT_LINE = /level=(?:error|warning) .*output="([^"]+)"/;
 export function outputProblems(tail: readonly string[], label: string): string[] {
   const last = new Map<string, string>();
   for (const line of tail) {
-    const output = OUTPUT_LINE.exec(line)?.[1];
-    if (output === undefined) continue;
+    const match = OUTPUT_LINE.exec(line);
+    if (!match) continue;
+    const output = (match[1] ?? match[2])!;
     const field = (name: string) =>
       new RegExp(`\\b${name}="((?:[^"\\\\]|\\\\.)*)"`).exec(line)?.[1]?.replace(/\\"/g, '"');
     last.set(output, [field('msg'), field('error')].filter(Boolean).join(': '));

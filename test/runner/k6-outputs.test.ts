@@ -8,6 +8,7 @@ import {
   k6OutputArgs,
   k6OutputEnv,
   k6OutputSettings,
+  outputProblems,
 } from '../../src/runner/k6-outputs.js';
 
 describe('k6OutputSettings', () => {
@@ -111,5 +112,22 @@ describe('k6OutputArgs and k6OutputEnv', () => {
     expect(k6OutputEnv(byDefault, 1).K6_WEB_DASHBOARD_PORT).toBe('5666');
     const off = k6OutputSettings(['web-dashboard'], { K6_WEB_DASHBOARD_PORT: '-1' });
     expect(k6OutputEnv(off, 1).K6_WEB_DASHBOARD_PORT).toBe('-1');
+  });
+});
+
+describe('outputProblems', () => {
+  it('names each failed output once, with k6’s last error, quoted or not', () => {
+    const tail = [
+      'time="2026-12-04T10:30:44Z" level=error msg="Couldn\'t write stats" error="Post \\"http://127.0.0.1:1/write?db=k6\\": dial tcp 127.0.0.1:1: connect: connection refused" output=InfluxDBv1',
+      'time="2026-12-04T10:30:45Z" level=error msg="Couldn\'t write stats" error="timeout" output=InfluxDBv1',
+      'time="2026-12-04T10:30:45Z" level=error msg="Failed to send the time series data to the endpoint" error="HTTP POST request failed: 503" output="Prometheus remote write"',
+      'time="2026-12-04T10:30:46Z" level=info msg="flushed" output=InfluxDBv1',
+      'time="2026-12-04T10:30:46Z" level=error msg="a script error"',
+    ];
+    expect(outputProblems(tail, 'step 2 (rate-4)')).toEqual([
+      "step 2 (rate-4): k6 output InfluxDBv1: Couldn't write stats: timeout",
+      'step 2 (rate-4): k6 output Prometheus remote write: Failed to send the time series data to the endpoint: HTTP POST request failed: 503',
+    ]);
+    expect(outputProblems([], 'step 1')).toEqual([]);
   });
 });
