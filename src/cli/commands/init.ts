@@ -252,6 +252,10 @@ export interface InitResult {
 
 async function init(dirArg: string, flags: InitFlags): Promise<InitResult> {
   const dir = resolve(dirArg);
+  if (dir === resolve(packageRoot, 'models'))
+    throw new BadInputError(`${dirArg}: the package's own models, which init copies from`, {
+      hint: 'Name another folder: odoo-capacity init <dir>.',
+    });
   if ((await exists(dir)) && !flags.force)
     throw new BadInputError(`${dirArg}: already exists; init writes a new models folder`, {
       hint: 'Pick another folder, or pass --force to overwrite the files init writes there.',
