@@ -8,10 +8,11 @@
 // Prometheus: PROMETHEUS_BIN, or `prometheus` on PATH (scripts/ensure-prometheus.sh installs
 // Debian's); without it that test is skipped with one line saying so. Also: a remote write that
 // fails (nothing listens) leaves k6's exit code 0, so the runner says so itself, password masked.
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/core/postgres-provider.js';
 import type { RunJson, StepJson } from '../../src/core/run-types.js';
@@ -29,23 +30,36 @@ import { expandedQueries, readDashboard } from '../helpers/grafana-dashboard.js'
 import { k6Binary } from '../runner/helpers/k6.js';
 import { startSeededLab } from '../scenarios/seeded-lab.js';
 
-function findPrometheus(): string | undefined {
-  if (process.env.PROMETHEUS_BIN) return process.env.PROMETHEUS_BIN;
+function executable(file: string): boolean {
   try {
-    return (
-      execFileSync('sh', ['-c', 'command -v prometheus'], { encoding: 'utf8' }).trim() || undefined
-    );
+    accessSync(file, constants.X_OK);
+    return true;
   } catch {
-    return undefined;
+    return false;
   }
 }
 
-const PROMETHEUS = findPrometheus();
-if (!PROMETHEUS) {
-  console.warn(
-    'prometheus-remote-write: skipped: no Prometheus (set PROMETHEUS_BIN, or run scripts/ensure-prometheus.sh)',
-  );
+/** PROMETHEUS_BIN (which must then work), or `prometheus` on PATH, or undefined. */
+function findPrometheus(): string | undefined {
+  const explicit = process.env.PROMETHEUS_BIN;
+  if (explicit) {
+    if (!executable(explicit))
+      throw new Error(`PROMETHEUS_BIN=${explicit} is not an executable file`);
+    return explicit;
+  }
+  const found = (process.env.PATH ?? '')
+    .split(delimiter)
+    .map((dir) => join(dir, 'prometheus'))
+    .find(executable);
+  if (!found) {
+    console.warn(
+      'prometheus-remote-write: skipped: no Prometheus (set PROMETHEUS_BIN, or run scripts/ensure-prometheus.sh)',
+    );
+  }
+  return found;
 }
+
+const PROMETHEUS = findPrometheus();
 
 /** The remote-write password: long and distinct, so that any copy of it is found. */
 const RW_PASSWORD = 'rw-pass-5b7e0c91d2';
