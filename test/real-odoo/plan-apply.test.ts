@@ -4,7 +4,7 @@
 // space limit and limit_time_cpu as their CPU limit (/proc/<pid>/limits). The server needs no
 // database for that: it starts on the harness's tree and port with PostgreSQL stopped.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { cp, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -63,9 +63,11 @@ describe.skipIf(SKIP_REASON !== undefined)('plan --format odoo-conf read by Odoo
   let fragment: string;
   let plan: PlanJson;
   let server: ChildProcess | undefined;
+  const scratch: string[] = [];
 
   beforeAll(async () => {
     const root = await mkdtemp(join(tmpdir(), 'oc-plan-apply-'));
+    scratch.push(root);
     const models = join(root, 'models');
     await cp(MODELS, models, { recursive: true });
     const run = await writeRunDir(
@@ -104,6 +106,7 @@ describe.skipIf(SKIP_REASON !== undefined)('plan --format odoo-conf read by Odoo
   afterAll(async () => {
     if (server?.pid) process.kill(-server.pid, 'SIGKILL');
     await odoo?.stop();
+    for (const dir of scratch) await rm(dir, { recursive: true, force: true });
   });
 
   it("Odoo's config parser knows every option and casts every value", async () => {
@@ -135,6 +138,7 @@ describe.skipIf(SKIP_REASON !== undefined)('plan --format odoo-conf read by Odoo
     );
     const port = Number(new URL(odoo.env.ODOO_URL).port);
     const dir = await mkdtemp(join(tmpdir(), 'oc-plan-apply-odoo-'));
+    scratch.push(dir);
     const tree = join(odoo.dir, 'odoo');
     // The fragment merged into a server's [options]: its own address, no database reachable.
     const conf = join(dir, 'odoo.conf');
