@@ -51,10 +51,13 @@ export async function expectCleanRun(result: K6Result, classes: string[]): Promi
     expect(p.tags).toMatchObject({
       class: expect.stringMatching(/^(order-wave|stock-moves|carrier-burst|month-end-billing)$/),
       model: expect.any(String),
-      method: expect.any(String),
+      // k6's own: the HTTP method. The Odoo call is `call` (docs/contracts.md).
+      method: 'POST',
+      call: expect.stringMatching(/^[\w.]+\.\w+$/),
       phase: expect.stringMatching(/^(warmup|hold)$/),
       group: expect.stringMatching(/^::/),
     });
+    expect(p.tags.call!.startsWith(`${p.tags.model}.`), p.tags.call).toBe(true);
   }
   for (const cls of classes) {
     const ofClass = requests.filter((p) => p.tags.class === cls);
