@@ -5,12 +5,12 @@
 // installed, loads pgbouncer.ini and shows it on its admin console; the Kubernetes manifests
 // are parsed and checked against the API's shapes. Odoo's own parsing is test/real-odoo's.
 import { spawn, spawnSync } from 'node:child_process';
-import { chmod, cp, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { parseAllDocuments } from 'yaml';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalCluster } from '../../src/core/local-cluster.js';
 import type { PlanJson } from '../../src/core/plan-types.js';
 import { freePort } from '../../src/core/postgres-provider.js';
@@ -52,6 +52,8 @@ beforeAll(async () => {
     }),
   );
 });
+
+afterAll(() => rm(root, { recursive: true, force: true }));
 
 /** An INI file as Python's RawConfigParser reads it: sections, `name = value`, `;`/`#` comments. */
 function readIni(text: string): Map<string, Map<string, string>> {
@@ -382,6 +384,7 @@ describe('odoo-capacity plan --format', () => {
       } finally {
         child.kill('SIGTERM');
         await exited;
+        await rm(dir, { recursive: true, force: true });
       }
     },
   );
