@@ -24,7 +24,7 @@ import {
   outputProblems,
 } from '../../src/runner/k6-outputs.js';
 import { startK6 } from '../../src/runner/k6-process.js';
-import { cleanEnv, runCli } from '../helpers/cli.js';
+import { cleanEnv, hasStackTrace, runCli } from '../helpers/cli.js';
 import { filesWithText } from '../helpers/files.js';
 import { expandedQueries, readDashboard } from '../helpers/grafana-dashboard.js';
 import { k6Binary } from '../runner/helpers/k6.js';
@@ -302,6 +302,37 @@ describe('an output that fails during a step', () => {
       expect(problems[0]).not.toContain(RW_PASSWORD);
     } finally {
       await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('run --out with a value that is no k6 output', () => {
+  it('stops with one line and exit 2 before anything is written', async () => {
+    const runsDir = await mkdtemp(join(tmpdir(), 'oc-bad-out-'));
+    try {
+      const env = cleanEnv({ ODOO_URL: 'http://127.0.0.1:9', ODOO_DB: 'x', ODOO_PASSWORD: 'y' });
+      const result = await runCli(
+        [
+          'run',
+          '--runs-dir',
+          runsDir,
+          '--class',
+          'order-wave',
+          '--rates',
+          '2',
+          '--hold',
+          '2s',
+        ].concat(['--out', 'experimental-prometheus-rw', '--out', 'prometheus rw']),
+        env,
+      );
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(
+        /^error: run --out "prometheus rw": not a k6 output \(expected <name> or <name>=<argument>\)$/m,
+      );
+      expect(hasStackTrace(result.stderr)).toBe(false);
+      expect(await readdir(runsDir)).toEqual([]);
+    } finally {
+      await rm(runsDir, { recursive: true, force: true });
     }
   });
 });

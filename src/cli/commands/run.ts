@@ -32,7 +32,7 @@ interface RunFlags extends LadderFlags, TargetFlags, GlobalOptions {
   allowProduction?: boolean;
   keepRaw?: boolean;
   /** --out, repeatable: k6 outputs added to the runner's own. */
-  out: string[];
+  out?: string[];
   /** --no-seed sets it false. */
   seed: boolean;
 }
@@ -224,8 +224,7 @@ export function registerRun(program: Command): void {
     .option(
       '--out <output>',
       'also send k6 metrics to this k6 output, repeatable (experimental-prometheus-rw, web-dashboard, ...; set up by its K6_* variables)',
-      (value: string, previous: string[]) => [...previous, value],
-      [],
+      (value: string, previous: string[] = []) => [...previous, value],
     )
     .option('--no-seed', 'do not top up the seeded pools before steps that consume them')
     .option('--json', 'print {"run": "<dir>", ...} on stdout; no progress');
@@ -240,8 +239,7 @@ Examples:
   $ odoo-capacity run --resume 20250301-141500-order-wave
   $ ODOO_API_KEY=... odoo-capacity run --transport json2 --class order-wave --rates 2,4,8   # Odoo 19+
   $ odoo-capacity run --import k6-results/ --ladder models/ladders/order-wave.yaml
-  $ K6_PROMETHEUS_RW_SERVER_URL=http://127.0.0.1:9090/api/v1/write \
-      odoo-capacity run --class order-wave --rates 2,4,8 --out experimental-prometheus-rw
+  $ odoo-capacity run --class order-wave --rates 2,4,8 --out experimental-prometheus-rw   # Prometheus on :9090
 
 Target: ODOO_URL, ODOO_DB, ODOO_USER, ODOO_PASSWORD or ODOO_API_KEY; PGURL for statistics.
 The ladder stops past the knee (p50 twice the first step's) or when errors or dropped
