@@ -2,7 +2,6 @@
 // --pg-url holding a password are refused with one line; the password comes from a file or the
 // environment, PostgreSQL's from PGPASSWORD, and no process of the lab shows either.
 import { spawn } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +13,7 @@ import {
 import { BIN, cleanEnv, runCli } from '../../helpers/cli.js';
 import { expectCleanOutcome } from '../../fuzz/invariants.js';
 import { rpc, PROBE_ORM, waitFor } from './support/lab-client.js';
+import { commandLine, processTree } from './support/processes.js';
 
 let root: string;
 const env = () => cleanEnv({ XDG_RUNTIME_DIR: root });
@@ -24,32 +24,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
-
-/** The command lines of `pid` and of every process below it, as `ps` shows them. */
-function commandLines(pid: number): string[] {
-  const lines: string[] = [];
-  const children = new Map<number, number[]>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  const walk = (p: number) => {
-    try {
-      lines.push(readFileSync(`/proc/${p}/cmdline`, 'utf8').replace(/\0/g, ' '));
-    } catch {
-      return;
-    }
-    for (const child of children.get(p) ?? []) walk(child);
-  };
-  walk(pid);
-  return lines;
-}
 
 describe('lab start and its secrets', () => {
   it('refuses --admin-password with one line, naming where the password goes instead', async () => {
@@ -143,7 +117,7 @@ describe('lab start and its secrets', () => {
         expect(
           (await rpc(lab, 'common', 'authenticate', ['lab', 'admin', password, {}])).value,
         ).toBe(2);
-        const lines = commandLines(child.pid!);
+        const lines = processTree(child.pid!).map((pid) => commandLine(pid) ?? '');
         expect(lines.length).toBeGreaterThanOrEqual(2); // the lab and its worker
         for (const line of lines) {
           expect(line).not.toContain(password);
