@@ -6,7 +6,18 @@
 import type pg from 'pg';
 
 /** The Odoo series the lab emulates (docs/odoo-api.md, "Differences between series"). */
-export type OdooSerie = '16.0' | '17.0' | '18.0';
+export const LAB_SERIES = ['16.0', '17.0', '18.0', '19.0'] as const;
+export type OdooSerie = (typeof LAB_SERIES)[number];
+
+/** The series' major version: 16 to 19. */
+export function serieMajor(serie: OdooSerie): number {
+  return Number(serie.slice(0, 2));
+}
+
+/** Whether the series is `major` or later (`since(rt.serie, 18)`: 18.0 and 19.0). */
+export function since(serie: OdooSerie, major: number): boolean {
+  return serieMajor(serie) >= major;
+}
 
 export interface LabEnv {
   /** A connection inside the request's REPEATABLE READ transaction. */

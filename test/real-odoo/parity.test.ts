@@ -1,10 +1,11 @@
-// Parity of the lab with each real Odoo series (17.0, 16.0, 18.0, one after another; the lab
-// started with that serie): one short script of XML-RPC calls runs against each, on a fresh
+// Parity of the lab with each real Odoo series (17.0, 16.0, 18.0, 19.0, one after another; the
+// lab started with that serie): one short script of calls runs against each, on a fresh
 // database, and what comes back is compared step by step: fault codes and classes
 // (src/odoo/faults.ts), fault texts (the last line of a traceback), and the shapes of answers
 // (types and keys, not values), values only where the lab claims Odoo's (archived operation
-// types, False, numbering, a delivery's origin). It ends with month-end billing's posting collision: two concurrent
-// create_invoices in a journal with no number in the period yet, then posting both batches.
+// types, False, numbering, a delivery's origin). It ends with month-end billing's posting
+// collision: two concurrent create_invoices in a journal with no number in the period yet, then
+// posting both batches. Over XML-RPC on every series, and over JSON-2 with an API key on 19.0.
 //
 // Runs the built lab (npm run build first). Real Odoo comes from the maintainers' harness beside
 // the repository, on a free port or on OC_ODOO_PORT; without it the test is skipped, saying why.
@@ -16,13 +17,19 @@ import { startLab, type LabHandle } from '../../src/lab/server/index.js';
 import { OdooClient } from '../../src/odoo/client.js';
 import { OdooFault } from '../../src/odoo/faults.js';
 import { seed } from '../../src/odoo/seed.js';
+import { Json2Transport } from '../../src/odoo/json2-transport.js';
 import { XmlRpcTransport } from '../../src/odoo/xmlrpc-transport.js';
+import { createApiKey } from './support/api-key.js';
 import { SKIP_REASON, startRealOdoo, type RealOdoo } from './support/real-odoo.js';
+
+type TransportName = 'xmlrpc' | 'json2';
 
 interface Target {
   url: string;
   db: string;
+  /** The password over XML-RPC, the API key over JSON-2. */
   password: string;
+  transport: TransportName;
   /** Calls served by each worker, where the server tells (the lab); Odoo's seeding spreads over all. */
   servedByWorker?: () => number[];
 }
@@ -90,6 +97,7 @@ const STEPS = [
   'confirm',
   'confirm twice',
   'delivery origin',
+  'a receipt whose move has a name',
 ] as const;
 type Step = (typeof STEPS)[number];
 
@@ -99,7 +107,10 @@ type Transcript = Map<Step, Outcome>;
 
 /** The script, against one target. */
 async function runScript(target: Target): Promise<Transcript> {
-  const transport = new XmlRpcTransport({ url: target.url });
+  const json2 = target.transport === 'json2';
+  const transport = json2
+    ? new Json2Transport({ url: target.url })
+    : new XmlRpcTransport({ url: target.url });
   const secret = new Secret(target.password);
   const transcript: Transcript = new Map();
 
@@ -221,7 +232,13 @@ async function runScript(target: Target): Promise<Transcript> {
 
   // Delivered orders to invoice, four customers in turn; nothing numbered in the journal yet.
   const client = new OdooClient(
-    { url: target.url, db: target.db, user: 'admin', secret, secretKind: 'password' },
+    {
+      url: target.url,
+      db: target.db,
+      user: 'admin',
+      secret,
+      secretKind: json2 ? 'api_key' : 'password',
+    },
     transport,
   );
   await seed(client, {
@@ -377,16 +394,59 @@ async function runScript(target: Target): Promise<Transcript> {
     { fields: ['origin'] },
     (rows) => (rows as { origin: string }[]).map((r) => normalized(r.origin)),
   );
+  // 16 to 18 require a move's name; 19 has no such field and refuses it (ValueError).
+  const [receipts] = (await call(
+    'stock.picking.type',
+    'search_read',
+    [[['code', '=', 'incoming']]],
+    { fields: ['default_location_src_id', 'default_location_dest_id'], limit: 1 },
+  )) as {
+    id: number;
+    default_location_src_id: [number, string];
+    default_location_dest_id: [number, string];
+  }[];
+  const [from, to] = [receipts!.default_location_src_id[0], receipts!.default_location_dest_id[0]];
+  await step('a receipt whose move has a name', 'stock.picking', 'create', [
+    {
+      picking_type_id: receipts!.id,
+      location_id: from,
+      location_dest_id: to,
+      move_ids: [
+        [
+          0,
+          0,
+          {
+            name: 'PARITY',
+            product_id: product,
+            product_uom_qty: 1,
+            location_id: from,
+            location_dest_id: to,
+          },
+        ],
+      ],
+    },
+  ]);
   return transcript;
 }
 
-/** The lab emulating `series` against the real Odoo of that series. */
-function describeParity(series: OdooSerie): void {
+/** Steps whose JSON-2 faults the lab words differently from Odoo 19.0 (the traceback's last line). */
+const JSON2_TRACEBACK_GAPS: readonly Step[] = [
+  'unknown model',
+  'unknown method',
+  'a receipt whose move has a name',
+];
+
+/** The key the lab gives its admin for JSON-2 (a test value; Odoo's is made for the run). */
+const LAB_API_KEY = 'parity0000000000000000000000000000000000';
+
+/** The lab emulating `series` against the real Odoo of that series, over `transport`. */
+function describeParity(series: OdooSerie, transport: TransportName = 'xmlrpc'): void {
+  const over = transport === 'json2' ? ' over JSON-2' : '';
   if (SKIP_REASON) {
     it.skip(`parity of the lab with Odoo ${series}: ${SKIP_REASON}`, () => undefined);
     return;
   }
-  describe(`the lab answers as Odoo ${series} does`, () => {
+  describe(`the lab answers as Odoo ${series} does${over}`, () => {
     let lab: LabHandle | undefined;
     let odoo: RealOdoo | undefined;
     let starting: Promise<RealOdoo> | undefined;
@@ -404,19 +464,22 @@ function describeParity(series: OdooSerie): void {
         databases: ['parity'],
         costScale: 0,
         log: new Logger('error'),
+        ...(transport === 'json2' && { json2: true, apiKey: new Secret(LAB_API_KEY) }),
       });
       const running = lab;
       transcripts.lab = await runScript({
         url: lab.url,
         db: 'parity',
-        password: 'admin',
+        password: transport === 'json2' ? LAB_API_KEY : 'admin',
+        transport,
         servedByWorker: () => running.status().workers.list.map((w) => w.served),
       });
       odoo = await starting;
       transcripts.odoo = await runScript({
         url: odoo.env.ODOO_URL,
         db: odoo.env.ODOO_DB,
-        password: odoo.env.ODOO_PASSWORD,
+        password: transport === 'json2' ? await createApiKey(odoo) : odoo.env.ODOO_PASSWORD,
+        transport,
       });
     }, 20 * 60_000);
 
@@ -426,16 +489,37 @@ function describeParity(series: OdooSerie): void {
       await (odoo ?? (await starting?.catch(() => undefined)))?.stop();
     });
 
-    it.each(STEPS)('%s', (name) => {
-      expect(transcripts.odoo!.has(name), `Odoo answered ${name}`).toBe(true);
-      expect(transcripts.lab!.get(name)).toEqual(transcripts.odoo!.get(name));
+    for (const name of STEPS) {
+      // The lab's JSON-2 tracebacks end in `builtins.ValueError: …` and
+      // `werkzeug.exceptions.NotFound: the model …` where Odoo's end in Python's own line
+      // (`ValueError: …`, `…NotFound: 404 Not Found: the model …`): a known gap of the lab's
+      // JSON-2 errors, marked so that this fails once the lab answers as Odoo does.
+      const gap = transport === 'json2' && JSON2_TRACEBACK_GAPS.includes(name);
+      (gap ? it.fails : it)(name, () => {
+        expect(transcripts.odoo!.has(name), `Odoo answered ${name}`).toBe(true);
+        expect(transcripts.lab!.get(name)).toEqual(transcripts.odoo!.get(name));
+      });
+    }
+
+    it(`a move's name: ${series === '19.0' ? 'refused' : 'required'} on Odoo ${series} itself`, () => {
+      expect(transcripts.odoo!.get('a receipt whose move has a name')).toEqual(
+        series === '19.0'
+          ? {
+              fault: {
+                code: 1,
+                class: 'OdooApplicationError',
+                text: "ValueError: Invalid field 'name' on model 'stock.move'",
+              },
+            }
+          : { shape: 'number' },
+      );
     });
 
     // 16 and 17 name a draft invoice when it is created, so the two batches' drafts take the
     // same numbers and posting the second batch's first leaves the first batch's names taken;
     // 18 leaves drafts unnamed (False) and numbers them when posting: no collision.
-    if (series === '18.0') {
-      it('shows no collision on Odoo 18.0 itself: drafts unnamed, both batches post', () => {
+    if (series === '18.0' || series === '19.0') {
+      it(`shows no collision on Odoo ${series} itself: drafts unnamed, both batches post`, () => {
         expect(transcripts.odoo!.get('drafts of both batches')).toMatchObject({
           value: [Array(4).fill('false draft'), Array(4).fill('false draft')],
         });
@@ -455,4 +539,5 @@ function describeParity(series: OdooSerie): void {
   });
 }
 
-for (const series of ['17.0', '16.0', '18.0'] as const) describeParity(series);
+for (const series of ['17.0', '16.0', '18.0', '19.0'] as const) describeParity(series);
+describeParity('19.0', 'json2');

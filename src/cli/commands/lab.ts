@@ -11,7 +11,7 @@ import { writeFileAtomic } from '../../core/atomic-write.js';
 import { BadInputError, CheckFailedError, UnreachableError } from '../../core/errors.js';
 import { log } from '../../core/logger.js';
 import { Secret } from '../../core/secret.js';
-import type { OdooSerie } from '../../lab/contract.js';
+import { LAB_SERIES, type OdooSerie } from '../../lab/contract.js';
 import type { LabCheckResult, LabStatus } from '../../lab/server/index.js';
 import { printJson, printLines, type GlobalOptions } from '../output.js';
 
@@ -19,7 +19,6 @@ import { printJson, printLines, type GlobalOptions } from '../output.js';
 const ADMIN_PASSWORD_ENV = 'LAB_ADMIN_PASSWORD';
 const API_KEY_ENV = 'LAB_API_KEY';
 const PG_URL_ENV = 'LAB_PG_URL';
-const SERIES = ['16.0', '17.0', '18.0'];
 const START_TIMEOUT_MS = 300_000;
 
 interface StartFlags {
@@ -167,8 +166,10 @@ async function startForeground(flags: StartFlags, port: number): Promise<void> {
       hint: 'Use --workers 1 or more: the prefork model is what the lab emulates.',
     });
   }
-  if (!SERIES.includes(flags.serie)) {
-    throw new BadInputError(`--serie: expected one of ${SERIES.join(', ')}, got "${flags.serie}"`);
+  if (!(LAB_SERIES as readonly string[]).includes(flags.serie)) {
+    throw new BadInputError(
+      `--serie: expected one of ${LAB_SERIES.join(', ')}, got "${flags.serie}"`,
+    );
   }
   const limitTimeRealSeconds = positiveNumber('--limit-time-real', flags.limitTimeReal);
   const costScale = positiveNumber('--cost-scale', flags.costScale);
@@ -346,7 +347,7 @@ Examples:
       '--pg-url <url>',
       `PostgreSQL to use, without a password (PGPASSWORD or ~/.pgpass; default: $${PG_URL_ENV}, which may hold one, else an embedded one)`,
     )
-    .option('--serie <serie>', 'Odoo series to emulate: 16.0, 17.0 or 18.0', '17.0')
+    .option('--serie <serie>', 'Odoo series to emulate: 16.0, 17.0, 18.0 or 19.0', '17.0')
     .option(
       '--admin-password-file <file>',
       `file holding the password of user admin in new databases (default: $${ADMIN_PASSWORD_ENV}, else admin)`,

@@ -1,7 +1,7 @@
 // The public methods every model answers over RPC (Odoo's BaseModel), with Odoo 17's
 // signatures and the 16/18 differences of docs/odoo-api.md (search's count, search_count's
 // limit, name_search's domain).
-import type { OdooSerie } from '../contract.js';
+import { since, type OdooSerie } from '../contract.js';
 import { createRecords, searchCount, searchIds, unlinkRecords, writeRecords } from './generic.js';
 import type { MethodDef } from './model.js';
 import { pyRepr, valueError } from './python.js';
@@ -88,12 +88,12 @@ function buildBaseMethods(serie: OdooSerie): Record<string, MethodFactory> {
     ),
     name_search: modelMethod(
       'model',
-      ['name', serie === '18.0' ? 'domain' : 'args', 'operator', 'limit'],
+      ['name', since(serie, 18) ? 'domain' : 'args', 'operator', 'limit'],
       0,
       async (rt, model, _ids, args) => {
         const name = args.name ?? '';
         const operator = args.operator ?? 'ilike';
-        const extra = (serie === '18.0' ? args.domain : args.args) ?? [];
+        const extra = (since(serie, 18) ? args.domain : args.args) ?? [];
         if (!Array.isArray(extra)) throw valueError(`Invalid domain ${pyRepr(extra)}`);
         const domain =
           name === '' && operator === 'ilike'

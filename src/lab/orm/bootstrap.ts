@@ -426,13 +426,16 @@ async function baseData(client: pg.ClientBase, serie: OdooSerie, adminHash: stri
     dest: number,
     active: boolean,
   ];
+  // 18 and 19 make three more (archived; Storage Locations leaves them so).
+  const multiStep: ExtraType[] = [
+    ['Quality Control', 'quality control', 'QC', 'internal', input, qualityControl, false],
+    ['Storage', 'storage', 'STOR', 'internal', qualityControl, stockLocation, false],
+    ['Cross Dock', 'cross dock', 'XD', 'internal', input, output, false],
+  ];
   const extraTypes: Partial<Record<OdooSerie, ExtraType[]>> = {
     '16.0': [['Returns', 'return', 'RET', 'incoming', null, output, true]],
-    '18.0': [
-      ['Quality Control', 'quality control', 'QC', 'internal', input, qualityControl, false],
-      ['Storage', 'storage', 'STOR', 'internal', qualityControl, stockLocation, false],
-      ['Cross Dock', 'cross dock', 'XD', 'internal', input, output, false],
-    ],
+    '18.0': multiStep,
+    '19.0': multiStep,
   };
   let nextType: number = WAREHOUSE.internalType;
   for (const [name, kind, code, typeCode, src, dest, active] of extraTypes[serie] ?? []) {

@@ -70,8 +70,12 @@ export class Runtime {
     return id!;
   }
 
-  createMany(model: string, valsList: Vals[]): Promise<number[]> {
-    return createRecords(this, model, valsList);
+  /**
+   * Creates records; `internal` for the ORM's own (a confirmed order's moves), whose vals may set
+   * the columns the series hides from its callers.
+   */
+  createMany(model: string, valsList: Vals[], { internal = false } = {}): Promise<number[]> {
+    return createRecords(this, model, valsList, internal);
   }
 
   write(model: string, ids: number[], vals: Vals | unknown): Promise<void> {

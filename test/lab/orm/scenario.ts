@@ -1,14 +1,15 @@
 // Small builders for lab ORM tests: products with stock, customers, confirmed orders, invoices.
 import { expect } from 'vitest';
+import { since } from '../../../src/lab/contract.js';
 import type { LabDb, Tx } from './harness.js';
 
 export const STOCK_LOCATION = 8;
 
 type Caller = Pick<LabDb, 'call' | 'serie'> | Pick<Tx, 'call' | 'serie'>;
 
-/** A storable product: detailed_type='product' in 16/17, is_storable in 18. */
+/** A storable product: detailed_type='product' in 16/17, is_storable in 18 and 19. */
 export async function createProduct(db: Caller, code: string, price = 10): Promise<number> {
-  const storable = db.serie === '18.0' ? { is_storable: true } : { detailed_type: 'product' };
+  const storable = since(db.serie, 18) ? { is_storable: true } : { detailed_type: 'product' };
   return db.call<number>('product.product', 'create', [
     {
       name: `Product ${code}`,

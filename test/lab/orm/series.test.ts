@@ -1,6 +1,6 @@
-// The 16/17/18 differences the lab emulates (docs/odoo-api.md): search's count and
+// The 16/17/18/19 differences the lab emulates (docs/odoo-api.md): search's count and
 // search_count's limit, 16's immediate-transfer wizard and quantity_done, 17's quantity writes,
-// 18's is_storable.
+// 18's is_storable, 19's moves without a name and its invoices action.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OdooSerie } from '../../../src/lab/contract.js';
 import type { ApplicationError } from '../../../src/lab/exceptions.js';
@@ -164,5 +164,41 @@ describe('18.0', () => {
       .call('product.product', 'create', [{ name: 'x', detailed_type: 'product' }])
       .catch((e: unknown) => e);
     expect((error as ApplicationError).pythonType).toBe('ValueError');
+  });
+});
+
+describe('19.0', () => {
+  it('a move has no name: neither read nor given; a move created without one', async () => {
+    const { db, picking } = await confirmedDelivery('19.0');
+    const error = await db
+      .call('stock.move', 'search_read', [[['picking_id', '=', picking]]], { fields: ['name'] })
+      .catch((e: unknown) => e);
+    expect((error as ApplicationError).pythonType).toBe('ValueError');
+    const product = await createProduct(db, 'S19');
+    const move = { product_id: product, product_uom_qty: 1, location_id: 1, location_dest_id: 8 };
+    const refused = await db
+      .call('stock.move', 'create', [{ ...move, name: 'x' }])
+      .catch((e: unknown) => e);
+    expect((refused as ApplicationError).message).toBe(
+      "Invalid field 'name' on model 'stock.move'",
+    );
+    const created = await db.call<number>('stock.move', 'create', [move]);
+    const [row] = await db.call<Row[]>('stock.move', 'read', [[created], ['product_uom_qty']]);
+    expect(row).toMatchObject({ id: created, product_uom_qty: 1 });
+    // A confirmed order's delivery carries storable goods as on 18.
+    expect(await moveOf(db, picking)).toMatchObject({ state: 'assigned' });
+  });
+
+  it('create_invoices answers the invoices action with group_ids and cache, no origin', async () => {
+    const { db, picking } = await confirmedDelivery('19.0');
+    await db.call('stock.picking', 'button_validate', [[picking]]);
+    const [order] = await db.call<number[]>('sale.order', 'search', [[]], { limit: 1 });
+    const wizard = await db.call<number>('sale.advance.payment.inv', 'create', [
+      { advance_payment_method: 'delivered', sale_order_ids: [[6, 0, [order]]] },
+    ]);
+    const action = await db.call<Row>('sale.advance.payment.inv', 'create_invoices', [[wizard]]);
+    expect(action).toMatchObject({ group_ids: [], cache: true });
+    expect(action).not.toHaveProperty('groups_id');
+    expect(action.context).not.toHaveProperty('default_invoice_origin');
   });
 });

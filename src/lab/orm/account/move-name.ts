@@ -12,6 +12,7 @@
 // - 18 numbers a move only when it leaves draft (drafts keep no name at all).
 // A name that no longer matches its date (the date moved to another period) is cleared while the
 // move was never posted, unless the move is the period's first.
+import { since } from '../../contract.js';
 import type { Runtime } from '../runtime.js';
 
 const NOW = "(now() AT TIME ZONE 'UTC')";
@@ -172,7 +173,7 @@ async function computeName18(rt: Runtime, move: NamingRow): Promise<void> {
 /** account.move._compute_name over these moves, in Odoo's order; cancelled moves are left alone. */
 export async function computeNames(rt: Runtime, ids: number[]): Promise<void> {
   if (ids.length === 0) return;
-  const compute = rt.serie === '18.0' ? computeName18 : computeName16;
+  const compute = since(rt.serie, 18) ? computeName18 : computeName16;
   for (const move of await namingRows(rt, ids))
     if (move.state !== 'cancel') await compute(rt, move);
 }

@@ -10,6 +10,7 @@
 //   savepoint: the IntegrityError becomes fault 2 "The operation cannot be completed: Another
 //   entry with the same name already exists.", the whole call rolls back, and every retry fails
 //   alike until the draft's name is set back to '/'. 18 names no drafts: no collision.
+import { since } from '../../contract.js';
 import { UserError } from '../../exceptions.js';
 import { ensureExist } from '../generic.js';
 import type { MethodDef } from '../model.js';
@@ -61,7 +62,7 @@ function checkPostable(rt: Runtime, moves: MoveRow[]): void {
           : `The entry ${move.name ?? 'False'} (id ${move.id}) must be in draft.`,
       );
     if (move.lines === 0) reasons.add('You need to add a line before posting.');
-    if (reasons.size > 0 && rt.serie !== '18.0') break;
+    if (reasons.size > 0 && !since(rt.serie, 18)) break;
   }
   if (reasons.size > 0) throw new UserError([...reasons].join('\n'));
 }

@@ -196,7 +196,7 @@ export const resUsersApikeys: ModelDef = {
       ondelete: 'cascade',
     }),
     scope: f.char('Scope', { readonly: true }),
-    expiration_date: f.datetime('Expiration Date', { readonly: true, series: ['18.0'] }),
+    expiration_date: f.datetime('Expiration Date', { readonly: true, series: ['18.0', '19.0'] }),
   },
   // Odoo creates the hashed key and its lookup index outside the ORM (res_users.py, APIKeys.init).
   rawColumns: ['"index" varchar(8) NOT NULL', '"key" varchar NOT NULL'],

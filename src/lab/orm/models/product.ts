@@ -1,6 +1,7 @@
 // product.template and product.product (Odoo's _inherits: a product's template fields read and
 // write through product_tmpl_id). Storable is detailed_type='product' in 16/17 and is_storable
 // in 18; the lab keeps both columns consistent so stock code asks one question.
+import { since } from '../../contract.js';
 import type { FieldDef, ModelDef, Vals } from '../model.js';
 import type { Runtime } from '../runtime.js';
 import { f } from './fields.js';
@@ -21,7 +22,7 @@ const PRODUCT_TYPES = [
 /** Storable flags from what the caller gave, per series; `creating` fills 16/17's column in 18. */
 function storableVals(rt: Runtime, vals: Vals, creating: boolean): Vals {
   const result = { ...vals };
-  if (rt.serie === '18.0') {
+  if (since(rt.serie, 18)) {
     if (vals.is_storable) result.type = 'consu';
     if (creating || 'is_storable' in vals || 'type' in vals)
       result.detailed_type = vals.is_storable ? 'product' : (result.type ?? 'consu');
@@ -70,7 +71,7 @@ export const productTemplate: ModelDef = {
       series: ['16.0', '17.0'],
     }),
     type: f.selection('Type', PRODUCT_TYPES, { required: true, default: 'consu' }),
-    is_storable: f.bool('Track Inventory', { default: false, series: ['18.0'] }),
+    is_storable: f.bool('Track Inventory', { default: false, series: ['18.0', '19.0'] }),
     list_price: f.float('Sales Price', { numeric: true, default: 1.0 }),
     uom_id: f.many2one('Unit of Measure', 'uom.uom', { required: true, default: 1 }),
     uom_po_id: f.many2one('Purchase Unit of Measure', 'uom.uom', { required: true, default: 1 }),

@@ -364,7 +364,9 @@ export const stockMove: ModelDef = {
   description: 'Stock Move',
   order: 'sequence, id',
   fields: {
-    name: f.char('Description', { required: true }),
+    // 19 has no move name: its description is computed (description_picking). The column stays,
+    // filled from the product, so the ORM's SQL is the same on every series.
+    name: f.char('Description', { required: true, series: ['16.0', '17.0', '18.0'] }),
     sequence: f.int('Sequence', { default: 10 }),
     priority: f.selection(
       'Priority',

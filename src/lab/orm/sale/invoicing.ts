@@ -178,9 +178,13 @@ function invoicesAction(serie: string): Record<string, unknown> {
       search_view: `{'arch': '<search string="Search Invoice">'}`,
     };
   if (serie === '17.0') return { ...common, mobile_view_mode };
+  // 19 renames groups_id group_ids and adds the data-caching flag (True by default).
+  const { groups_id, ...since18 } = common;
+  const access = serie === '19.0' ? { group_ids: groups_id, cache: true } : { groups_id };
   // 18 calls tree views list, lists credit notes too, and adds path and embedded actions.
   return {
-    ...common,
+    ...since18,
+    ...access,
     mobile_view_mode,
     view_id: [708, 'account.out.invoice.list'],
     view_mode: 'list,kanban,form,activity',
@@ -225,7 +229,8 @@ async function viewInvoicesAction(rt: Runtime, orderIds: number[], invoiceIds: n
       default_partner_shipping_id: order!.partner_shipping_id,
       // No payment terms in the lab: default_get has none to give.
       default_invoice_payment_term_id: null,
-      default_invoice_origin: order!.name,
+      // 19 no longer passes the origin.
+      ...(rt.serie !== '19.0' && { default_invoice_origin: order!.name }),
     });
   }
   action.context = context;

@@ -1,6 +1,7 @@
 // sale.order and sale.order.line behaviour (Odoo 17 sale, sale_stock): computed defaults on
 // create, amounts, action_confirm with its procurement (group, outgoing moves, picking,
 // reservation inside the same transaction), cancellation, and the deletion rules.
+import { since } from '../../contract.js';
 import { UserError } from '../../exceptions.js';
 import { ensureExist } from '../generic.js';
 import type { MethodDef, ModelHooks, Vals } from '../model.js';
@@ -224,7 +225,7 @@ async function launchStockRule(rt: Runtime, lineIds: number[]): Promise<void> {
       procure_method: 'make_to_stock',
     });
   }
-  await confirmMoves(rt, await rt.createMany('stock.move', moves));
+  await confirmMoves(rt, await rt.createMany('stock.move', moves, { internal: true }));
 }
 
 /** Why action_confirm refuses these orders, in each series' words, or undefined. */
@@ -238,7 +239,7 @@ function confirmationRefusal(
       ? 'It is not allowed to confirm an order in the following states: done, cancel'
       : undefined;
   if (orders.every((o) => o.state === 'draft' || o.state === 'sent')) return undefined;
-  return rt.serie === '18.0'
+  return since(rt.serie, 18)
     ? 'Some orders are not in a state requiring confirmation.'
     : `The following orders are not in a state requiring confirmation: ${orders.map((o) => o.name).join(', ')}`;
 }
