@@ -7,6 +7,7 @@
 // records the outputs masked and the variables by name only.
 import { BadInputError } from '../core/errors.js';
 import { redact, registerSecretValue } from '../core/redact.js';
+import { k6LogField } from './k6-process.js';
 
 /** k6 v2's built-in outputs (`k6 run --out bogus` lists them). */
 export const K6_BUILTIN_OUTPUTS = [
@@ -183,9 +184,8 @@ export function outputProblems(tail: readonly string[], label: string): string[]
     const match = OUTPUT_LINE.exec(line);
     if (!match) continue;
     const output = (match[1] ?? match[2])!;
-    const field = (name: string) =>
-      new RegExp(`\\b${name}="((?:[^"\\\\]|\\\\.)*)"`).exec(line)?.[1]?.replace(/\\"/g, '"');
-    last.set(output, [field('msg'), field('error')].filter(Boolean).join(': '));
+    const what = [k6LogField(line, 'msg'), k6LogField(line, 'error')].filter(Boolean);
+    last.set(output, what.join(': '));
   }
   return [...last].map(([output, what]) => `${label}: k6 output ${output}: ${what}`);
 }

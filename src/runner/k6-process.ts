@@ -201,12 +201,16 @@ export function startK6(request: K6RunRequest): K6Process {
   return new K6Process(request);
 }
 
+/** A quoted field of one of k6's log lines (`msg="..."`, `error="..."`), unescaped. */
+export function k6LogField(line: string, name: string): string | undefined {
+  return new RegExp(`\\b${name}="((?:[^"\\\\]|\\\\.)*)"`).exec(line)?.[1]?.replace(/\\"/g, '"');
+}
+
 /** The last informative stderr line, for one-line messages. */
 function lastError(outcome: K6Outcome): string {
   const line = [...outcome.stderrTail].reverse().find((l) => /level=(error|fatal)|error/i.test(l));
   const text = line ?? outcome.stderrTail.at(-1) ?? '';
-  const msg = /msg="((?:[^"\\]|\\.)*)"/.exec(text)?.[1];
-  return (msg ?? text).replace(/\\"/g, '"').slice(0, 300);
+  return (k6LogField(text, 'msg') ?? text.replace(/\\"/g, '"')).slice(0, 300);
 }
 
 /**
