@@ -48,7 +48,13 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
     : undefined;
   const doc = buildReport(run, baseline);
   // Render everything before writing anything, so a failure leaves no partial report behind.
-  const rendered = await renderReport(doc, formats);
+  const { addDerivedComparison } = await import('../../derive/report-hook.js');
+  const rendered = await addDerivedComparison(
+    await renderReport(doc, formats),
+    dir,
+    options.compare,
+    options.runsDir,
+  );
   const out = options.out ?? join(dir, 'report');
   const files: ReportResult['files'] = [];
   for (const file of rendered) {

@@ -126,6 +126,24 @@ async function action(flags: DeriveFlags): Promise<void> {
   }
 }
 
+async function compareAction(before: string, after: string, flags: GlobalOptions): Promise<void> {
+  const { readFile } = await import('node:fs/promises');
+  const { compareDerived, parseEvidence, renderDerivedComparison } =
+    await import('../../derive/compare.js');
+  const read = async (file: string) => {
+    try {
+      return parseEvidence(await readFile(file, 'utf8'), file);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code) throw new BadInputError(`${file}: cannot read (${code})`);
+      throw error;
+    }
+  };
+  const comparison = compareDerived(await read(before), await read(after));
+  if (flags.json) printJson(comparison);
+  else process.stdout.write(renderDerivedComparison(comparison).join('\n') + '\n');
+}
+
 export function registerWorkload(program: Command): void {
   const workload = program
     .command('workload')
@@ -178,4 +196,20 @@ histograms and sums leave the database. The role needs pg_read_all_data (or use 
 Exit: 0 written, 2 bad input, 3 PostgreSQL unreachable.`,
     )
     .action(action);
+  workload
+    .command('compare')
+    .description("two derived workloads side by side: last quarter's derive.json beside this one's")
+    .argument('<before>', 'the earlier derive.json')
+    .argument('<after>', 'the later derive.json')
+    .option('--json', 'print the comparison as one JSON document')
+    .addHelpText(
+      'after',
+      `
+Example:
+  $ odoo-capacity workload compare models/acme-2025q3/derive.json models/acme-2025q4/derive.json
+
+Prints a Markdown table (busy-hour rates, growth, lines, skew, mix, bursts, billing) with changes.
+Exit: 0 printed, 2 a file missing or not a derive.json.`,
+    )
+    .action(compareAction);
 }
