@@ -13,6 +13,7 @@ import {
   queryPanels,
   readDashboard,
   type Dashboard,
+  type Panel,
 } from '../helpers/grafana-dashboard.js';
 
 type Kind = 'counter' | 'rate' | 'trend' | 'gauge';
@@ -99,6 +100,24 @@ describe('deploy/grafana/odoo-capacity.json', () => {
       // dropped_iterations and the VU gauges carry no class or phase tag (docs/contracts.md).
       if (!/k6_(vus|vus_max|dropped_iterations_total)\{/.test(expr)) {
         expect(expr, panel).toMatch(/class=~"\$class",phase=~"\$phase"/);
+      }
+    }
+  });
+
+  it('lays its panels out on Grafana’s 24-column grid without overlap, each with its own id', () => {
+    const panels = dashboard.panels as (Panel & {
+      id: number;
+      gridPos: { x: number; y: number; w: number; h: number };
+    })[];
+    expect(new Set(panels.map((p) => p.id)).size).toBe(panels.length);
+    const taken = new Set<string>();
+    for (const { title, gridPos: g } of panels) {
+      expect(g.x + g.w, title).toBeLessThanOrEqual(24);
+      for (let x = g.x; x < g.x + g.w; x++) {
+        for (let y = g.y; y < g.y + g.h; y++) {
+          expect(taken.has(`${x},${y}`), `${title} overlaps at ${x},${y}`).toBe(false);
+          taken.add(`${x},${y}`);
+        }
       }
     }
   });
