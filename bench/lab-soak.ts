@@ -19,7 +19,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -269,7 +269,16 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     }
     const rate = Math.round(knee.rate * options.factor * 100) / 100;
 
-    // The soak's workload and ladder: enough VUs to overflow the lab's queue, no abort.
+    // The soak's models: the project's, with enough VUs to overflow the lab's queue and no
+    // abort (the SLO's guard stops k6 once a quarter of the transactions fail; here only if all
+    // do), and its ladder without error or drop limits.
+    const models = join(work, 'models');
+    await cp(join(ROOT, 'models'), models, { recursive: true });
+    const slo = parse(await readFile(join(models, 'slo.yaml'), 'utf8')) as {
+      abort: { maxErrorRate: number };
+    };
+    slo.abort.maxErrorRate = 1;
+    await writeFile(join(models, 'slo.yaml'), stringify(slo));
     const workload = parse(
       await readFile(join(ROOT, 'models', 'workload', 'default.yaml'), 'utf8'),
     ) as {
@@ -330,6 +339,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
         join(work, 'ladder.yaml'),
         '--workload',
         join(work, 'workload.yaml'),
+        '--models',
+        models,
         '--runs-dir',
         work,
         '--id',
@@ -341,7 +352,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     );
     clearInterval(sampler);
     clearTimeout(holdTimer);
-    log(`run exited ${ran.code}`);
+    log(`run exited ${ran.code}: ${ran.stderr.trim().split('\n').slice(-2).join(' | ')}`);
+    await writeFile(join(work, 'run.stderr.log'), ran.stderr);
 
     // The run directory, read back whole.
     const runDir = join(work, 'soak');
@@ -490,10 +502,8 @@ function summary(r: SoakResult): string[] {
   ];
 }
 
-if (
-  import.meta.url === `file://${process.argv[1]}` ||
-  process.argv[1]?.endsWith('bench/lab-soak.ts')
-) {
+// Run as a script (vite-node bench/lab-soak.ts), not when the suite imports runSoak.
+if (!process.env.VITEST) {
   const env = process.env;
   const result = await runSoak({
     holdSeconds: Number(env.SOAK_SECONDS ?? 600),

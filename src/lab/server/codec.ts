@@ -172,14 +172,25 @@ export function toWireValue(value: unknown): unknown {
   throw new ApplicationError('TypeError', `cannot marshal ${typeof value} objects`);
 }
 
-/** A methodResponse carrying `value`; throws ApplicationError when Odoo could not marshal it. */
+/**
+ * A methodResponse carrying `value`; throws ApplicationError when Odoo could not marshal it: a
+ * value nested deeper than the stack allows is Python's RecursionError, as Odoo's recursive
+ * Marshaller raises it (at a few hundred levels there, a few thousand here).
+ */
 export function encodeResponse(value: unknown): string {
-  const wire = toWireValue(value);
-  return dumpsResponse((out) => {
-    out.push('<params>\n<param>\n');
-    dump(wire, out);
-    out.push('</param>\n</params>\n');
-  });
+  try {
+    const wire = toWireValue(value);
+    return dumpsResponse((out) => {
+      out.push('<params>\n<param>\n');
+      dump(wire, out);
+      out.push('</param>\n</params>\n');
+    });
+  } catch (error) {
+    if (error instanceof RangeError && /call stack/i.test(error.message)) {
+      throw new ApplicationError('RecursionError', 'maximum recursion depth exceeded');
+    }
+    throw error;
+  }
 }
 
 export function encodeFault(faultCode: number | string, faultString: string): string {

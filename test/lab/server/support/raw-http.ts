@@ -10,6 +10,10 @@ export interface RawAnswer {
 }
 
 export function parseRawAnswer(raw: string): RawAnswer {
+  // Interim answers (100 Continue) come before the final one.
+  while (/^HTTP\/1\.[01] 1\d\d /.test(raw) && raw.includes('\r\n\r\n')) {
+    raw = raw.slice(raw.indexOf('\r\n\r\n') + 4);
+  }
   const split = raw.indexOf('\r\n\r\n');
   const head = split < 0 ? raw : raw.slice(0, split);
   const [statusLine = '', ...lines] = head.split('\r\n');
