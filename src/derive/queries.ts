@@ -50,6 +50,11 @@ export const READS: readonly TableRead[] = [
     columns: ['invoice_line_id', 'order_line_id'],
     why: 'orders per invoicing batch',
   },
+  {
+    table: 'ir_module_module',
+    columns: ['name', 'state', 'latest_version'],
+    why: "the Odoo version (the row of the module 'base')",
+  },
 ];
 
 /** The columns each part of the derivation needs; a part whose columns are missing is skipped. */

@@ -221,14 +221,13 @@ async function deriveIn(
   const missing = wanted.filter((c) => !present.has(c));
   const can = (part: keyof typeof NEEDS) => NEEDS[part].every((c) => present.has(c));
 
+  // A failed query would abort the transaction: read the version only where it is.
   let odooVersion: string | undefined;
-  if (present.size > 0) {
-    const v = await client
-      .query(
-        `SELECT latest_version FROM ir_module_module WHERE name = 'base' AND state = 'installed'`,
-      )
-      .catch(() => ({ rows: [] as Row[] }));
-    odooVersion = (v.rows[0]?.latest_version as string | undefined) ?? undefined;
+  if (present.has('ir_module_module.latest_version')) {
+    const v = await client.query(
+      `SELECT latest_version FROM ir_module_module WHERE name = 'base' AND state = 'installed'`,
+    );
+    odooVersion = (v.rows[0] as Row | undefined)?.latest_version as string | undefined;
   }
 
   const w = (

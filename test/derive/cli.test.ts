@@ -1,6 +1,8 @@
 // `workload derive` refuses what it cannot use with one line and the CLI's exit codes, never a
 // stack trace, and never shows a password.
-import { describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalPostgres, type PostgresHandle } from '../../src/core/postgres-provider.js';
 import { cleanEnv, hasStackTrace, runCli } from '../helpers/cli.js';
 
 async function derive(args: string[], env: Record<string, string> = {}) {
@@ -37,5 +39,36 @@ describe('workload derive: bad input', () => {
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/PostgreSQL \(Odoo database\): cannot connect/);
     expect(r.stderr).not.toContain('s3cret-pass');
+  });
+});
+
+describe('workload derive: a database that is not what it needs', () => {
+  let handle: PostgresHandle;
+  let url: string;
+
+  beforeAll(async () => {
+    handle = await startLocalPostgres();
+    url = handle.url.reveal();
+  }, 120_000);
+  afterAll(async () => {
+    await handle?.stop();
+  });
+
+  it('says a database without Odoo tables is not an Odoo database, exit 2', async () => {
+    const r = await derive([], { PGURL: url });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/no sale_order or account_move table: not an Odoo database/);
+  });
+
+  it('names a time zone PostgreSQL does not know, exit 2', async () => {
+    const db = new pg.Client({ connectionString: url });
+    await db.connect();
+    await db.query(
+      'CREATE TABLE IF NOT EXISTS sale_order (id serial PRIMARY KEY, state varchar, date_order timestamp)',
+    );
+    await db.end();
+    const r = await derive(['--timezone', 'Mars/Olympus'], { PGURL: url });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/--timezone: .*Mars\/Olympus/);
   });
 });

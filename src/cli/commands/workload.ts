@@ -91,7 +91,24 @@ async function action(flags: DeriveFlags): Promise<void> {
     `# ${evidence.window.days} days from ${evidence.window.start} to ${evidence.window.end} (exclusive), ${evidence.window.timezone}.\n` +
     `# The measurements, fits and methods behind each number are in derive.json beside this file.\n`;
   await io.writeFileAtomic(out.workload, header('Workload') + yaml.stringify(workload));
-  await io.writeFileAtomic(out.forecast, header('Forecast baseline') + yaml.stringify(forecast));
+  const fits = Object.entries(evidence.classes).flatMap(([c, ev]) =>
+    ev.growth
+      ? [
+          `#   ${c}: ${ev.growth.percentPerMonth.toFixed(2)} %/month over ${ev.growth.months} months` +
+            (ev.growth.interval95
+              ? `, 95 % interval ${ev.growth.interval95[0].toFixed(2)} to ${ev.growth.interval95[1].toFixed(2)}`
+              : ''),
+        ]
+      : [],
+  );
+  const growthNote =
+    fits.length > 0
+      ? `# Growth fits (least squares of ln monthly count):\n${fits.join('\n')}\n`
+      : '';
+  await io.writeFileAtomic(
+    out.forecast,
+    header('Forecast baseline') + growthNote + yaml.stringify(forecast),
+  );
   await io.writeJsonAtomic(out.evidence, evidence);
 
   const rates = busyRates(evidence);
@@ -191,7 +208,8 @@ Examples:
   $ odoo-capacity run --workload models/derived/workload.yaml --class peak-mix --rates 2,4,8
 
 Reads sale_order, sale_order_line, stock_picking, stock_picking_type, stock_move, account_move,
-account_move_line and sale_order_line_invoice_rel in one READ ONLY transaction; only counts,
+account_move_line, sale_order_line_invoice_rel and ir_module_module (the version) in one READ ONLY
+transaction; only counts,
 histograms and sums leave the database. The role needs pg_read_all_data (or use a replica).
 Exit: 0 written, 2 bad input, 3 PostgreSQL unreachable.`,
     )
