@@ -60,6 +60,17 @@ function depthOf(value: unknown): number {
   return depth;
 }
 
+/** `good` cut short, or with junk (markup among it) spliced in somewhere. */
+function damaged(good: string, markup: string[]): fc.Arbitrary<string>[] {
+  const junk = fc.string({ unit: fc.constantFrom('<', '>', '&', '/', 'x', ...markup) });
+  return [
+    fc.nat({ max: good.length }).map((n) => good.slice(0, n)),
+    fc
+      .tuple(fc.nat({ max: good.length }), junk)
+      .map(([at, text]) => good.slice(0, at) + text + good.slice(at)),
+  ];
+}
+
 function expectExpat(error: unknown): void {
   expect(error).toBeInstanceOf(ApplicationError);
   expect((error as ApplicationError).pythonType).toBe('xml.parsers.expat.ExpatError');
@@ -129,26 +140,7 @@ describe('fuzz: the XML-RPC codec both ways', () => {
       fc.string(),
       fc.string({ unit: 'binary' }),
       // A well-formed call cut short, or with text spliced in.
-      fc.nat({ max: good.length }).map((n) => good.slice(0, n)),
-      fc
-        .tuple(
-          fc.nat({ max: good.length }),
-          fc.string({
-            unit: fc.constantFrom(
-              '<',
-              '>',
-              '&',
-              '/',
-              'x',
-              ']]>',
-              '<!--',
-              '<!DOCTYPE a>',
-              '<value>',
-              '</data>',
-            ),
-          }),
-        )
-        .map(([at, junk]) => good.slice(0, at) + junk + good.slice(at)),
+      ...damaged(good, [']]>', '<!--', '<!DOCTYPE a>', '<value>', '</data>']),
       // Deep nesting left open.
       fc
         .integer({ min: 1, max: 2_000 })
@@ -171,25 +163,7 @@ describe('fuzz: the XML-RPC codec both ways', () => {
     const good = encodeResponse({ a: [1, 'x', { b: true }], c: 2.5 });
     const hostile = fc.oneof(
       fc.string(),
-      fc.nat({ max: good.length }).map((n) => good.slice(0, n)),
-      fc
-        .tuple(
-          fc.nat({ max: good.length }),
-          fc.string({
-            unit: fc.constantFrom(
-              '<',
-              '>',
-              '&',
-              '/',
-              'x',
-              '<value>',
-              '</struct>',
-              '<nil/>',
-              '<int>9999999999999</int>',
-            ),
-          }),
-        )
-        .map(([at, junk]) => good.slice(0, at) + junk + good.slice(at)),
+      ...damaged(good, ['<value>', '</struct>', '<nil/>', '<int>9999999999999</int>']),
     );
     await fc.assert(
       fc.property(hostile, (text) => {
