@@ -67,6 +67,8 @@ const hasScript = (() => {
     return false;
   }
 })();
+if (!hasScript)
+  console.warn('test/cli/init: terminal tests skipped: script(1) of util-linux not found');
 
 /** `odoo-capacity init <args>` on a pseudo-terminal, the answers typed one line each. */
 function onTerminal(args: string[], answers: string[]): Promise<{ code: number; text: string }> {

@@ -84,7 +84,9 @@ describe('the HTML report in headless Chromium', () => {
   });
 
   it('shows the verdict and what changed, and keeps a screenshot in test-output/', async () => {
-    await expect(page.locator('.verdict').innerText()).resolves.toMatch(/^Not ready/);
+    await expect(page.locator('.verdict').innerText()).resolves.toMatch(
+      /^Today's platform is not ready for the forecast peak/,
+    );
     await expect(page.locator('#changes h2').innerText()).resolves.toBe(
       'What changed since last quarter',
     );
