@@ -318,6 +318,11 @@ describe('odoo-capacity plan --format', () => {
   });
 
   const pgbouncer = spawnSync('pgbouncer', ['--version'], { encoding: 'utf8' });
+  if (pgbouncer.status !== 0) {
+    console.warn(
+      'plan-format: PgBouncer check skipped: no pgbouncer on PATH (scripts/ensure-debian-tool.sh pgbouncer pgbouncer)',
+    );
+  }
   it.skipIf(pgbouncer.status !== 0)(
     'PgBouncer loads pgbouncer.ini and shows the planned pool settings',
     async () => {
