@@ -19,15 +19,16 @@ export interface Exchange {
   response: string;
 }
 
-export function loadExchanges(): Exchange[] {
-  const index = JSON.parse(readFileSync(join(WIRE_DIR, 'index.json'), 'utf8')) as Omit<
+/** The exchanges of one recorded set: Odoo 17.0's by default, or another series' directory. */
+export function loadExchanges(dir = WIRE_DIR): Exchange[] {
+  const index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as Omit<
     Exchange,
     'request' | 'response'
   >[];
   return index.map((e) => ({
     ...e,
-    request: readFileSync(join(WIRE_DIR, `${e.name}.request.xml`), 'utf8'),
-    response: readFileSync(join(WIRE_DIR, `${e.name}.response.xml`), 'utf8'),
+    request: readFileSync(join(dir, `${e.name}.request.xml`), 'utf8'),
+    response: readFileSync(join(dir, `${e.name}.response.xml`), 'utf8'),
   }));
 }
 
