@@ -13,34 +13,12 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { startLocalPostgres } from '../src/core/postgres-provider.js';
+import { createOdooShapedDatabase } from '../test/derive/odoo-schema.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const LINES = Number(process.env.BENCH_LINES ?? 5_000_000);
 const ORDERS = Math.round(LINES / 3.2);
-
-/** Only the columns derive reads, as Odoo 16-18 declare them, with Odoo's indexes on them. */
-const SCHEMA = `
-  CREATE TABLE ir_module_module (id serial PRIMARY KEY, name varchar NOT NULL, state varchar, latest_version varchar);
-  CREATE TABLE sale_order (id serial PRIMARY KEY, state varchar, date_order timestamp NOT NULL);
-  CREATE INDEX sale_order_date_order_id_idx ON sale_order (date_order DESC, id DESC);
-  CREATE TABLE sale_order_line (id serial PRIMARY KEY, order_id int NOT NULL, product_id int,
-    product_uom_qty numeric, display_type varchar, is_downpayment boolean);
-  CREATE INDEX sale_order_line__order_id_index ON sale_order_line (order_id);
-  CREATE TABLE stock_picking_type (id serial PRIMARY KEY, code varchar NOT NULL);
-  CREATE TABLE stock_picking (id serial PRIMARY KEY, state varchar, date_done timestamp,
-    picking_type_id int NOT NULL, carrier_tracking_ref varchar, write_date timestamp);
-  CREATE TABLE stock_move (id serial PRIMARY KEY, picking_id int, product_id int NOT NULL,
-    product_uom_qty numeric, state varchar, is_inventory boolean, date timestamp NOT NULL);
-  CREATE INDEX stock_move__picking_id_index ON stock_move (picking_id);
-  CREATE TABLE account_move (id serial PRIMARY KEY, move_type varchar NOT NULL, state varchar NOT NULL,
-    create_date timestamp, create_uid int);
-  CREATE TABLE account_move_line (id serial PRIMARY KEY, move_id int NOT NULL);
-  CREATE INDEX account_move_line__move_id_index ON account_move_line (move_id);
-  CREATE TABLE sale_order_line_invoice_rel (order_line_id int NOT NULL, invoice_line_id int NOT NULL,
-    PRIMARY KEY (order_line_id, invoice_line_id));
-  CREATE INDEX ON sale_order_line_invoice_rel (invoice_line_id);`;
 
 /** The end of the history: today's midnight UTC; orders spread over the 365 days before it. */
 const FILL = [
@@ -96,17 +74,9 @@ async function main(): Promise<void> {
   const pgh = await startLocalPostgres();
   const out = await mkdtemp(join(tmpdir(), 'oc-bench-derive-'));
   try {
-    const admin = new pg.Client({ connectionString: pgh.url.reveal() });
-    await admin.connect();
-    await admin.query('CREATE DATABASE bench_derive');
-    await admin.end();
-    const url = new URL(pgh.url.reveal());
-    url.pathname = '/bench_derive';
-    const db = new pg.Client({ connectionString: url.toString() });
-    await db.connect();
+    const { url, db } = await createOdooShapedDatabase(pgh.url.reveal(), 'bench_derive');
     // A failed fill stops the cluster in `finally`: the query's own error is the one to see.
     db.on('error', () => undefined);
-    await db.query(SCHEMA);
     for (const sql of FILL) {
       const t0 = performance.now();
       const r = await db.query(sql);
@@ -140,7 +110,7 @@ async function main(): Promise<void> {
           join(ROOT, 'bin', 'odoo-capacity.js'),
           ...`workload derive --days ${days} --out ${dir} --json`.split(' '),
         ],
-        { env: { ...process.env, PGURL: url.toString() }, encoding: 'utf8', maxBuffer: 1 << 26 },
+        { env: { ...process.env, PGURL: url }, encoding: 'utf8', maxBuffer: 1 << 26 },
       );
       const time = /^TIME (\S+) (\d+)$/m.exec(run.stderr);
       if (run.status !== 0 || !time) throw new Error(`derive failed: ${run.stderr.slice(-500)}`);

@@ -176,7 +176,7 @@ describe.skipIf(SKIP_REASON !== undefined)('workload derive on a real Odoo 17.0'
     expect(forecast.asOf).toBe(history.until);
   });
 
-  it('refuses a write-capable session it was not given: the transaction is read only', async () => {
+  it('ran as a role that cannot write', async () => {
     // The reader can read but not write: derive never needs more.
     const db = new pg.Client({ connectionString: readerUrl });
     await db.connect();
