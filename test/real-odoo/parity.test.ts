@@ -395,20 +395,21 @@ async function runScript(target: Target): Promise<Transcript> {
     (rows) => (rows as { origin: string }[]).map((r) => normalized(r.origin)),
   );
   // 16 to 18 require a move's name; 19 has no such field and refuses it (ValueError).
-  const [receipts] = (await call(
-    'stock.picking.type',
-    'search_read',
-    [[['code', '=', 'incoming']]],
-    { fields: ['default_location_src_id', 'default_location_dest_id'], limit: 1 },
-  )) as {
-    id: number;
-    default_location_src_id: [number, string];
-    default_location_dest_id: [number, string];
-  }[];
-  const [from, to] = [receipts!.default_location_src_id[0], receipts!.default_location_dest_id[0]];
+  // From the vendors into WH/Stock (16 and 17's Receipts have no default source).
+  const [receipts] = (await call('stock.picking.type', 'search', [[['code', '=', 'incoming']]], {
+    limit: 1,
+  })) as number[];
+  const [from] = (await call('stock.location', 'search', [[['usage', '=', 'supplier']]], {
+    limit: 1,
+  })) as number[];
+  const [warehouse] = (await call('stock.warehouse', 'search_read', [[]], {
+    fields: ['lot_stock_id'],
+    limit: 1,
+  })) as { lot_stock_id: [number, string] }[];
+  const to = warehouse!.lot_stock_id[0];
   await step('a receipt whose move has a name', 'stock.picking', 'create', [
     {
-      picking_type_id: receipts!.id,
+      picking_type_id: receipts,
       location_id: from,
       location_dest_id: to,
       move_ids: [
