@@ -208,9 +208,9 @@ Examples:
   $ odoo-capacity run --workload models/derived/workload.yaml --class peak-mix --rates 2,4,8
 
 Reads sale_order, sale_order_line, stock_picking, stock_picking_type, stock_move, account_move,
-account_move_line, sale_order_line_invoice_rel and ir_module_module (the version) in one READ ONLY
-transaction; only counts,
-histograms and sums leave the database. The role needs pg_read_all_data (or use a replica).
+account_move_line, sale_order_line_invoice_rel and ir_module_module (the version) in one READ
+ONLY transaction; only counts, histograms and sums leave the database. The role needs
+pg_read_all_data (or use a replica). Methods: docs/workload-derive.md.
 Exit: 0 written, 2 bad input, 3 PostgreSQL unreachable.`,
     )
     .action(action);
