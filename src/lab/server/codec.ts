@@ -53,6 +53,11 @@ function oneChunk(body: string): Source {
 
 /** Parses a methodCall body; malformed XML raises the ExpatError Odoo's loads() would. */
 export function decodeCall(body: string): Promise<MethodCall> {
+  if (body === '') {
+    return Promise.reject(
+      new ApplicationError('xml.parsers.expat.ExpatError', 'no element found: line 1, column 0'),
+    );
+  }
   return new Promise((resolve, reject) => {
     let settled = false;
     new XmlRpcDeserializer().deserializeMethodCall(oneChunk(body), (err, method, params) => {

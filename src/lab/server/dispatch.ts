@@ -28,8 +28,8 @@ export interface RpcRequest {
   httpMethod: string;
   body: string;
   ip: string;
-  /** The headers JSON-2 reads: Authorization and X-Odoo-Database. */
-  headers?: { authorization?: string; database?: string };
+  /** The headers JSON-2 reads (Authorization, X-Odoo-Database), and Content-Type. */
+  headers?: { authorization?: string; database?: string; contentType?: string };
 }
 
 export type RpcResponse = HttpAnswer;
@@ -122,6 +122,18 @@ function toUid(value: unknown): number {
   );
 }
 
+/**
+ * The body Odoo's XML-RPC route reads: its http dispatcher parses a form body into the request's
+ * parameters first (odoo/http.py get_http_params), so with a form content type (curl's default
+ * for --data) `get_data()` is empty and the call an ExpatError.
+ */
+function rpcBody(request: RpcRequest): string {
+  const type = request.headers?.contentType?.split(';')[0]?.trim().toLowerCase();
+  return type === 'application/x-www-form-urlencoded' || type === 'multipart/form-data'
+    ? ''
+    : request.body;
+}
+
 export class Dispatcher {
   readonly #deps: DispatchDeps;
 
@@ -164,7 +176,7 @@ export class Dispatcher {
     let afterCommit = false;
     try {
       frames.push(FRAMES.loads);
-      const call = await decodeCall(request.body);
+      const call = await decodeCall(rpcBody(request));
       frames.pop();
       frames.push(FRAMES.dispatchRpc);
       const scope: RequestScope = { request, frames, stats, receivedAt };

@@ -258,6 +258,7 @@ export class PreforkMaster {
           headers: {
             authorization: req.headers.authorization,
             database: req.headers['x-odoo-database'] as string | undefined,
+            contentType: req.headers['content-type'],
           },
         },
         res,

@@ -3,7 +3,7 @@
 import type { LabHandle } from '../../../src/lab/server/index.js';
 import { decodeResponse } from '../../helpers/fixture-server.js';
 import { postXml, rpc, startProbeLab, waitFor, type Captured } from './support/lab-client.js';
-import { rawPost as post } from './support/raw-http.js';
+import { rawPost as post, rawRequest, requestHead } from './support/raw-http.js';
 
 const VERSION_CALL =
   '<?xml version="1.0"?><methodCall><methodName>version</methodName><params></params></methodCall>';
@@ -52,6 +52,25 @@ describe('hostile requests', () => {
 
     expect(lab.status().requests.worker_crashes).toBe(0);
     await healthy();
+  });
+
+  it('reads no call from a form body, as Odoo (curl --data sends one): ExpatError', async () => {
+    // Odoo 16 and 17 parse a form body into the request's parameters before the XML-RPC route
+    // reads the body, which is then empty (checked on Odoo 16.0 with curl --data).
+    for (const type of ['application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
+      const answer = await rawRequest(
+        lab.url,
+        requestHead(lab.url, 'POST', '/xmlrpc/2/common', [
+          `Content-Type: ${type}`,
+          `Content-Length: ${VERSION_CALL.length}`,
+        ]) + VERSION_CALL,
+      );
+      expect((await decodeResponse(answer.body)).fault?.faultString).toMatch(
+        /\nxml\.parsers\.expat\.ExpatError: no element found: line 1, column 0\n?$/,
+      );
+    }
+    const xml = await post(lab.url, '/xmlrpc/2/common', VERSION_CALL);
+    expect((await decodeResponse(xml.body)).value).toMatchObject({ server_serie: '17.0' });
   });
 
   it('keeps the login cooldown when a worker dies', async () => {
