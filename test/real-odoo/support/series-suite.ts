@@ -6,7 +6,7 @@
 // holds each scenario 10 s instead of 15 s and runs no ladder. Everything here was first built
 // against the lab; this is where it is proven on the real thing.
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -16,9 +16,10 @@ import { loadWorkload, workloadEnvironment } from '../../../src/core/models/work
 import { readRun } from '../../../src/core/run-dir.js';
 import type { OdooClient } from '../../../src/odoo/client.js';
 import { OdooUserError } from '../../../src/odoo/faults.js';
-import { cleanEnv, hasStackTrace, runCli } from '../../helpers/cli.js';
+import { cleanEnv, hasStackTrace, runCli, type CliResult } from '../../helpers/cli.js';
 import { count, expectCleanRun, type Point } from '../../scenarios/k6-results.js';
 import { REPO, runK6, type K6Result } from '../../scenarios/run-k6.js';
+import { createApiKey } from './api-key.js';
 import {
   SKIP_REASON,
   realOdooClient,
@@ -48,22 +49,33 @@ type Row = Record<string, unknown> & { id: number };
 export interface SeriesSuite {
   /** The ladder, plan and report too, and 15 s scenarios; else 10 s scenarios and no ladder. */
   full: boolean;
+  /** How the CLI and k6 speak to Odoo: XML-RPC with the password (default) or JSON-2 with a key. */
+  transport?: 'xmlrpc' | 'json2';
 }
 
 /** One describe block: the suite against a real Odoo `series`, started for it and stopped after. */
-export function describeRealOdoo(series: OdooSeries, { full }: SeriesSuite): void {
-  const RUN_ID = `real${series.split('.')[0]}`;
+export function describeRealOdoo(
+  series: OdooSeries,
+  { full, transport = 'xmlrpc' }: SeriesSuite,
+): void {
+  const json2 = transport === 'json2';
+  const RUN_ID = `real${series.split('.')[0]}${json2 ? 'json2' : ''}`;
   const holdSeconds = full ? 15 : 10;
   const escapedSeries = series.replace('.', '\\.');
   let odoo: RealOdoo;
   let client: OdooClient;
   let workloadJson: string;
   let runsDir: string;
+  /** The API key made for the run (JSON-2), and everything the CLI printed, to look for it in. */
+  let apiKey = '';
+  const printed: string[] = [];
+  const title = `the toolkit against a real Odoo ${series}${json2 ? ' over JSON-2' : ''}`;
 
-  describe.skipIf(SKIP_REASON !== undefined)(`the toolkit against a real Odoo ${series}`, () => {
+  describe.skipIf(SKIP_REASON !== undefined)(title, () => {
     beforeAll(async () => {
       odoo = await startRealOdoo(series);
       client = realOdooClient(odoo);
+      if (json2) apiKey = await createApiKey(odoo);
       // The shipped models, with a burst short enough to come twice in a short run, and billing in
       // batches of 5 at one batch every two seconds, so each run bills several batches.
       const workload = await loadWorkload(join(REPO, 'models', 'workload', 'default.yaml'));
@@ -79,15 +91,24 @@ export function describeRealOdoo(series: OdooSeries, { full }: SeriesSuite): voi
       if (runsDir) await rm(runsDir, { recursive: true, force: true });
     });
 
-    const cliEnv = (): NodeJS.ProcessEnv => cleanEnv({ ...odoo.env });
+    /** The target as the user gives it: the password over XML-RPC, only the key over JSON-2. */
+    function target(): Record<string, string> {
+      const { ODOO_PASSWORD, ...rest } = odoo.env;
+      return json2
+        ? { ...rest, ODOO_API_KEY: apiKey, ODOO_TRANSPORT: 'json2' }
+        : { ...rest, ODOO_PASSWORD };
+    }
+
+    async function cli(args: string[]): Promise<CliResult> {
+      const result = await runCli(args, cleanEnv(target()), 15 * 60_000);
+      printed.push(result.stdout, result.stderr);
+      return result;
+    }
 
     function scenario(profile: string, env: Record<string, string> = {}): Promise<K6Result> {
-      const { ODOO_URL, ODOO_DB, ODOO_USER, ODOO_PASSWORD } = odoo.env;
+      const { PGURL: _pg, ...odooTarget } = target();
       return runK6(join(REPO, 'scenarios', `${profile}.ts`), {
-        ODOO_URL,
-        ODOO_DB,
-        ODOO_USER,
-        ODOO_PASSWORD,
+        ...odooTarget,
         OC_WORKLOAD: workloadJson,
         OC_PROFILE: profile,
         OC_RUN_ID: RUN_ID,
@@ -119,7 +140,7 @@ export function describeRealOdoo(series: OdooSeries, { full }: SeriesSuite): voi
       all.filter((p) => p.metric === 'oc_transactions' && p.tags.group === group).length;
 
     it(`doctor finds Odoo ${series}, the login and PostgreSQL statistics`, async () => {
-      const result = await runCli(['doctor', '--json'], cliEnv());
+      const result = await cli(['doctor', '--json']);
       expect(result.code, result.stderr).toBe(0);
       const checks = (
         JSON.parse(result.stdout) as { checks: { name: string; status: string; detail: string }[] }
@@ -131,8 +152,15 @@ export function describeRealOdoo(series: OdooSeries, { full }: SeriesSuite): voi
       });
       expect(byName.authenticate).toMatchObject({
         status: 'ok',
-        detail: expect.stringContaining('uid 2'),
+        detail: json2
+          ? `user admin on ${odoo.env.ODOO_DB} is uid 2 (api_key over json2)`
+          : expect.stringContaining('uid 2'),
       });
+      if (json2)
+        expect(byName.transports).toMatchObject({
+          status: 'ok',
+          detail: 'offered: xmlrpc, json2; using json2',
+        });
       expect(byName.pgstats).toMatchObject({
         status: 'ok',
         detail: expect.stringContaining('pg_stat_statements'),
@@ -140,7 +168,7 @@ export function describeRealOdoo(series: OdooSeries, { full }: SeriesSuite): voi
     });
 
     it('seed fills the pools; a second seed creates nothing', async () => {
-      const first = await runCli(['seed', ...SEED_FLAGS, '--json'], cliEnv(), 15 * 60_000);
+      const first = await cli(['seed', ...SEED_FLAGS, '--json']);
       expect(first.code, first.stderr).toBe(0);
       const summary = JSON.parse(first.stdout) as Record<
         string,
@@ -152,7 +180,7 @@ export function describeRealOdoo(series: OdooSeries, { full }: SeriesSuite): voi
       // A fresh database keeps Internal Transfers archived: seed switches Storage Locations on.
       expect(await activeInternalTransfers()).toBe(true);
 
-      const again = await runCli(['seed', ...SEED_FLAGS, '--json'], cliEnv(), 15 * 60_000);
+      const again = await cli(['seed', ...SEED_FLAGS, '--json']);
       expect(again.code, again.stderr).toBe(0);
       const second = JSON.parse(again.stdout) as Record<string, unknown>;
       for (const pool of ['products', 'customers', 'readyOrders', 'deliveredOrders'])
@@ -300,7 +328,7 @@ export function describeRealOdoo(series: OdooSeries, { full }: SeriesSuite): voi
     });
 
     it('peak-mix runs the four classes at once, cleanly', async () => {
-      const seeded = await runCli(['seed', ...SEED_FLAGS, '--json'], cliEnv(), 15 * 60_000);
+      const seeded = await cli(['seed', ...SEED_FLAGS, '--json']);
       expect(seeded.code, seeded.stderr).toBe(0);
       const result = await scenario('peak-mix', { OC_RATE: '3' });
       const classes = ['order-wave', 'stock-moves', 'carrier-burst', 'month-end-billing'];
@@ -311,37 +339,63 @@ export function describeRealOdoo(series: OdooSeries, { full }: SeriesSuite): voi
       expect(scenarios).toEqual(new Set(classes));
     });
 
-    it.runIf(full)(
-      'a 3-step ladder measures Odoo’s own PostgreSQL; plan and report read the run',
+    it.runIf(json2)(
+      `order-wave over XML-RPC on the same Odoo ${series}, with the password`,
       async () => {
-        const result = await runCli(
-          [
-            'run',
-            '--class',
-            'order-wave',
-            '--rates',
-            '0.5,1,1.5',
-            '--warmup',
-            '3s',
-            '--hold',
-            '15s',
-            '--sample-interval',
-            '2s',
-            '--runs-dir',
-            runsDir,
-            '--id',
-            'ladder',
-            '--json',
-          ],
-          cliEnv(),
-          15 * 60_000,
+        const { PGURL: _pg, ...xmlrpc } = odoo.env;
+        const result = await runK6(join(REPO, 'scenarios', 'order-wave.ts'), {
+          ...xmlrpc,
+          ODOO_TRANSPORT: 'xmlrpc',
+          OC_WORKLOAD: workloadJson,
+          OC_RUN_ID: 'xmlrpc',
+          OC_WARMUP: '2s',
+          OC_DURATION: '8s',
+        });
+        await expectCleanRun(result, ['order-wave']);
+        const confirmed = count(result, 'oc_transactions');
+        expect(confirmed).toBeGreaterThan(5);
+        const orders = await searchRead(
+          'sale.order',
+          [['client_order_ref', '=like', 'OC-LOAD-xmlrpc-%-SO-%']],
+          ['state'],
         );
+        expect(orders).toHaveLength(confirmed);
+      },
+    );
+
+    // The full suite's ladder has three steps, then plan and report; over JSON-2 a short one
+    // whose run must not hold the key.
+    const ladder = full
+      ? { rates: '0.5,1,1.5', hold: '15s', steps: 3 }
+      : { rates: '1,2', hold: '8s', steps: 2 };
+    it.runIf(full || json2)(
+      `a ${ladder.steps}-step ladder measures Odoo’s own PostgreSQL${full ? '; plan and report read the run' : ', the key nowhere in the run'}`,
+      async () => {
+        const result = await cli([
+          'run',
+          '--class',
+          'order-wave',
+          '--rates',
+          ladder.rates,
+          '--warmup',
+          full ? '3s' : '2s',
+          '--hold',
+          ladder.hold,
+          '--sample-interval',
+          '2s',
+          '--runs-dir',
+          runsDir,
+          '--id',
+          'ladder',
+          '--json',
+        ]);
         expect(result.code, result.stderr).toBe(0);
         const runDir = join(runsDir, 'ladder');
         const { run, steps } = await readRun(runDir);
         expect(run.status).toBe('complete');
         expect(run.target.odoo).toEqual({ serverVersion: series, serverSerie: series, lab: false });
-        expect(steps).toHaveLength(3);
+        if (json2) expect(run.target).toMatchObject({ auth: 'api_key', transport: 'json2' });
+        expect(steps).toHaveLength(ladder.steps);
         for (const { dir: name, step } of steps) {
           expect(step.valid, `${name}: ${step.invalidReasons.join('; ')}`).toBe(true);
           expect(existsSync(join(runDir, name, 'pg-before.json')), name).toBe(true);
@@ -372,17 +426,35 @@ export function describeRealOdoo(series: OdooSeries, { full }: SeriesSuite): voi
           await pgClient.end();
         }
 
-        const plan = await runCli(['plan', '--run', runDir, '--json'], cliEnv(), 5 * 60_000);
+        if (json2) {
+          const files = (await readdir(runDir, { recursive: true, withFileTypes: true })).filter(
+            (f) => f.isFile(),
+          );
+          expect(files.length).toBeGreaterThan(5);
+          for (const file of files) {
+            const text = await readFile(join(file.parentPath, file.name), 'utf8');
+            expect(text.includes(apiKey), `${file.name} holds the API key`).toBe(false);
+          }
+          for (const text of printed)
+            expect(text.includes(apiKey), 'the CLI printed the key').toBe(false);
+        }
+        if (!full) return;
+
+        const plan = await cli(['plan', '--run', runDir, '--json']);
         expect([0, 1], plan.stderr).toContain(plan.code);
         expect(hasStackTrace(plan.stderr)).toBe(false);
         expect(existsSync(join(runDir, 'plan.json'))).toBe(true);
 
         const out = join(runDir, 'report');
-        const report = await runCli(
-          ['report', '--run', runDir, '--format', 'html,md,json', '--out', out],
-          cliEnv(),
-          5 * 60_000,
-        );
+        const report = await cli([
+          'report',
+          '--run',
+          runDir,
+          '--format',
+          'html,md,json',
+          '--out',
+          out,
+        ]);
         expect(report.code, report.stderr).toBe(0);
         const md = await readFile(join(out, 'report.md'), 'utf8');
         expect(md).toContain(series);
@@ -393,7 +465,7 @@ export function describeRealOdoo(series: OdooSeries, { full }: SeriesSuite): voi
     );
 
     it('seed --cleanup leaves nothing marked that Odoo would let go', async () => {
-      const result = await runCli(['seed', '--cleanup', '--json'], cliEnv(), 15 * 60_000);
+      const result = await cli(['seed', '--cleanup', '--json']);
       expect(result.code, result.stderr).toBe(0);
       // What seed switched on, cleanup switches off: Internal Transfers archived again.
       expect(JSON.parse(result.stdout)).toMatchObject({
