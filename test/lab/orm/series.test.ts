@@ -189,6 +189,24 @@ describe('19.0', () => {
     expect(await moveOf(db, picking)).toMatchObject({ state: 'assigned' });
   });
 
+  it("settings' default_get adds two-factor enforcement (auth_totp_mail), off", async () => {
+    const db = await labs.create('19.0');
+    expect(
+      await db.call('res.config.settings', 'default_get', [['group_stock_multi_locations']]),
+    ).toEqual({
+      group_stock_multi_locations: false,
+      auth_totp_enforce: false,
+      portal_allow_api_keys: false,
+    });
+    const settings = await db.call<number>('res.config.settings', 'create', [
+      { group_stock_multi_locations: true },
+    ]);
+    await db.call('res.config.settings', 'execute', [[settings]]);
+    expect(
+      await db.call('res.config.settings', 'default_get', [['group_stock_multi_locations']]),
+    ).toMatchObject({ group_stock_multi_locations: true, auth_totp_enforce: false });
+  });
+
   it('create_invoices answers the invoices action with group_ids and cache, no origin', async () => {
     const { db, picking } = await confirmedDelivery('19.0');
     await db.call('stock.picking', 'button_validate', [[picking]]);

@@ -12,6 +12,7 @@ export const resConfigSettings: ModelDef = {
   fields: {
     group_stock_multi_locations: f.bool('Storage Locations'),
     portal_allow_api_keys: f.bool('Customer API Keys'),
+    auth_totp_enforce: f.bool('Enforce two-factor authentication', { series: ['19.0'] }),
   },
   sql: [IMPLIED_GROUPS_SQL],
   methods: settingsMethods,

@@ -26,6 +26,11 @@ const GROUP_FIELDS: Readonly<Record<string, number>> = {
 };
 /** portal's setting, stored as a system parameter; get_values() adds it to every default_get. */
 const PORTAL_API_KEYS = { field: 'portal_allow_api_keys', param: 'portal.allow_api_keys' };
+/**
+ * 19.0's auth_totp_mail (auto-installed) adds its setting to every default_get too, read from its
+ * parameter; the lab reads it and never sets it (no two-factor authentication here).
+ */
+const TOTP_ENFORCE = { field: 'auth_totp_enforce', param: 'auth_totp.policy' };
 
 async function groupOn(rt: Runtime, group: number): Promise<boolean> {
   const rows = await rt.query('SELECT 1 FROM res_groups_implied_rel WHERE gid = $1 AND hid = $2', [
@@ -35,12 +40,22 @@ async function groupOn(rt: Runtime, group: number): Promise<boolean> {
   return rows.length > 0;
 }
 
-async function portalApiKeys(rt: Runtime): Promise<boolean> {
+async function paramSet(rt: Runtime, param: string): Promise<boolean> {
   const rows = await rt.query<{ value: string }>(
     'SELECT value FROM ir_config_parameter WHERE key = $1',
-    [PORTAL_API_KEYS.param],
+    [param],
   );
   return Boolean(rows[0]?.value);
+}
+
+const portalApiKeys = (rt: Runtime) => paramSet(rt, PORTAL_API_KEYS.param);
+
+/** What get_values() adds to every default_get and a new record starts from, per series. */
+async function addedValues(rt: Runtime): Promise<Vals> {
+  const values: Vals = { [PORTAL_API_KEYS.field]: await portalApiKeys(rt) };
+  if (rt.field(MODEL, TOTP_ENFORCE.field))
+    values[TOTP_ENFORCE.field] = await paramSet(rt, TOTP_ENFORCE.param);
+  return values;
 }
 
 /** res.config.settings.default_get: the current value of each group field asked, plus get_values(). */
@@ -54,8 +69,7 @@ async function defaultGet(rt: Runtime, fieldsList: unknown): Promise<Vals> {
     const group = GROUP_FIELDS[name];
     if (group !== undefined) result[name] = await groupOn(rt, group);
   }
-  result[PORTAL_API_KEYS.field] = await portalApiKeys(rt);
-  return result;
+  return { ...result, ...(await addedValues(rt)) };
 }
 
 /** A new settings record takes the current value of every setting it is not given. */
@@ -63,8 +77,7 @@ async function prepareCreate(rt: Runtime, vals: Vals): Promise<Vals> {
   const result = { ...vals };
   for (const [name, group] of Object.entries(GROUP_FIELDS))
     if (!(name in result)) result[name] = await groupOn(rt, group);
-  if (!(PORTAL_API_KEYS.field in result)) result[PORTAL_API_KEYS.field] = await portalApiKeys(rt);
-  return result;
+  return { ...(await addedValues(rt)), ...result };
 }
 
 /** Python's repr of a recordset's ids: (), (3,), (3, 4). */
