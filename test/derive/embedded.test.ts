@@ -39,6 +39,9 @@ beforeAll(async () => {
   await db.query(`INSERT INTO sale_order_line (order_id, product_id, product_uom_qty, display_type, is_downpayment)
     SELECT id, NULL, 0, 'line_section', false FROM sale_order
     UNION ALL SELECT id, 9, 1, NULL, true FROM sale_order`);
+  // One line of 1,000 units: past 100, quantities fall into quarter-octave bins (2^10 = 1024).
+  await db.query(`UPDATE sale_order_line SET product_uom_qty = 1000
+                   WHERE id = (SELECT min(id) FROM sale_order_line WHERE NOT is_downpayment AND display_type IS NULL)`);
   await db.end();
   out = await mkdtemp(join(tmpdir(), 'oc-derive-embedded-'));
 }, 120_000);
@@ -75,13 +78,14 @@ describe('workload derive on a database shaped like Odoo 18.0', () => {
     expect(local.odooVersion).toBe('18.0.1.3');
   });
 
-  it('counts product lines of confirmed orders only, quantities rounded up', async () => {
+  it('counts product lines of confirmed orders only, quantities rounded up and binned past 100', async () => {
     const { evidence } = await derive('UTC');
     expect(evidence.orderWave!.linesPerOrder!.empirical.weights).toEqual([
       { value: 2, weight: 25 },
     ]);
     expect(evidence.orderWave!.quantityPerLine!.empirical.weights).toEqual([
-      { value: 2, weight: 50 },
+      { value: 2, weight: 49 },
+      { value: 1024, weight: 1 },
     ]);
     expect(evidence.orderWave!.productSkew!.products).toBe(3);
   });
