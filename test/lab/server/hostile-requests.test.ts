@@ -35,7 +35,7 @@ describe('hostile requests', () => {
       /\nxml\.parsers\.expat\.ExpatError: /,
     );
     // Werkzeug decodes the path as UTF-8 with replacement and keeps a bad escape as it is:
-    // Odoo 16/17 answer KeyError: '\ufffd' and KeyError: '%ZZ' (checked on Odoo 16.0).
+    // Odoo 16/17 answer KeyError: '\ufffd' and KeyError: '%ZZ' (checked with curl on Odoo 16.0 and 17.0).
     const replaced = await post(lab.url, '/xmlrpc/2/%E0', VERSION_CALL);
     expect((await decodeResponse(replaced.body)).fault?.faultString).toMatch(
       /KeyError: '\ufffd'\n?$/,
@@ -56,7 +56,7 @@ describe('hostile requests', () => {
 
   it('reads no call from a form body, as Odoo (curl --data sends one): ExpatError', async () => {
     // Odoo 16 and 17 parse a form body into the request's parameters before the XML-RPC route
-    // reads the body, which is then empty (checked on Odoo 16.0 with curl --data).
+    // reads the body, which is then empty (checked with curl --data on Odoo 16.0 and 17.0).
     for (const type of ['application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
       const answer = await rawRequest(
         lab.url,
