@@ -1,5 +1,5 @@
 // The exchanges recorded from real Odoo 16.0, 18.0 and 19.0 (test/fixtures/odoo-<series>-wire,
-// scripts/record-wire.ts: seed and the scenarios through a recording proxy, one exchange per kind
+// bench/record-wire.ts: seed and the scenarios through a recording proxy, one exchange per kind
 // of call), decoded by the k6 scenarios' codec exactly as the xmlrpc package decodes them, each
 // request re-encoded by the codec to the same call, no password kept, and the answers the
 // toolkit relies on as each series gave them.

@@ -7,7 +7,7 @@
 // is replaced by ******** and the Odoo install path in tracebacks by /opt/odoo.
 //
 //   eval "export $(<odoo harness> start --series 19.0 --port 18569)"
-//   npm run build && npx vite-node scripts/record-wire.ts -- test/fixtures/odoo-19.0-wire
+//   npm run build && npx vite-node bench/record-wire.ts -- test/fixtures/odoo-19.0-wire
 //
 // Reads ODOO_URL, ODOO_DB, ODOO_USER, ODOO_PASSWORD and K6_BIN; writes into a fresh database
 // (reset it after). Bad input: one line on stderr and exit 2.
@@ -164,15 +164,21 @@ async function main(): Promise<void> {
         : `record-wire: ${missing.join(', ')} not set (the env the Odoo harness prints, and K6_BIN)`,
     );
   }
-  const { ODOO_URL, ODOO_DB, ODOO_USER, ODOO_PASSWORD } = process.env as Record<string, string>;
+  const [ODOO_URL, ODOO_DB, ODOO_USER, ODOO_PASSWORD] = [
+    'ODOO_URL',
+    'ODOO_DB',
+    'ODOO_USER',
+    'ODOO_PASSWORD',
+  ].map((k) => process.env[k] ?? '') as [string, string, string, string];
   const recorded: Recorded[] = [];
   const label: { current?: string } = {};
   const server = proxy(ODOO_URL.replace(/\/+$/, ''), recorded, label);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   const runsDir = await mkdtemp(join(tmpdir(), 'oc-record-wire-'));
-  const env = { ...process.env, ODOO_URL: url, ODOO_TRANSPORT: 'xmlrpc' };
-  delete env.PGURL;
+  // Through the proxy, over XML-RPC, without PostgreSQL statistics (no PGURL).
+  const { PGURL: _pg, ...inherited } = process.env;
+  const env: NodeJS.ProcessEnv = { ...inherited, ODOO_URL: url, ODOO_TRANSPORT: 'xmlrpc' };
   try {
     const transport = new XmlRpcTransport({ url });
     const secret = new Secret(ODOO_PASSWORD);
