@@ -105,5 +105,17 @@ process.on('message', (message: MasterMessage) => {
   }
 });
 
+// An error no request awaits (a promise left rejected, a callback that throws) is a bug of the
+// method that left it: logged, and the worker serves on, as an Odoo worker survives any request.
+function stray(kind: string) {
+  return (error: unknown) => {
+    const log = worker?.log ?? workerLogger('error');
+    log.error(`${kind} outside any request: ${(error as Error)?.message ?? String(error)}`);
+    if (error instanceof Error) log.debug(error.stack ?? '');
+  };
+}
+process.on('unhandledRejection', stray('unhandled rejection'));
+process.on('uncaughtException', stray('uncaught exception'));
+
 // The master's death ends the worker, as Odoo's workers check their parent.
 process.on('disconnect', () => process.exit(0));

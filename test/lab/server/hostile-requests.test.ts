@@ -2,7 +2,14 @@
 // worker, and killing a worker must not reset the login cooldown.
 import type { LabHandle } from '../../../src/lab/server/index.js';
 import { decodeResponse } from '../../helpers/fixture-server.js';
-import { postXml, rpc, startProbeLab, waitFor, type Captured } from './support/lab-client.js';
+import {
+  executeKw,
+  postXml,
+  rpc,
+  startProbeLab,
+  waitFor,
+  type Captured,
+} from './support/lab-client.js';
 import { rawPost as post, rawRequest, requestHead } from './support/raw-http.js';
 
 const VERSION_CALL =
@@ -71,6 +78,23 @@ describe('hostile requests', () => {
     }
     const xml = await post(lab.url, '/xmlrpc/2/common', VERSION_CALL);
     expect((await decodeResponse(xml.body)).value).toMatchObject({ server_serie: '17.0' });
+  });
+
+  it('outlives a method that leaves a stray rejection and a stray exception behind', async () => {
+    const first = await executeKw(lab.url, 'lab', 'lab.probe', 'stray_errors', []);
+    expect(first.value).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(lab.status().requests.worker_crashes).toBe(0);
+    expect(lab.status().workers.list.map((w) => w.served)).toEqual([expect.any(Number)]);
+    await waitFor(
+      () => lab.logs.lines.some((l) => l.includes('stray exception from a method')),
+      'the stray exception in the log',
+    );
+    expect(lab.logs.lines.some((l) => l.includes('stray rejection from a method'))).toBe(true);
+    expect((await executeKw(lab.url, 'lab', 'res.partner', 'search_count', [[]])).value).toBeTypeOf(
+      'number',
+    );
+    expect(lab.status().requests.worker_crashes).toBe(0);
   });
 
   it('keeps the login cooldown when a worker dies', async () => {

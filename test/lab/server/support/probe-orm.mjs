@@ -2,12 +2,12 @@
 // (workers, limits, retries, faults, auth) on real PostgreSQL without depending on the full ORM.
 // Plain ESM so the compiled workers can load it; it imports the compiled exceptions so that
 // `instanceof` in the worker sees the same classes.
-import { UserError } from '../../../../dist/lab/exceptions.js';
+import { UserError } from '../../../../dist/src/lab/exceptions.js';
 import {
   hashSecret,
   PASSWORD_ROUNDS,
   API_KEY_ROUNDS,
-} from '../../../../dist/lab/orm/password-hash.js';
+} from '../../../../dist/src/lab/orm/password-hash.js';
 
 /** A fixed API key for admin, so tests can authenticate with a key too. */
 export const PROBE_API_KEY = 'probekey0123456789abcdef0123456789abcdef';
@@ -71,6 +71,14 @@ const models = {
     },
     async returns_big() {
       return 2 ** 31;
+    },
+    /** A bug that leaves a rejected promise nobody awaits, and an exception thrown later. */
+    async stray_errors() {
+      void Promise.reject(new Error('stray rejection from a method'));
+      globalThis.setTimeout(() => {
+        throw new Error('stray exception from a method');
+      }, 0);
+      return true;
     },
     async returns_text() {
       return {
