@@ -1,7 +1,7 @@
 // `odoo-capacity lab` as a user runs it: foreground start and a clean Ctrl-C, --detach with
 // status and stop, a port in use, bad flags; and no secret in any line the lab logs.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +16,8 @@ const env = cleanEnv({ XDG_RUNTIME_DIR: mkdtempSync(join(tmpdir(), 'lab-cli-stat
 describe('odoo-capacity lab', () => {
   it('serves in the foreground, stops cleanly on Ctrl-C, and never logs the admin password', async () => {
     const password = `Pw-${Date.now()}-unlikely`;
-    const passwordFile = join(mkdtempSync(join(tmpdir(), 'lab-cli-pw-')), 'admin');
+    const passwordDir = mkdtempSync(join(tmpdir(), 'lab-cli-pw-'));
+    const passwordFile = join(passwordDir, 'admin');
     writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 });
     const port = await freePort();
     const child = spawn(
@@ -68,6 +69,7 @@ describe('odoo-capacity lab', () => {
     expect(stderr).toContain('Login successful');
     expect(stderr).toContain('lab: stopped');
     expect(stderr + stdout).not.toContain(password);
+    rmSync(passwordDir, { recursive: true, force: true });
   });
 
   it('runs detached: status reads the live lab, check lists violations, stop ends it', async () => {
