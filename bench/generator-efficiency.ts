@@ -72,7 +72,7 @@ const K6_CORE = CPUS > 1 ? String(CPUS - 1) : undefined;
 const OTHER_CORES = CPUS > 1 ? (CPUS > 2 ? `0-${CPUS - 2}` : '0') : undefined;
 
 const dist = async <T>(path: string): Promise<T> =>
-  (await import(pathToFileURL(join(ROOT, 'dist', path)).href)) as T;
+  (await import(pathToFileURL(join(ROOT, 'dist', 'src', path)).href)) as T;
 
 interface Endpoint {
   url: string;

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const ROOT = join(import.meta.dirname, '..');
-const DIST = join(ROOT, 'dist', 'runner');
+const DIST = join(ROOT, 'dist', 'src', 'runner');
 const MB = 1024 * 1024;
 
 // k6's per-request metrics: the ingest skips most of them without parsing, as it must.

@@ -2,7 +2,7 @@
 // Launcher for the compiled CLI (npm ci builds dist/ through the prepare script).
 import { existsSync } from 'node:fs';
 
-const entry = new URL('../dist/cli/main.js', import.meta.url);
+const entry = new URL('../dist/src/cli/main.js', import.meta.url);
 if (!existsSync(entry)) {
   process.stderr.write(
     'error: odoo-capacity is not built (dist/ is missing)\nhint: run `npm ci` or `npm run build` in the package folder.\n',

@@ -4,6 +4,7 @@
 // database and what was seeded stay).
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -16,9 +17,16 @@ import { ODOO_HARNESS, SKIP_REASON } from '../../test/real-odoo/support/real-odo
 export const ROOT = join(import.meta.dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'odoo-capacity.js');
 
-/** A module of the built package at `root` (another checkout's, to compare two versions). */
-export const dist = async <T>(path: string, root = ROOT): Promise<T> =>
-  (await import(pathToFileURL(join(root, 'dist', path)).href)) as T;
+/**
+ * A module of the built package at `root` (another checkout's, to compare two versions; one built
+ * before dist/src/ keeps its modules in dist/).
+ */
+export const dist = async <T>(path: string, root = ROOT): Promise<T> => {
+  const base = existsSync(join(root, 'dist', 'src'))
+    ? join(root, 'dist', 'src')
+    : join(root, 'dist');
+  return (await import(pathToFileURL(join(base, path)).href)) as T;
+};
 
 /** `odoo-capacity <args>`; exit 1 with a document on stdout (a missed step, an infeasible plan) is a result. */
 export function cli(args: string[], env: NodeJS.ProcessEnv): Promise<string> {

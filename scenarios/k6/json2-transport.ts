@@ -9,7 +9,7 @@ import {
   json2Result,
   Json2ArgumentError,
   type Json2Error,
-} from '../lib/json2.js';
+} from '../lib/json2.ts';
 import type { OdooVersion } from '../lib/odoo-version.ts';
 import type { ScenarioTarget } from '../lib/scenario-env.ts';
 import { callName, type CallResult, type OdooTransport } from '../lib/transport.ts';

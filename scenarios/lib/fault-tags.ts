@@ -1,6 +1,5 @@
-// Fault classification on the k6 side, by Odoo's fault code (docs/odoo-api.md, "Faults"). It
-// gives the same tag as src/odoo/faults.ts for every fault (a test holds both to it); it cannot
-// import that file because k6 does not resolve Node's `.js` specifiers to TypeScript sources.
+// Fault classification by Odoo's fault code (docs/odoo-api.md, "Faults"), for the k6 scenarios
+// and for src/odoo/faults.ts, which turns the tag into a typed error.
 
 /** Odoo's faults, as every layer of the toolkit names them. */
 export type FaultTag = 'application' | 'user' | 'access_denied' | 'access' | 'concurrency';
@@ -11,6 +10,14 @@ export type FaultTag = 'application' | 'user' | 'access_denied' | 'access' | 'co
 export type FailureTag = 'http' | 'timeout' | 'collision' | 'other';
 /** The `fault` tag of the oc_faults metric (docs/contracts.md). */
 export type ErrorTag = FaultTag | FailureTag;
+
+/** The integer fault codes of /xmlrpc/2. */
+export const FaultCode = {
+  application: 1,
+  user: 2,
+  accessDenied: 3,
+  access: 4,
+} as const;
 
 // A serialization failure, deadlock or lock timeout that outlived Odoo's five retries arrives as
 // fault 1 whose traceback names the psycopg2 error.
@@ -40,16 +47,29 @@ export function classifyFault(faultCode: number | string, faultString: string): 
     return isConcurrency(faultString || faultCode) ? 'concurrency' : 'application';
   }
   switch (faultCode) {
-    case 2:
+    case FaultCode.user:
       return 'user';
-    case 3:
+    case FaultCode.accessDenied:
       return 'access_denied';
-    case 4:
+    case FaultCode.access:
       return 'access';
     default:
       return isConcurrency(faultString) ? 'concurrency' : 'application';
   }
 }
+
+/**
+ * The fault's text without the legacy route's "warning -- <Exception>" prefix: the message, or the
+ * traceback of fault 1.
+ */
+export function faultText(faultCode: number | string, faultString: string): string {
+  if (typeof faultCode !== 'string') return faultString;
+  if (/^warning -- \w+/.test(faultCode)) return faultCode.replace(/^warning -- \w+\s*/, '');
+  return faultString || faultCode;
+}
+
+/** Python's message when Odoo's XML-RPC marshaller meets a None (docs/odoo-api.md). */
+const UNMARSHALLABLE_NONE = 'cannot marshal None unless allow_none is enabled';
 
 /**
  * True for the fault 1 Odoo sends after it has committed: the method returned None (or an action
@@ -60,7 +80,7 @@ export function isCommittedUnmarshallable(
   faultString: string,
 ): boolean {
   return (
-    (faultCode === 1 || typeof faultCode === 'string') &&
-    faultString.includes('cannot marshal None unless allow_none is enabled')
+    (faultCode === FaultCode.application || typeof faultCode === 'string') &&
+    faultString.includes(UNMARSHALLABLE_NONE)
   );
 }

@@ -1,16 +1,15 @@
 // Odoo's fault codes as typed errors (docs/odoo-api.md, "Faults"). Callers branch on the class
 // or on `tag`, never on message text. The CLI maps each to an exit code.
+import {
+  FaultCode,
+  classifyFault as faultTag,
+  faultText,
+  isCommittedUnmarshallable,
+  type FaultTag,
+} from '../../scenarios/lib/fault-tags.js';
 import { ExitCode, OcError } from '../core/errors.js';
 
-/** The classification every layer (client, k6 library, runner, reports) shares. */
-export type FaultTag = 'application' | 'user' | 'access_denied' | 'access' | 'concurrency';
-
-export const FaultCode = {
-  application: 1,
-  user: 2,
-  accessDenied: 3,
-  access: 4,
-} as const;
+export { FaultCode, isCommittedUnmarshallable, type FaultTag };
 
 /** Exit code and hint per tag: credentials and rights are the user's to fix (bad input). */
 const FAULT_META: Record<FaultTag, { exitCode: OcError['exitCode']; hint?: string }> = {
@@ -102,31 +101,13 @@ function firstLine(text: string): string {
   return (text.startsWith('Traceback') ? lines[lines.length - 1] : lines[0])?.trim() ?? '';
 }
 
-const CONCURRENCY_MARKERS = [
-  'could not serialize access',
-  'SerializationFailure',
-  'DeadlockDetected',
-  'deadlock detected',
-  'LockNotAvailable',
-  'could not obtain lock',
-];
-
-/** Python's message when Odoo's XML-RPC marshaller meets a None (docs/odoo-api.md). */
-const UNMARSHALLABLE_NONE = 'cannot marshal None unless allow_none is enabled';
-
-/**
- * True for the fault 1 that Odoo sends after it has committed: the method returned None (or an
- * action containing None) and the marshaller refused it (fixtures/odoo-17.0-wire/README.md).
- */
-export function isCommittedUnmarshallable(
-  faultCode: number | string,
-  faultString: string,
-): boolean {
-  return (
-    (faultCode === FaultCode.application || typeof faultCode === 'string') &&
-    faultString.includes(UNMARSHALLABLE_NONE)
-  );
-}
+const FAULT_CLASSES: Record<FaultTag, new (...args: FaultArgs) => OdooFault> = {
+  application: OdooApplicationError,
+  concurrency: OdooConcurrencyError,
+  user: OdooUserError,
+  access_denied: OdooAccessDenied,
+  access: OdooAccessError,
+};
 
 /**
  * Builds the typed error for a fault. Integer codes come from /xmlrpc/2; string codes from the
@@ -137,33 +118,6 @@ export function classifyFault(
   faultCode: number | string,
   faultString: string,
 ): OdooFault {
-  if (typeof faultCode === 'string') return classifyLegacyFault(call, faultCode, faultString);
-  switch (faultCode) {
-    case FaultCode.user:
-      return new OdooUserError(call, faultCode, faultString);
-    case FaultCode.accessDenied:
-      return new OdooAccessDenied(call, faultCode, faultString);
-    case FaultCode.access:
-      return new OdooAccessError(call, faultCode, faultString);
-    default:
-      return CONCURRENCY_MARKERS.some((m) => faultString.includes(m))
-        ? new OdooConcurrencyError(call, faultCode, faultString)
-        : new OdooApplicationError(call, faultCode, faultString);
-  }
-}
-
-function classifyLegacyFault(call: string, faultCode: string, faultString: string): OdooFault {
-  if (faultCode === 'AccessDenied')
-    return new OdooAccessDenied(call, faultCode, faultString || faultCode);
-  const warning = /^warning -- (\w+)/.exec(faultCode);
-  if (warning) {
-    const text = faultCode.replace(/^warning -- \w+\s*/, '');
-    return warning[1] === 'AccessError'
-      ? new OdooAccessError(call, faultCode, text)
-      : new OdooUserError(call, faultCode, text);
-  }
-  const text = faultString || faultCode;
-  return CONCURRENCY_MARKERS.some((m) => text.includes(m))
-    ? new OdooConcurrencyError(call, faultCode, text)
-    : new OdooApplicationError(call, faultCode, text);
+  const tag = faultTag(faultCode, faultString);
+  return new FAULT_CLASSES[tag](call, faultCode, faultText(faultCode, faultString));
 }

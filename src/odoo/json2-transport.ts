@@ -1,14 +1,6 @@
 // JSON-2 transport for Odoo 19 and later: POST /json/2/<model>/<method> with a bearer API key and
-// the database header. The request body, the answer and the faults are shaped by the mapping the
-// k6 transport uses too (scenarios/lib/json2.js), as a live Odoo 19 takes and gives them.
-import {
-  isMissingJson2,
-  json2Body,
-  json2Fault,
-  json2Result,
-  Json2ArgumentError,
-  type Json2Error,
-} from '../../scenarios/lib/json2.js';
+// the database header, shaped by the mapping the k6 transport uses too (scenarios/lib/json2.ts).
+import * as json2 from '../../scenarios/lib/json2.js';
 import { BadInputError, UnreachableError } from '../core/errors.js';
 import type { Secret } from '../core/secret.js';
 import { classifyFault } from './faults.js';
@@ -71,8 +63,8 @@ export class Json2Transport implements OdooTransport {
   async offered(): Promise<boolean> {
     try {
       const answer = await this.#post('/json/2', {}, 'json2');
-      const error = (answer.json ?? {}) as Json2Error;
-      return answer.status === 404 && !isMissingJson2(answer.status, error);
+      const error = (answer.json ?? {}) as json2.Json2Error;
+      return answer.status === 404 && !json2.isMissingJson2(answer.status, error);
     } catch {
       return false;
     }
@@ -91,9 +83,9 @@ export class Json2Transport implements OdooTransport {
     const label = `${call.model}.${call.method}`;
     let body: Record<string, unknown>;
     try {
-      body = json2Body(call.method, call.args, call.kwargs);
+      body = json2.json2Body(call.method, call.args, call.kwargs);
     } catch (error) {
-      if (error instanceof Json2ArgumentError)
+      if (error instanceof json2.Json2ArgumentError)
         throw new BadInputError(`${label}: ${error.message}`);
       throw error;
     }
@@ -110,17 +102,17 @@ export class Json2Transport implements OdooTransport {
         return { status: 'committed-unmarshallable', detail: 'the method returned None' };
       return {
         status: 'returned',
-        value: json2Result(call.method, call.args, call.kwargs, answer.json) as T,
+        value: json2.json2Result(call.method, call.args, call.kwargs, answer.json) as T,
       };
     }
-    const error = (answer.json ?? {}) as Json2Error;
-    if (isMissingJson2(answer.status, error)) {
+    const error = (answer.json ?? {}) as json2.Json2Error;
+    if (json2.isMissingJson2(answer.status, error)) {
       throw new UnreachableError(
         `${label} at ${this.#base}${path}: HTTP 404, no JSON-2 API or no database "${call.db}"`,
         { hint: 'JSON-2 is Odoo 19 or later; before 19 use --transport xmlrpc. Check ODOO_DB.' },
       );
     }
-    const fault = json2Fault(answer.status, error);
+    const fault = json2.json2Fault(answer.status, error);
     throw classifyFault(label, fault.faultCode, fault.faultString);
   }
 

@@ -1,4 +1,4 @@
-// The JSON-2 mapping both transports use (scenarios/lib/json2.js), against what a real Odoo 19.0
+// The JSON-2 mapping both transports use (scenarios/lib/json2.ts), against what a real Odoo 19.0
 // answered (test/fixtures/odoo-19.0-json2): bodies as Odoo binds them, answers as execute_kw
 // gives them, and each recorded error to the fault XML-RPC gives the same exception.
 import { describe, expect, it } from 'vitest';
@@ -9,7 +9,7 @@ import {
   json2Result,
   Json2ArgumentError,
   type Json2Error,
-} from '../../scenarios/lib/json2.js';
+} from '../../scenarios/lib/json2.ts';
 import { classifyFault } from '../../scenarios/lib/fault-tags.ts';
 import { loadJson2Exchanges } from '../helpers/json2-replay.js';
 

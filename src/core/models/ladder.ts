@@ -2,6 +2,7 @@
 // their warm-up and hold, the hard caps, and when to stop past the knee. Validated once here
 // into the LadderSpec that run.json records.
 import { z } from 'zod';
+import { parseDuration } from '../../../scenarios/lib/duration.js';
 import { LOAD_PROFILES, type LoadProfile } from '../classes.js';
 import { BadInputError } from '../errors.js';
 import { loadYamlFile, validate } from '../load-yaml.js';
@@ -17,20 +18,11 @@ export const DEFAULT_CAPS = {
 export const DEFAULT_STOP_AT = { p50Factor: 2, maxDroppedFraction: 0.01 } as const;
 export const DEFAULT_SAMPLE_INTERVAL_SECONDS = 5;
 
-const UNIT_SECONDS: Record<string, number> = { h: 3600, m: 60, s: 1, ms: 0.001 };
-
-/**
- * Seconds from a k6-style duration ("90s", "1m30s", "2h") or a bare number of seconds. Written
- * here because the common duration packages (ms, parse-duration) read "1m" as a minute but not
- * "1m30s" the way k6 does, and users copy k6 durations.
- */
+/** Seconds from a k6-style duration ("90s", "1m30s", "2h") or a bare number of seconds. */
 export function parseDurationSeconds(value: string | number): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value : undefined;
   const text = value.trim();
-  if (/^\d+(\.\d+)?$/.test(text)) return Number(text);
-  const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(ms|h|m|s)/g)];
-  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text) return undefined;
-  return parts.reduce((sum, p) => sum + Number(p[1]) * UNIT_SECONDS[p[2]!]!, 0);
+  return /^\d+(\.\d+)?$/.test(text) ? Number(text) : parseDuration(text);
 }
 
 const duration = z.union([z.string(), z.number()]).transform((value, ctx) => {

@@ -57,11 +57,13 @@ export interface LabHandle {
 
 const HOST = '127.0.0.1';
 
-/** The compiled worker: next to this module in dist/, or in dist/ when this runs from src/. */
+/** The compiled worker: next to this module in dist/src/, or there when this runs from src/. */
 function distFile(...parts: string[]): string {
   const here = fileURLToPath(import.meta.url);
   const fromDist = !here.endsWith('.ts');
-  return fromDist ? join(dirname(here), '..', '..', ...parts) : join(packageRoot, 'dist', ...parts);
+  return fromDist
+    ? join(dirname(here), '..', '..', ...parts)
+    : join(packageRoot, 'dist', 'src', ...parts);
 }
 
 function requireBuilt(file: string, what: string): string {

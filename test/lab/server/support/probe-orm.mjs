@@ -2,12 +2,12 @@
 // (workers, limits, retries, faults, auth) on real PostgreSQL without depending on the full ORM.
 // Plain ESM so the compiled workers can load it; it imports the compiled exceptions so that
 // `instanceof` in the worker sees the same classes.
-import { UserError } from '../../../../dist/lab/exceptions.js';
+import { UserError } from '../../../../dist/src/lab/exceptions.js';
 import {
   hashSecret,
   PASSWORD_ROUNDS,
   API_KEY_ROUNDS,
-} from '../../../../dist/lab/orm/password-hash.js';
+} from '../../../../dist/src/lab/orm/password-hash.js';
 
 /** A fixed API key for admin, so tests can authenticate with a key too. */
 export const PROBE_API_KEY = 'probekey0123456789abcdef0123456789abcdef';
