@@ -26,6 +26,16 @@ export interface SeedPlan {
   settings?: boolean;
 }
 
+/** `seed`'s defaults: the master data the scenarios draw on and pools for a first ladder. */
+export const DEFAULT_SEED_PLAN = {
+  products: 50,
+  customers: 20,
+  readyOrders: 200,
+  deliveredOrders: 200,
+  stock: 1000,
+  linesPerOrder: 3,
+} as const satisfies SeedPlan;
+
 export type SeedPhase =
   'settings' | 'products' | 'customers' | 'stock' | 'ready-orders' | 'delivered-orders' | 'cleanup';
 
@@ -296,7 +306,7 @@ class Seeder {
           order_line: this.lines(
             n,
             products,
-            plan.linesPerOrder ?? 3,
+            plan.linesPerOrder ?? DEFAULT_SEED_PLAN.linesPerOrder,
             plan.quantityPerLine ?? 1,
           ).map(([product_id, product_uom_qty]) => [0, 0, { product_id, product_uom_qty }]),
         })),
@@ -353,7 +363,7 @@ export async function seed(
   onProgress({ phase: 'settings', done: 0, total: 1 });
   const settings = await ensureSettings(client, plan.settings === true);
   onProgress({ phase: 'settings', done: 1, total: 1 });
-  const perOrder = plan.linesPerOrder ?? 3;
+  const perOrder = plan.linesPerOrder ?? DEFAULT_SEED_PLAN.linesPerOrder;
   const quantity = plan.quantityPerLine ?? 1;
 
   const products = await seeder.ensureNumbered(

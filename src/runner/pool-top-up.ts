@@ -1,15 +1,15 @@
 // Before a step that consumes seeded records (stock-moves, month-end-billing, peak-mix), top the
 // pools up through the seed module (docs/contracts.md, "Seed data"), sized by poolNeeds().
 import type { OdooClient } from '../odoo/client.js';
-import type { SeedPlan } from '../odoo/seed.js';
+import { DEFAULT_SEED_PLAN, type SeedPlan } from '../odoo/seed.js';
 import { poolNeeds } from './pool-sizing.js';
 import type { PrepareStep } from './run-ladder.js';
 
 /** Master data the scenarios draw on besides the pools: `seed`'s own defaults. */
 const MASTER_DATA: Omit<SeedPlan, 'readyOrders' | 'deliveredOrders'> = {
-  products: 50,
-  customers: 20,
-  stock: 1000,
+  products: DEFAULT_SEED_PLAN.products,
+  customers: DEFAULT_SEED_PLAN.customers,
+  stock: DEFAULT_SEED_PLAN.stock,
 };
 
 export function poolTopUp(client: OdooClient): PrepareStep {

@@ -10,7 +10,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { BadInputError, CheckFailedError, ExitCode } from '../../core/errors.js';
+import { CheckFailedError, ExitCode } from '../../core/errors.js';
 import { Logger, log } from '../../core/logger.js';
 import { packageRoot } from '../../core/package-root.js';
 import { Secret } from '../../core/secret.js';
@@ -18,7 +18,10 @@ import type { PlanJson } from '../../core/plan-types.js';
 import type { OdooTarget } from '../../core/target.js';
 import { printJson, printLines, type GlobalOptions } from '../output.js';
 import { ladderFromFlags, loadWorkload, scriptFor } from '../ladder-options.js';
-import { consoleLadderEvents, interruptControls } from './run.js';
+import { numberFlag } from '../flags.js';
+import { consoleLadderEvents, interruptControls } from '../steps/ladder.js';
+import { writeRunPlan } from '../steps/plan.js';
+import { writeReport } from '../steps/report.js';
 
 interface DemoFlags extends GlobalOptions {
   out: string;
@@ -62,9 +65,7 @@ export function whatToDeploy(plan: PlanJson): string {
 }
 
 async function demo(flags: DemoFlags): Promise<DemoResult & { toDeploy: string }> {
-  const workers = Number(flags.workers);
-  if (!Number.isInteger(workers) || workers < 1 || workers > 16)
-    throw new BadInputError(`--workers: expected an integer from 1 to 16, got "${flags.workers}"`);
+  const workers = numberFlag('--workers', flags.workers, { integer: true, min: 1, max: 16 });
   const models = resolve(flags.models);
   const out = resolve(flags.out);
   const runsDir = join(out, 'runs');
@@ -138,18 +139,11 @@ async function demo(flags: DemoFlags): Promise<DemoResult & { toDeploy: string }
     stage('seed', 'seed: products, customers and stock the scenarios draw on');
     const { OdooClient } = await import('../../odoo/client.js');
     const client = new OdooClient(target);
-    const { seed } = await import('../../odoo/seed.js');
+    const { DEFAULT_SEED_PLAN, seed } = await import('../../odoo/seed.js');
     let phase = '';
     const seeded = await seed(
       client,
-      {
-        products: 50,
-        customers: 20,
-        stock: 1000,
-        readyOrders: 0,
-        deliveredOrders: 0,
-        settings: true,
-      },
+      { ...DEFAULT_SEED_PLAN, readyOrders: 0, deliveredOrders: 0, settings: true },
       (p) => {
         if (p.phase !== phase && !flags.json) log.info(`  ${p.phase} (${p.total})`);
         phase = p.phase;
@@ -195,13 +189,11 @@ async function demo(flags: DemoFlags): Promise<DemoResult & { toDeploy: string }
     }
 
     stage('plan', 'plan: USL fit, queueing, workers, node pools, database, runway');
-    const { planRun } = await import('./plan.js');
-    const { plan, file: planFile } = await planRun({ run: [outcome.dir], models });
+    const { plan, file: planFile } = await writeRunPlan({ runs: [outcome.dir], models });
     done('plan');
 
     stage('report', 'report: HTML with charts, Markdown and JSON');
-    const { runReport } = await import('./report.js');
-    const report = await runReport({
+    const report = await writeReport({
       run: outcome.dir,
       format: 'html,md,json',
       out: join(out, 'report'),

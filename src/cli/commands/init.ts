@@ -18,6 +18,7 @@ import {
   type Environment,
 } from '../../core/models/environment.js';
 import { packageRoot } from '../../core/package-root.js';
+import { numberFlag } from '../flags.js';
 import { printJson, printLines, type GlobalOptions } from '../output.js';
 
 /** One fact of environment.yaml: where it goes, its flag and the question that asks for it. */
@@ -140,15 +141,13 @@ function parseFact(info: FactInfo, raw: string | boolean, where: string): unknow
   let value: unknown = raw;
   if (typeof raw === 'string') {
     const text = raw.trim();
-    if (info.kind === 'number') value = text === '' ? NaN : Number(text);
+    if (info.kind === 'number') value = numberFlag(where, raw);
     else if (info.kind === 'boolean') {
       if (/^(y|yes|true)$/i.test(text)) value = true;
       else if (/^(n|no|false)$/i.test(text)) value = false;
       else throw new BadInputError(`${where}: expected yes or no, got "${text}"`);
     } else value = text;
   }
-  if (info.kind === 'number' && !Number.isFinite(value))
-    throw new BadInputError(`${where}: expected a number, got "${String(raw)}"`);
   const result = info.schema.safeParse(value);
   if (!result.success) {
     throw new BadInputError(`${where}: ${result.error.issues[0]!.message}`);

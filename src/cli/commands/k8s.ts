@@ -19,6 +19,7 @@ import {
   scriptFor,
   type LadderFlags,
 } from '../ladder-options.js';
+import { numberFlag } from '../flags.js';
 import { printJson, printLines, type GlobalOptions } from '../output.js';
 
 interface K8sFlags extends LadderFlags, GlobalOptions {
@@ -62,12 +63,10 @@ function targetFrom(flags: K8sFlags) {
 async function action(flags: K8sFlags): Promise<void> {
   const spec = await ladderFromFlags(flags);
   const target = targetFrom(flags);
-  const parallelism = flags.parallelism === undefined ? spec.segments : Number(flags.parallelism);
-  if (!Number.isInteger(parallelism) || parallelism < 1) {
-    throw new BadInputError(
-      `--parallelism: expected a whole number ≥ 1, got "${flags.parallelism}"`,
-    );
-  }
+  const parallelism =
+    flags.parallelism === undefined
+      ? spec.segments
+      : numberFlag('--parallelism', flags.parallelism, { integer: true, min: 1 });
   const script = scriptFor(flags, spec.profile);
   const workload = await loadWorkload(flags);
   const { locateK6 } = await import('../../runner/k6-binary.js');

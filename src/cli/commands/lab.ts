@@ -13,6 +13,7 @@ import { log } from '../../core/logger.js';
 import { Secret } from '../../core/secret.js';
 import { LAB_SERIES, type OdooSerie } from '../../lab/contract.js';
 import type { LabCheckResult, LabStatus } from '../../lab/server/index.js';
+import { numberFlag } from '../flags.js';
 import { printJson, printLines, type GlobalOptions } from '../output.js';
 
 /** Secrets reach a detached lab through these variables, never through its argv. */
@@ -41,21 +42,8 @@ interface PortFlags extends GlobalOptions {
   port: string;
 }
 
-function integer(flag: string, raw: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  const value = Number(raw);
-  if (!/^\d+$/.test(raw.trim()) || value < min || value > max) {
-    throw new BadInputError(`${flag}: expected an integer from ${min} to ${max}, got "${raw}"`);
-  }
-  return value;
-}
-
-function positiveNumber(flag: string, raw: string): number {
-  const value = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(value) || value < 0) {
-    throw new BadInputError(`${flag}: expected a number of 0 or more, got "${raw}"`);
-  }
-  return value;
-}
+const integer = (flag: string, raw: string, min: number, max?: number): number =>
+  numberFlag(flag, raw, { integer: true, min, max });
 
 /**
  * The lab's secrets: never from argv, where `ps` shows them to every user of the machine. The
@@ -171,8 +159,8 @@ async function startForeground(flags: StartFlags, port: number): Promise<void> {
       `--serie: expected one of ${LAB_SERIES.join(', ')}, got "${flags.serie}"`,
     );
   }
-  const limitTimeRealSeconds = positiveNumber('--limit-time-real', flags.limitTimeReal);
-  const costScale = positiveNumber('--cost-scale', flags.costScale);
+  const limitTimeRealSeconds = numberFlag('--limit-time-real', flags.limitTimeReal, { min: 0 });
+  const costScale = numberFlag('--cost-scale', flags.costScale, { min: 0 });
   const { parseDatabases } = await import('../../lab/server/databases.js');
   const databases = parseDatabases(flags.databases);
   const { adminPassword, pgUrl } = labSecrets(flags);

@@ -1,16 +1,15 @@
 // `plan`: runs + models → plan.json. Fits the USL, sizes Odoo workers per pool, node pools, HPA
 // and the database for the forecast peak; writes runs/<id>/plan.json atomically; exits 1 when the
 // forecast peak cannot meet the SLOs with the node catalog given.
-import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { BadInputError, ExitCode } from '../../core/errors.js';
 import { log } from '../../core/logger.js';
-import { packageJson } from '../../core/package-root.js';
 import type { PlanJson } from '../../core/plan-types.js';
 import { APPLY_FORMATS, parseFormats, type ApplyFormat } from '../../planner/apply/apply-files.js';
-import type { SloTargets } from '../../planner/recommend-workers.js';
+import { collect, numberFlag, parseDegradations } from '../flags.js';
 import { printJson, printLines, type GlobalOptions } from '../output.js';
+import { writeRunPlan, type PlanInput } from '../steps/plan.js';
 
 export interface PlanOptions extends GlobalOptions {
   run: string[];
@@ -22,116 +21,26 @@ export interface PlanOptions extends GlobalOptions {
   out?: string;
 }
 
-const collect = (value: string, previous: string[] = []) => [...previous, value];
-
-async function exists(file: string): Promise<boolean> {
-  try {
-    await access(file);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** The p95 target per class from models/slo.yaml, validated by the scenarios' own schema. */
-async function loadSloTargets(file: string): Promise<SloTargets> {
-  const { loadSlo } = await import('../../core/models/slo.js');
-  const slo = await loadSlo(file);
-  return Object.fromEntries(
-    Object.entries(slo.classes).map(([c, v]) => [c, { p95Ms: v.p95Ms }]),
-  ) as SloTargets;
-}
-
-export function parseDegradations(values: readonly string[] = []): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const value of values) {
-    const match = /^([^=]+)=(-?\d+(\.\d+)?)$/.exec(value);
-    if (!match)
-      throw new BadInputError(
-        `--neighbour-degradation ${value}: expected <database>=<fraction>, e.g. lab=0.3 for +30 %`,
-      );
-    out.set(match[1]!, Number(match[2]));
-  }
-  return out;
-}
-
-export async function loadPlanModels(models: string) {
-  const [{ loadEnvironment }, { loadForecast }, { loadNodes }, { loadTenants }, { loadTenancy }] =
-    await Promise.all([
-      import('../../core/models/environment.js'),
-      import('../../core/models/forecast.js'),
-      import('../../core/models/nodes.js'),
-      import('../../core/models/tenants.js'),
-      import('../../core/models/tenancy.js'),
-    ]);
-  const file = (name: string) => join(models, name);
-  const read: string[] = ['environment.yaml', 'forecast.yaml', 'nodes.yaml'];
-  const [environment, forecast, nodes] = await Promise.all([
-    loadEnvironment(file('environment.yaml')),
-    loadForecast(file('forecast.yaml')),
-    loadNodes(file('nodes.yaml')),
-  ]);
-  let slo: SloTargets = {};
-  if (await exists(file('slo.yaml'))) {
-    slo = await loadSloTargets(file('slo.yaml'));
-    read.push('slo.yaml');
-  }
-  let tenants = null;
-  if ((await exists(file('tenants.yaml'))) && (await exists(file('tenancy.yaml')))) {
-    tenants = {
-      tenants: await loadTenants(file('tenants.yaml')),
-      tenancy: await loadTenancy(file('tenancy.yaml')),
-    };
-    read.push('tenants.yaml', 'tenancy.yaml');
-  }
-  return { environment, forecast, nodes, slo, tenants, read };
-}
-
-function today(): string {
-  return new Date().toISOString().slice(0, 10);
-}
-
-export async function runPlan(options: PlanOptions): Promise<PlanJson> {
+/** The plan's input from the flags, checked. */
+function planInput(options: PlanOptions): PlanInput {
   if (options.asOf !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(options.asOf))
     throw new BadInputError(`--as-of ${options.asOf}: expected YYYY-MM-DD`);
-  let workingSet: number | undefined;
-  if (options.workingSetMib !== undefined) {
-    workingSet = Number(options.workingSetMib);
-    if (!(workingSet > 0))
-      throw new BadInputError(
-        `--working-set-mib ${options.workingSetMib}: expected MiB per worker, a number > 0`,
-      );
-  }
-  const degradation = parseDegradations(options.neighbourDegradation);
-  const { readRun } = await import('../../core/run-dir.js');
-  const runs = await Promise.all(options.run.map((dir) => readRun(dir)));
-  const models = await loadPlanModels(options.models);
-  const { buildPlan } = await import('../../planner/recommend.js');
-  return buildPlan({
-    runs,
-    environment: models.environment,
-    forecast: models.forecast,
-    nodes: models.nodes,
-    slo: models.slo,
-    tenants: models.tenants ? { ...models.tenants, degradation } : undefined,
-    asOf: options.asOf ?? models.forecast.asOf ?? today(),
-    generatedAt: new Date().toISOString(),
-    toolVersion: packageJson().version,
-    models: models.read,
-    workingSetMiBPerWorker: workingSet,
-  });
+  return {
+    runs: options.run,
+    models: options.models,
+    asOf: options.asOf,
+    workingSetMiBPerWorker:
+      options.workingSetMib === undefined
+        ? undefined
+        : numberFlag('--working-set-mib', options.workingSetMib, {
+            above: 0,
+            what: 'MiB per worker',
+          }),
+    degradation: parseDegradations(options.neighbourDegradation),
+  };
 }
 
 const num = (v: number, digits = 2) => (Number.isFinite(v) ? v.toFixed(digits) : '∞');
-
-/** runPlan, then plan.json written atomically into the first run directory. */
-export async function planRun(options: PlanOptions): Promise<{ plan: PlanJson; file: string }> {
-  const plan = await runPlan(options);
-  const file = join(options.run[0]!, 'plan.json');
-  const { writeJsonAtomic } = await import('../../core/atomic-write.js');
-  await writeJsonAtomic(file, plan);
-  return { plan, file };
-}
 
 export function renderPlan(plan: PlanJson, file: string): string[] {
   const lines = [
@@ -266,7 +175,7 @@ continue it with \`odoo-capacity run --resume <id>\` first).`,
     )
     .action(async (options: PlanOptions) => {
       const apply = applyOptions(options);
-      const { plan, file } = await planRun(options);
+      const { plan, file } = await writeRunPlan(planInput(options));
       if (apply) {
         const written = await writeApplyFiles(plan, file, apply);
         for (const w of written.warnings) log.warn(w);

@@ -2,74 +2,12 @@
 // as self-contained HTML, Markdown and JSON. Exit 0 when written; 2 for a missing or invalid run,
 // plan or flag; with --fail-not-ready, 1 when the plan says the peak is not covered.
 import type { Command } from 'commander';
-import { BadInputError, ExitCode } from '../../core/errors.js';
+import { ExitCode } from '../../core/errors.js';
 import { printJson, printLines, type GlobalOptions } from '../output.js';
+import { writeReport, type ReportInput, type ReportResult } from '../steps/report.js';
 
-interface ReportOptions extends GlobalOptions {
-  run: string;
-  compare?: string;
-  format: string;
-  out?: string;
-  runsDir: string;
+interface ReportOptions extends ReportInput, GlobalOptions {
   failNotReady?: boolean;
-}
-
-export interface ReportResult {
-  run: string;
-  ready: boolean;
-  headline: string;
-  comparedWith?: string;
-  files: { format: string; path: string }[];
-}
-
-async function parseFormats(value: string) {
-  const { REPORT_FORMATS } = await import('../../report/render.js');
-  const formats = [...new Set(value.split(',').map((f) => f.trim().toLowerCase()))].filter(Boolean);
-  const unknown = formats.filter((f) => !(REPORT_FORMATS as readonly string[]).includes(f));
-  if (formats.length === 0 || unknown.length > 0)
-    throw new BadInputError(
-      `--format ${value}: ${unknown.length > 0 ? `unknown format ${unknown.join(', ')}` : 'no format'} (expected a comma-separated list of ${REPORT_FORMATS.join(', ')})`,
-    );
-  return formats as (typeof REPORT_FORMATS)[number][];
-}
-
-export async function runReport(options: ReportOptions): Promise<ReportResult> {
-  const { join } = await import('node:path');
-  const { writeFileAtomic } = await import('../../core/atomic-write.js');
-  const { readBaseline, readPlannedRun, resolveRunDir } = await import('../../report/read-run.js');
-  const { buildReport } = await import('../../report/report-model.js');
-  const { renderReport } = await import('../../report/render.js');
-
-  const formats = await parseFormats(options.format);
-  const dir = await resolveRunDir(options.run, options.runsDir);
-  const run = await readPlannedRun(dir);
-  const baseline = options.compare
-    ? await readBaseline(options.compare, options.runsDir)
-    : undefined;
-  const doc = buildReport(run, baseline);
-  // Render everything before writing anything, so a failure leaves no partial report behind.
-  const { addDerivedComparison } = await import('../../derive/report-hook.js');
-  const rendered = await addDerivedComparison(
-    await renderReport(doc, formats),
-    dir,
-    options.compare,
-    options.runsDir,
-  );
-  const out = options.out ?? join(dir, 'report');
-  const files: ReportResult['files'] = [];
-  for (const file of rendered) {
-    const path = join(out, file.fileName);
-    // Reports are built from the run and the plan, which hold no secret: written as rendered.
-    await writeFileAtomic(path, file.content);
-    files.push({ format: file.format, path });
-  }
-  return {
-    run: dir,
-    ready: doc.summary.ready,
-    headline: doc.summary.headline,
-    ...(doc.comparison ? { comparedWith: doc.comparison.against.runId } : {}),
-    files,
-  };
 }
 
 export function renderReportResult(result: ReportResult): string[] {
@@ -109,7 +47,7 @@ The run needs plan.json (odoo-capacity plan --run <dir> writes it).
 Exit: 0 written, 1 not ready (only with --fail-not-ready), 2 missing or invalid run, plan or flag.`,
     )
     .action(async (options: ReportOptions) => {
-      const result = await runReport(options);
+      const result = await writeReport(options);
       if (options.json) printJson(result);
       else printLines(renderReportResult(result));
       if (options.failNotReady && !result.ready) process.exitCode = ExitCode.failed;

@@ -3,12 +3,8 @@
 // outputs. Ctrl-C ends the current step cleanly; a second Ctrl-C stops k6 at once.
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { BadInputError } from '../../core/errors.js';
-import { log } from '../../core/logger.js';
-import { describesLab } from '../../core/models/environment.js';
-import type { LadderSpec, RunJson } from '../../core/run-types.js';
-import { formatStepEnd, formatTick } from '../../runner/progress-line.js';
-import type { LadderEvents } from '../../runner/run-ladder.js';
+import { BadInputError, ExitCode } from '../../core/errors.js';
+import type { RunJson } from '../../core/run-types.js';
 import { resolvePgUrl, resolveTarget, type TargetFlags } from '../../core/target.js';
 import { printJson, printLines, type GlobalOptions } from '../output.js';
 import {
@@ -19,6 +15,8 @@ import {
   type LadderFlags,
 } from '../ladder-options.js';
 import { addTargetOptions } from '../target-options.js';
+import { collect } from '../flags.js';
+import { consoleLadderEvents, interruptControls } from '../steps/ladder.js';
 
 interface RunFlags extends LadderFlags, TargetFlags, GlobalOptions {
   runsDir: string;
@@ -68,60 +66,9 @@ function summarize(dir: string, run: RunJson): RunSummary {
   };
 }
 
-/**
- * Ctrl-C (or SIGTERM) once ends the current step cleanly and marks the run partial; twice stops
- * k6 at once. `dispose()` gives the signals back.
- */
-export function interruptControls(): {
-  control: { interrupt: AbortSignal; kill: AbortSignal };
-  dispose(): void;
-} {
-  const interrupt = new AbortController();
-  const kill = new AbortController();
-  const onSignal = () => {
-    if (!interrupt.signal.aborted) {
-      log.warn('interrupting: ending the current step (Ctrl-C again to stop k6 at once)');
-      interrupt.abort();
-    } else kill.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  return {
-    control: { interrupt: interrupt.signal, kill: kill.signal },
-    dispose() {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-    },
-  };
-}
-
-/** The ladder's progress on stderr: a live line per step on a terminal, a line per finished step. */
-export function consoleLadderEvents(json: boolean): LadderEvents {
-  const live = !json && process.stderr.isTTY;
-  let spec: LadderSpec | undefined;
-  return {
-    onNote: (line, level) => {
-      if (level === 'warning') log.warn(line);
-      else if (!json) log.info(line);
-    },
-    onStart: (run, dir) => {
-      spec = run.ladder;
-      if (!json) log.info(`run ${run.id} → ${dir}`);
-      if (!run.target.odoo.lab && describesLab(run.environment))
-        log.warn(
-          `${run.target.url} is not the lab, but environment "${String(run.environment.name)}" still describes the lab: the plan would size the lab; describe your stack with \`odoo-capacity init\``,
-        );
-    },
-    onTick: live
-      ? (tick) => process.stderr.write(`\r\x1b[2K${formatTick(tick, spec!)}`)
-      : undefined,
-    onStepEnd: (result) => {
-      if (live) process.stderr.write('\r\x1b[2K');
-      if (!json && 'step' in result && result.step)
-        log.info(formatStepEnd(result.step, spec!.steps.length));
-    },
-  };
-}
+/** 0 when every step ran, 1 when the run was interrupted or stopped with no valid step. */
+const exitCodeOf = (run: RunJson): ExitCode =>
+  run.status === 'complete' ? ExitCode.ok : ExitCode.failed;
 
 async function action(flags: RunFlags): Promise<void> {
   if (flags.import) {
@@ -135,7 +82,7 @@ async function action(flags: RunFlags): Promise<void> {
     });
     if (flags.json) printJson(summarize(result.dir, result.run));
     else printLines([`imported ${result.run.steps.length} step(s) into ${result.dir}`]);
-    process.exitCode = result.run.status === 'complete' ? 0 : 1;
+    process.exitCode = exitCodeOf(result.run);
     return;
   }
   const target = resolveTarget(flags);
@@ -145,7 +92,7 @@ async function action(flags: RunFlags): Promise<void> {
     });
   }
   const pgUrl = resolvePgUrl(flags);
-  const { runLadder, resumeLadder, ladderExitCode } = await import('../../runner/run-ladder.js');
+  const { runLadder, resumeLadder } = await import('../../runner/run-ladder.js');
 
   const controls = interruptControls();
   const events = consoleLadderEvents(Boolean(flags.json));
@@ -189,7 +136,7 @@ async function action(flags: RunFlags): Promise<void> {
         `run directory: ${dir}`,
       ]);
     }
-    process.exitCode = ladderExitCode(run);
+    process.exitCode = exitCodeOf(run);
   } finally {
     controls.dispose();
   }
@@ -224,7 +171,7 @@ export function registerRun(program: Command): void {
     .option(
       '--out <output>',
       'also send k6 metrics to this k6 output, repeatable (experimental-prometheus-rw, web-dashboard, ...; set up by its K6_* variables)',
-      (value: string, previous: string[] = []) => [...previous, value],
+      collect,
     )
     .option('--no-seed', 'do not top up the seeded pools before steps that consume them')
     .option('--json', 'print {"run": "<dir>", ...} on stdout; no progress');

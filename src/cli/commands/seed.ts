@@ -5,8 +5,14 @@ import type { Command } from 'commander';
 import { BadInputError } from '../../core/errors.js';
 import { resolveTarget, type TargetFlags } from '../../core/target.js';
 import type { CleanupSummary } from '../../odoo/seed-cleanup.js';
-import type { SeedPlan, SeedProgress, SeedSummary } from '../../odoo/seed.js';
+import {
+  DEFAULT_SEED_PLAN,
+  type SeedPlan,
+  type SeedProgress,
+  type SeedSummary,
+} from '../../odoo/seed.js';
 import type { SettingsSummary } from '../../odoo/seed-settings.js';
+import { numberFlag } from '../flags.js';
 import { printJson, printLines, type GlobalOptions } from '../output.js';
 import { addTargetOptions } from '../target-options.js';
 
@@ -22,14 +28,8 @@ interface SeedFlags extends TargetFlags, GlobalOptions {
   settings: boolean;
 }
 
-const MAX = 1_000_000;
-
-function count(flag: string, raw: string, min = 0): number {
-  const value = Number(raw);
-  if (!/^\s*\d+\s*$/.test(raw) || value < min || value > MAX)
-    throw new BadInputError(`${flag}: expected an integer from ${min} to ${MAX}, got "${raw}"`);
-  return value;
-}
+const count = (flag: string, raw: string, min = 0): number =>
+  numberFlag(flag, raw, { integer: true, min, max: 1_000_000 });
 
 export function parsePlan(flags: SeedFlags): SeedPlan {
   return {
@@ -138,12 +138,24 @@ export function registerSeed(program: Command): void {
     .description(
       'create or top up the products, customers, stock and order pools the scenarios use (marked for cleanup)',
     )
-    .option('--products <n>', 'storable products OC-P-0001…', '50')
-    .option('--customers <n>', 'customers OC-C-0001…', '20')
-    .option('--ready-orders <n>', 'confirmed orders whose delivery awaits validation', '200')
-    .option('--delivered-orders <n>', 'delivered orders awaiting invoicing', '200')
-    .option('--stock <n>', 'free stock each product keeps after the pools are made', '1000')
-    .option('--lines <n>', 'lines per seeded order', '3')
+    .option('--products <n>', 'storable products OC-P-0001…', String(DEFAULT_SEED_PLAN.products))
+    .option('--customers <n>', 'customers OC-C-0001…', String(DEFAULT_SEED_PLAN.customers))
+    .option(
+      '--ready-orders <n>',
+      'confirmed orders whose delivery awaits validation',
+      String(DEFAULT_SEED_PLAN.readyOrders),
+    )
+    .option(
+      '--delivered-orders <n>',
+      'delivered orders awaiting invoicing',
+      String(DEFAULT_SEED_PLAN.deliveredOrders),
+    )
+    .option(
+      '--stock <n>',
+      'free stock each product keeps after the pools are made',
+      String(DEFAULT_SEED_PLAN.stock),
+    )
+    .option('--lines <n>', 'lines per seeded order', String(DEFAULT_SEED_PLAN.linesPerOrder))
     .option(
       '--no-settings',
       "leave Inventory settings as they are (seed otherwise switches on Storage Locations when it is off, for stock-moves' internal transfers)",

@@ -8,8 +8,8 @@ import {
   TENANT_PLACEMENT_SCHEMA_VERSION,
   type TenantPlacementJson,
 } from '../../core/plan-types.js';
+import { collect, parseDegradations } from '../flags.js';
 import { printJson, printLines, type GlobalOptions } from '../output.js';
-import { parseDegradations } from './plan.js';
 
 interface TenantOptions extends GlobalOptions {
   run: string[];
@@ -17,8 +17,6 @@ interface TenantOptions extends GlobalOptions {
   neighbourDegradation?: string[];
   noisyNeighbour?: string[];
 }
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 export async function runTenant(options: TenantOptions): Promise<TenantPlacementJson> {
   const degradation = parseDegradations(options.neighbourDegradation);

@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { BadInputError } from '../../core/errors.js';
 import { log } from '../../core/logger.js';
 import { resolvePgUrl, type TargetFlags } from '../../core/target.js';
+import { numberFlag } from '../flags.js';
 import { printJson, printLines, type GlobalOptions } from '../output.js';
 
 interface DeriveFlags extends GlobalOptions, Pick<TargetFlags, 'pgUrl'> {
@@ -19,13 +20,6 @@ interface DeriveFlags extends GlobalOptions, Pick<TargetFlags, 'pgUrl'> {
   growthMonths: string;
   peakFactor: string;
   spikeFactor: string;
-}
-
-function numberFlag(value: string, flag: string): number {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n))
-    throw new BadInputError(`${flag}: expected a number, got "${value}"`);
-  return n;
 }
 
 export interface DeriveSummary {
@@ -69,12 +63,12 @@ async function action(flags: DeriveFlags): Promise<void> {
   for (const r of READS) log.info(`  ${r.table}(${r.columns.join(', ')}): ${r.why}`);
   const evidence = await deriveEvidence({
     pgUrl,
-    days: numberFlag(flags.days, '--days'),
+    days: numberFlag('--days', flags.days),
     until: flags.until,
     timezone: flags.timezone,
-    growthMonths: numberFlag(flags.growthMonths, '--growth-months'),
-    peakFactor: numberFlag(flags.peakFactor, '--peak-factor'),
-    spikeFactor: numberFlag(flags.spikeFactor, '--spike-factor'),
+    growthMonths: numberFlag('--growth-months', flags.growthMonths),
+    peakFactor: numberFlag('--peak-factor', flags.peakFactor),
+    spikeFactor: numberFlag('--spike-factor', flags.spikeFactor),
     progress: (line) => log.info(line),
   });
   const { workload, notes } = deriveWorkload(evidence, baseWorkload, flags.name);

@@ -1,0 +1,62 @@
+// Running a ladder from the command line, shared by `run` and `demo`: Ctrl-C handling and the
+// ladder's progress on stderr.
+import { log } from '../../core/logger.js';
+import { describesLab } from '../../core/models/environment.js';
+import type { LadderSpec } from '../../core/run-types.js';
+import { formatStepEnd, formatTick } from '../../runner/progress-line.js';
+import type { LadderEvents } from '../../runner/run-ladder.js';
+
+/**
+ * Ctrl-C (or SIGTERM) once ends the current step cleanly and marks the run partial; twice stops
+ * k6 at once. `dispose()` gives the signals back.
+ */
+export function interruptControls(): {
+  control: { interrupt: AbortSignal; kill: AbortSignal };
+  dispose(): void;
+} {
+  const interrupt = new AbortController();
+  const kill = new AbortController();
+  const onSignal = () => {
+    if (!interrupt.signal.aborted) {
+      log.warn('interrupting: ending the current step (Ctrl-C again to stop k6 at once)');
+      interrupt.abort();
+    } else kill.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    control: { interrupt: interrupt.signal, kill: kill.signal },
+    dispose() {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}
+
+/** The ladder's progress on stderr: a live line per step on a terminal, a line per finished step. */
+export function consoleLadderEvents(json: boolean): LadderEvents {
+  const live = !json && process.stderr.isTTY;
+  let spec: LadderSpec | undefined;
+  return {
+    onNote: (line, level) => {
+      if (level === 'warning') log.warn(line);
+      else if (!json) log.info(line);
+    },
+    onStart: (run, dir) => {
+      spec = run.ladder;
+      if (!json) log.info(`run ${run.id} → ${dir}`);
+      if (!run.target.odoo.lab && describesLab(run.environment))
+        log.warn(
+          `${run.target.url} is not the lab, but environment "${String(run.environment.name)}" still describes the lab: the plan would size the lab; describe your stack with \`odoo-capacity init\``,
+        );
+    },
+    onTick: live
+      ? (tick) => process.stderr.write(`\r\x1b[2K${formatTick(tick, spec!)}`)
+      : undefined,
+    onStepEnd: (result) => {
+      if (live) process.stderr.write('\r\x1b[2K');
+      if (!json && 'step' in result && result.step)
+        log.info(formatStepEnd(result.step, spec!.steps.length));
+    },
+  };
+}
