@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { LOAD_PROFILES } from '../core/classes.js';
 import { BadInputError } from '../core/errors.js';
 import { loadYamlFile } from '../core/load-yaml.js';
+import type { WorkloadEnvelope } from '../core/models/workload.js';
 import { packageRoot } from '../core/package-root.js';
 import type { LadderSpec } from '../core/run-types.js';
 
@@ -142,16 +143,16 @@ export function scriptFor(flags: { script?: string }, profile: string): string {
  * models/workload/default.yaml) and models/slo.yaml, both validated here, so a bad file stops
  * the run before any load with one line naming the file and field.
  */
-export async function loadWorkload(flags: {
+export async function loadWorkloadEnvelope(flags: {
   workload?: string;
   models: string;
-}): Promise<{ workload: unknown; slo: unknown }> {
-  const [{ loadWorkload: loadModel }, { loadSlo }] = await Promise.all([
+}): Promise<WorkloadEnvelope> {
+  const [{ loadWorkload }, { loadSlo }] = await Promise.all([
     import('../core/models/workload.js'),
     import('../core/models/slo.js'),
   ]);
   const file = flags.workload ?? join(flags.models, 'workload', 'default.yaml');
-  return { workload: await loadModel(file), slo: await loadSlo(join(flags.models, 'slo.yaml')) };
+  return { workload: await loadWorkload(file), slo: await loadSlo(join(flags.models, 'slo.yaml')) };
 }
 
 export function addLadderOptions(command: Command): Command {

@@ -5,6 +5,7 @@
 // drift apart. Objects are loose: fields added by a later writer pass through.
 import { z } from 'zod';
 import { LOAD_PROFILES, TRANSACTION_CLASSES } from './classes.js';
+import { workloadEnvelopeSchema } from './models/workload.js';
 import type {
   ActivitySummary,
   ClassStepStats,
@@ -101,7 +102,9 @@ export const runSchema: z.ZodType<RunJson> = z.looseObject({
       valid: z.boolean(),
     }),
   ),
-  scenario: z.looseObject({ script: z.string(), workload: z.unknown().optional() }).optional(),
+  scenario: z
+    .looseObject({ script: z.string(), workload: workloadEnvelopeSchema.optional() })
+    .optional(),
   database: z
     .looseObject({ serverVersion: z.string(), versionNum: num, statStatements: z.boolean() })
     .optional(),

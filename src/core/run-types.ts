@@ -3,6 +3,7 @@
 // readers check it. Times are ISO 8601 UTC strings; durations in seconds; latencies in
 // milliseconds.
 import type { TransactionClass, LoadProfile } from './classes.js';
+import type { WorkloadEnvelope } from './models/workload.js';
 
 export const RUN_SCHEMA_VERSION = 1 as const;
 
@@ -75,7 +76,7 @@ export interface RunJson {
   finishedAt?: string;
   steps: { index: number; label: string; dir: string; valid: boolean }[];
   /** The k6 script that drove the load and the workload it was given (OC_WORKLOAD); no secrets. */
-  scenario?: { script: string; workload?: unknown };
+  scenario?: { script: string; workload?: WorkloadEnvelope };
   /** The PostgreSQL the statistics came from (absent when the run had no PGURL). */
   database?: { serverVersion: string; versionNum: number; statStatements: boolean };
   /** Where the measurements came from: k6 processes run here, or per-pod outputs imported. */

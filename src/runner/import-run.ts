@@ -11,6 +11,7 @@ import { packageJson } from '../core/package-root.js';
 import { z } from 'zod';
 import { beginStep, commitStep, createRunDir, stepDirName, writeRunJson } from '../core/run-dir.js';
 import { ladderSchema, targetSchema } from '../core/run-schema.js';
+import { workloadEnvelopeSchema, type WorkloadEnvelope } from '../core/models/workload.js';
 import { readVersionedJson } from '../core/versioned-json.js';
 import {
   RUN_SCHEMA_VERSION,
@@ -38,7 +39,7 @@ export interface ImportDescriptor {
   ladder: LadderSpec;
   target: Omit<RunTarget, 'odoo'>;
   script: string;
-  workload?: unknown;
+  workload?: WorkloadEnvelope;
   k6Version: string;
 }
 
@@ -56,7 +57,7 @@ const descriptorSchema = z.looseObject({
   ladder: ladderSchema,
   target: targetSchema,
   script: z.string(),
-  workload: z.unknown().optional(),
+  workload: workloadEnvelopeSchema.optional(),
   k6Version: z.string(),
 });
 

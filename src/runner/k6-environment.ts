@@ -4,6 +4,7 @@
 import type { LoadProfile } from '../core/classes.js';
 import type { LadderSpec, LadderStepSpec } from '../core/run-types.js';
 import type { OdooTarget } from '../core/target.js';
+import { workloadEnvironment, type WorkloadEnvelope } from '../core/models/workload.js';
 
 export interface K6StepEnvironment {
   runId: string;
@@ -11,7 +12,7 @@ export interface K6StepEnvironment {
   ladder: Pick<LadderSpec, 'model' | 'warmupSeconds' | 'holdSeconds'>;
   step: LadderStepSpec;
   /** The validated workload from models/ (OC_WORKLOAD), or undefined for the script's default. */
-  workload?: unknown;
+  workload?: WorkloadEnvelope;
 }
 
 /** The non-secret variables: also what a k6-operator TestRun sets on its runners. */
@@ -26,7 +27,9 @@ export function loadVariables(e: K6StepEnvironment): Record<string, string> {
     OC_WARMUP: `${e.ladder.warmupSeconds}s`,
     OC_DURATION: `${e.ladder.holdSeconds}s`,
     OC_RUN_ID: e.runId,
-    ...(e.workload !== undefined && { OC_WORKLOAD: JSON.stringify(e.workload) }),
+    ...(e.workload !== undefined && {
+      OC_WORKLOAD: workloadEnvironment(e.workload.workload, e.workload.slo),
+    }),
   };
 }
 

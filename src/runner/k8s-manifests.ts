@@ -4,6 +4,7 @@
 // to a PersistentVolumeClaim, under <run id>/<NN>-<label>/, which `run --import` reads back.
 // Secrets come from a Kubernetes Secret (secretKeyRef); the manifests hold none.
 import { stepDirName } from '../core/run-dir.js';
+import type { WorkloadEnvelope } from '../core/models/workload.js';
 import type { LadderSpec } from '../core/run-types.js';
 import type { SecretKind } from '../core/target.js';
 
@@ -30,7 +31,7 @@ export interface K8sManifestRequest {
   separate: boolean;
   /** Each step's k6 archive, in ladder order. */
   archives: Buffer[];
-  workload?: unknown;
+  workload?: WorkloadEnvelope;
 }
 
 export type Manifest = Record<string, unknown> & {

@@ -2,7 +2,8 @@
 // leaves the ready pool (stock-moves), an invoiced order leaves the delivered pool
 // (month-end-billing, a batch of orders per invoicing run), and carrier-burst writes tracking
 // numbers on deliveries of seeded orders. The runner tops the pools up before each step.
-import type { TransactionClass } from '../core/classes.js';
+import { TRANSACTION_CLASSES, type TransactionClass } from '../core/classes.js';
+import type { WorkloadEnvelope } from '../core/models/workload.js';
 import type { LadderSpec, LadderStepSpec } from '../core/run-types.js';
 
 export interface PoolNeeds {
@@ -16,7 +17,7 @@ const POOL_MINIMUM = 10;
 // A closed-model step has no planned rate; assume no transaction takes under half a second.
 const CLOSED_RATE_PER_VU = 2;
 
-/** What the workload (OC_WORKLOAD: {workload, slo}) says about pool use, read defensively. */
+/** What the workload says about pool use. */
 interface PoolHints {
   /** Each class's modelled base rate, for its share of a peak-mix total. */
   rates: Partial<Record<TransactionClass, number>>;
@@ -26,26 +27,18 @@ interface PoolHints {
   batchSize: number;
 }
 
-type Loose = Record<string, unknown> | undefined;
-const obj = (v: unknown): Loose =>
-  typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : undefined;
-const num = (v: unknown): number | undefined =>
-  typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : undefined;
-
-function hintsFrom(ocWorkload: unknown): PoolHints {
-  const classes = obj(obj(obj(ocWorkload)?.workload)?.classes);
+function hintsFrom(envelope: WorkloadEnvelope | undefined): PoolHints {
+  if (envelope === undefined) return { rates: {}, deliveriesShare: 1, batchSize: 1 };
+  const classes = envelope.workload.classes;
   const rates: PoolHints['rates'] = {};
-  for (const cls of ['order-wave', 'stock-moves', 'carrier-burst', 'month-end-billing'] as const) {
-    const rate = num(obj(classes?.[cls])?.rate);
-    if (rate !== undefined) rates[cls] = rate;
-  }
-  const mix = obj(obj(obj(classes?.['stock-moves'])?.payload)?.mix);
-  const mixTotal = Object.values(mix ?? {}).reduce<number>((s, v) => s + (num(v) ?? 0), 0);
-  const deliveries = num(mix?.deliveries);
+  for (const cls of TRANSACTION_CLASSES) rates[cls] = classes[cls].rate;
+  const mix = classes['stock-moves'].payload.mix;
+  const mixTotal = mix.deliveries + mix.receipts + mix.internalTransfers + mix.inventoryAdjustments;
   return {
     rates,
-    deliveriesShare: deliveries !== undefined && mixTotal > 0 ? deliveries / mixTotal : 1,
-    batchSize: num(obj(obj(classes?.['month-end-billing'])?.payload)?.batchSize) ?? 1,
+    // No delivery in the mix: size the ready pool as if every stock move were one (never smaller).
+    deliveriesShare: mix.deliveries > 0 ? mix.deliveries / mixTotal : 1,
+    batchSize: classes['month-end-billing'].payload.batchSize,
   };
 }
 
@@ -55,8 +48,12 @@ function hintsFrom(ocWorkload: unknown): PoolHints {
  * bigger, so the pools come out larger, never smaller); without a workload, each class is
  * counted at the whole rate.
  */
-export function poolNeeds(spec: LadderSpec, step: LadderStepSpec, ocWorkload?: unknown): PoolNeeds {
-  const hints = hintsFrom(ocWorkload);
+export function poolNeeds(
+  spec: LadderSpec,
+  step: LadderStepSpec,
+  workload?: WorkloadEnvelope,
+): PoolNeeds {
+  const hints = hintsFrom(workload);
   const seconds = spec.warmupSeconds + spec.holdSeconds;
   const total = step.rate ?? (step.vus ?? 0) * CLOSED_RATE_PER_VU;
   const rateSum = Object.values(hints.rates).reduce((s, r) => s + r, 0);

@@ -8,6 +8,7 @@ import { writeFileAtomic } from '../core/atomic-write.js';
 import { BadInputError, isOcError } from '../core/errors.js';
 import { packageJson } from '../core/package-root.js';
 import { redact } from '../core/redact.js';
+import type { WorkloadEnvelope } from '../core/models/workload.js';
 import {
   createRunDir,
   discardPartialSteps,
@@ -66,7 +67,7 @@ export interface NewLadderRequest extends Common {
   id?: string;
   spec: LadderSpec;
   script: string;
-  workload?: unknown;
+  workload?: WorkloadEnvelope;
   environment: Record<string, unknown>;
 }
 

@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beginStep, commitStep } from '../core/run-dir.js';
+import type { WorkloadEnvelope } from '../core/models/workload.js';
 import type { LadderSpec, LadderStepSpec, StepJson } from '../core/run-types.js';
 import type { OdooTarget } from '../core/target.js';
 import type { ActivitySample, ActivitySampler } from '../pgstats/activity-sampler.js';
@@ -38,7 +39,7 @@ export interface StepContext {
   k6: K6Binary;
   script: string;
   target: OdooTarget;
-  workload?: unknown;
+  workload?: WorkloadEnvelope;
   stats?: PgStatsSession;
   /** Keep k6's raw JSON output in the step folder. */
   keepRaw?: boolean;

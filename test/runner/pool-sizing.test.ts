@@ -1,25 +1,31 @@
 // Pools are topped up to what a step consumes: its arrivals over warm-up and hold, with margin,
 // as the workload says each class uses them.
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { toLadderSpec } from '../../src/core/models/ladder.js';
+import { loadSlo } from '../../src/core/models/slo.js';
+import { loadWorkload, type WorkloadEnvelope } from '../../src/core/models/workload.js';
 import { poolNeeds } from '../../src/runner/pool-sizing.js';
 
-const workload = {
-  workload: {
-    classes: {
-      'order-wave': { rate: 2 },
-      'stock-moves': {
-        rate: 1.5,
-        payload: {
-          mix: { deliveries: 75, receipts: 10, internalTransfers: 10, inventoryAdjustments: 5 },
-        },
-      },
-      'carrier-burst': { rate: 1 },
-      'month-end-billing': { rate: 0.5, payload: { batchSize: 20 } },
-    },
-  },
-  slo: {},
+const MODELS = join(import.meta.dirname, '..', '..', 'models');
+
+/** The shipped workload, with the rates, mix and batch size these figures assume. */
+const workload: WorkloadEnvelope = {
+  workload: await loadWorkload(join(MODELS, 'workload', 'default.yaml')),
+  slo: await loadSlo(join(MODELS, 'slo.yaml')),
 };
+const classes = workload.workload.classes;
+classes['order-wave'].rate = 2;
+classes['stock-moves'].rate = 1.5;
+classes['stock-moves'].payload.mix = {
+  deliveries: 75,
+  receipts: 10,
+  internalTransfers: 10,
+  inventoryAdjustments: 5,
+};
+classes['carrier-burst'].rate = 1;
+classes['month-end-billing'].rate = 0.5;
+classes['month-end-billing'].payload.batchSize = 20;
 
 describe('pool sizing', () => {
   it('sizes the ready pool of stock-moves from rate × (warm-up + hold), with 20% margin', () => {

@@ -17,7 +17,7 @@ import { Secret } from '../../core/secret.js';
 import type { PlanJson } from '../../core/plan-types.js';
 import type { OdooTarget } from '../../core/target.js';
 import { printJson, printLines, type GlobalOptions } from '../output.js';
-import { ladderFromFlags, loadWorkload, scriptFor } from '../ladder-options.js';
+import { ladderFromFlags, loadWorkloadEnvelope, scriptFor } from '../ladder-options.js';
 import { numberFlag } from '../flags.js';
 import { consoleLadderEvents, interruptControls } from '../steps/ladder.js';
 import { writeRunPlan } from '../steps/plan.js';
@@ -78,7 +78,7 @@ async function demo(flags: DemoFlags): Promise<DemoResult & { toDeploy: string }
     sampleInterval: '2s',
     p50Factor: flags.p50Factor,
   });
-  const workload = await loadWorkload({ models });
+  const workload = await loadWorkloadEnvelope({ models });
   const { loadEnvironment } = await import('../../core/models/environment.js');
   const environment = await loadEnvironment(join(models, 'environment.yaml'));
   const script = scriptFor({}, spec.profile);

@@ -15,7 +15,7 @@ import { parseHttpUrl, type SecretKind } from '../../core/target.js';
 import {
   addLadderOptions,
   ladderFromFlags,
-  loadWorkload,
+  loadWorkloadEnvelope,
   scriptFor,
   type LadderFlags,
 } from '../ladder-options.js';
@@ -68,7 +68,7 @@ async function action(flags: K8sFlags): Promise<void> {
       ? spec.segments
       : numberFlag('--parallelism', flags.parallelism, { integer: true, min: 1 });
   const script = scriptFor(flags, spec.profile);
-  const workload = await loadWorkload(flags);
+  const workload = await loadWorkloadEnvelope(flags);
   const { locateK6 } = await import('../../runner/k6-binary.js');
   const { newRunId } = await import('../../runner/run-ladder.js');
   const { loadVariables } = await import('../../runner/k6-environment.js');

@@ -10,7 +10,7 @@ import { printJson, printLines, type GlobalOptions } from '../output.js';
 import {
   addLadderOptions,
   ladderFromFlags,
-  loadWorkload,
+  loadWorkloadEnvelope,
   scriptFor,
   type LadderFlags,
 } from '../ladder-options.js';
@@ -124,7 +124,7 @@ async function action(flags: RunFlags): Promise<void> {
         id: flags.id,
         spec: ladder,
         script: scriptFor(flags, ladder.profile),
-        workload: await loadWorkload(flags),
+        workload: await loadWorkloadEnvelope(flags),
         environment,
       });
     }

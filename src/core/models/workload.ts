@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { loadYamlFile } from '../load-yaml.js';
 import { k6Duration } from './k6-duration.js';
-import type { Slo } from './slo.js';
+import { sloSchema, type Slo } from './slo.js';
 
 const positiveInt = z.number().int().positive();
 
@@ -250,7 +250,14 @@ export function loadWorkload(file: string): Promise<WorkloadModel> {
   return loadYamlFile(workloadSchema, file);
 }
 
-/** OC_WORKLOAD, the one environment variable that carries the validated models to k6. */
+/** OC_WORKLOAD (docs/contracts.md): the validated workload and SLOs k6 is given, as run.json keeps them. */
+export const workloadEnvelopeSchema = z
+  .object({ workload: workloadSchema, slo: sloSchema })
+  .strict();
+
+export type WorkloadEnvelope = z.infer<typeof workloadEnvelopeSchema>;
+
+/** The OC_WORKLOAD value: the one place the envelope is serialised for k6. */
 export function workloadEnvironment(workload: WorkloadModel, slo: Slo): string {
   return JSON.stringify({ workload, slo });
 }
