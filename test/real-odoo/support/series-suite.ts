@@ -395,7 +395,11 @@ export function describeRealOdoo(
         expect(run.status).toBe('complete');
         expect(run.target.odoo).toEqual({ serverVersion: series, serverSerie: series, lab: false });
         if (json2) expect(run.target).toMatchObject({ auth: 'api_key', transport: 'json2' });
-        expect(steps).toHaveLength(ladder.steps);
+        // Odoo 17.0's reservation retries can double order-wave's p50 from one step to the next:
+        // the runner then stops past the knee, as it should, after at least two steps.
+        expect(steps.length).toBeGreaterThanOrEqual(2);
+        if (steps.length < ladder.steps) expect(run.stopReason).toMatchObject({ kind: 'knee' });
+        else expect(steps).toHaveLength(ladder.steps);
         for (const { dir: name, step } of steps) {
           expect(step.valid, `${name}: ${step.invalidReasons.join('; ')}`).toBe(true);
           expect(existsSync(join(runDir, name, 'pg-before.json')), name).toBe(true);
