@@ -43,7 +43,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import type * as Logging from '../src/core/logger.js';
-import type * as Provider from '../src/core/postgres-provider.js';
+import type * as Provider from '../src/pg-local/postgres-provider.js';
 import type * as Secrets from '../src/core/secret.js';
 import type * as LabServer from '../src/lab/server/index.js';
 import type * as Odoo from '../src/odoo/index.js';
@@ -258,7 +258,7 @@ interface K6Run {
 }
 
 async function startK6(mode: Mode, load: Load, env: Record<string, string>): Promise<K6Run> {
-  const { freePort } = await dist<typeof Provider>('core/postgres-provider.js');
+  const { freePort } = await dist<typeof Provider>('pg-local/postgres-provider.js');
   const port = await freePort();
   const argv = [
     'run',

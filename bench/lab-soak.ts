@@ -24,7 +24,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { parse, stringify } from 'yaml';
-import { freePort, startLocalPostgres } from '../src/core/postgres-provider.js';
+import { freePort, startLocalPostgres } from '../src/pg-local/postgres-provider.js';
 import { readRun } from '../src/core/run-dir.js';
 import type { LabStatus } from '../src/lab/server/status.js';
 import { processTree, rssMiB } from '../test/lab/server/support/processes.js';

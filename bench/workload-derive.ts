@@ -13,7 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startLocalPostgres } from '../src/core/postgres-provider.js';
+import { startLocalPostgres } from '../src/pg-local/postgres-provider.js';
 import { createOdooShapedDatabase } from '../test/derive/odoo-schema.js';
 
 const ROOT = join(import.meta.dirname, '..');

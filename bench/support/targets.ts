@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as Logging from '../../src/core/logger.js';
-import type * as Provider from '../../src/core/postgres-provider.js';
+import type * as Provider from '../../src/pg-local/postgres-provider.js';
 import type * as Secrets from '../../src/core/secret.js';
 import type * as LabServer from '../../src/lab/server/index.js';
 import { ODOO_HARNESS, SKIP_REASON } from '../../test/real-odoo/support/real-odoo.js';
@@ -68,7 +68,9 @@ export async function startLabTarget(
   port?: number,
   root = ROOT,
 ): Promise<Target> {
-  const { startLocalPostgres, freePort } = await dist<typeof Provider>('core/postgres-provider.js');
+  const { startLocalPostgres, freePort } = await dist<typeof Provider>(
+    'pg-local/postgres-provider.js',
+  );
   const { startLab } = await dist<typeof LabServer>('lab/server/index.js', root);
   const { Secret } = await dist<typeof Secrets>('core/secret.js');
   const { Logger } = await dist<typeof Logging>('core/logger.js');

@@ -19,4 +19,3 @@ export {
   type OdooTarget,
   type TargetFlags,
 } from './target.js';
-export { providePostgres, freePort, type PostgresHandle } from './postgres-provider.js';

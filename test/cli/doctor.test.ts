@@ -1,7 +1,7 @@
 // doctor as a user runs it: each failure is one clear line with a fix, a non-zero exit, no stack
 // trace, and no secret in any output.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../src/core/postgres-provider.js';
+import { freePort } from '../../src/pg-local/postgres-provider.js';
 import { cleanEnv, hasStackTrace, runCli } from '../helpers/cli.js';
 import { startFixtureServer, type FixtureServer } from '../helpers/fixture-server.js';
 

@@ -11,9 +11,9 @@ import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { parseAllDocuments } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalCluster } from '../../src/core/local-cluster.js';
+import { startLocalCluster } from '../../src/pg-local/local-cluster.js';
 import type { PlanJson } from '../../src/core/plan-types.js';
-import { freePort } from '../../src/core/postgres-provider.js';
+import { freePort } from '../../src/pg-local/postgres-provider.js';
 import { hasStackTrace, runCli } from '../helpers/cli.js';
 import {
   ORDER_WAVE,

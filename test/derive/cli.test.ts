@@ -2,7 +2,7 @@
 // stack trace, and never shows a password.
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalPostgres, type PostgresHandle } from '../../src/core/postgres-provider.js';
+import { startLocalPostgres, type PostgresHandle } from '../../src/pg-local/postgres-provider.js';
 import { cleanEnv, hasStackTrace, runCli } from '../helpers/cli.js';
 
 async function derive(args: string[], env: Record<string, string> = {}) {

@@ -2,7 +2,8 @@
 // fails with the GRANT that fixes it.
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { providePostgres, type PostgresHandle } from '../../src/core/postgres-provider.js';
+import type { PostgresHandle } from '../../src/pg-local/postgres-provider.js';
+import { providePostgres } from '../helpers/postgres.js';
 import { resolvePgUrl } from '../../src/core/target.js';
 import { cleanEnv, hasStackTrace, runCli } from '../helpers/cli.js';
 

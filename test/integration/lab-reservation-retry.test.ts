@@ -6,7 +6,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Logger } from '../../src/core/logger.js';
-import { startLocalPostgres, type PostgresHandle } from '../../src/core/postgres-provider.js';
+import { startLocalPostgres, type PostgresHandle } from '../../src/pg-local/postgres-provider.js';
 import { startLab, type LabHandle } from '../../src/lab/server/index.js';
 import type { OdooClient } from '../../src/odoo/client.js';
 import { seed } from '../../src/odoo/seed.js';

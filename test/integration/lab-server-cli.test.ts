@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../../src/core/postgres-provider.js';
+import { freePort } from '../../src/pg-local/postgres-provider.js';
 import { BIN, cleanEnv, hasStackTrace, runCli } from '../helpers/cli.js';
 import { executeKw, PROBE_ORM, rpc, waitFor } from '../lab/server/support/lab-client.js';
 

@@ -1,7 +1,7 @@
 // Odoo's `retrying` on a real PostgreSQL: REPEATABLE READ, genuine serialization failures
 // retried up to five tries, then the original error as fault 1; integrity errors as fault 2.
 import pg from 'pg';
-import { startLocalPostgres, type PostgresHandle } from '../../src/core/postgres-provider.js';
+import { startLocalPostgres, type PostgresHandle } from '../../src/pg-local/postgres-provider.js';
 import { ValidationError } from '../../src/lab/exceptions.js';
 import { intFault } from '../../src/lab/server/faults.js';
 import { retrying, type RetryEvent } from '../../src/lab/server/transaction.js';

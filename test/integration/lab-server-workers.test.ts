@@ -2,7 +2,7 @@
 // request at a time, queued requests wait, limit_time_real kills and rolls back, concurrent
 // writers to one row meet 40001 and are retried.
 import pg from 'pg';
-import { startLocalPostgres, type PostgresHandle } from '../../src/core/postgres-provider.js';
+import { startLocalPostgres, type PostgresHandle } from '../../src/pg-local/postgres-provider.js';
 import { databaseUrl } from '../../src/lab/server/databases.js';
 import type { LabHandle } from '../../src/lab/server/index.js';
 import {

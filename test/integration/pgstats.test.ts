@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalPostgres, type PostgresHandle } from '../../src/core/postgres-provider.js';
+import { startLocalPostgres, type PostgresHandle } from '../../src/pg-local/postgres-provider.js';
 import { Secret } from '../../src/core/secret.js';
 import { sampleActivity } from '../../src/pgstats/activity-sampler.js';
 import { databaseDeltas } from '../../src/pgstats/delta.js';

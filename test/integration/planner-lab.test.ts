@@ -10,7 +10,7 @@ import {
   freePort,
   startLocalPostgres,
   type PostgresHandle,
-} from '../../src/core/postgres-provider.js';
+} from '../../src/pg-local/postgres-provider.js';
 import type { PlanJson } from '../../src/core/plan-types.js';
 import type { RunJson } from '../../src/core/run-types.js';
 import { cleanEnv, hasStackTrace, runCli } from '../helpers/cli.js';

@@ -14,7 +14,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../src/core/postgres-provider.js';
+import { freePort } from '../../src/pg-local/postgres-provider.js';
 import type { RunJson, StepJson } from '../../src/core/run-types.js';
 import type { LabHandle } from '../../src/lab/server/index.js';
 import {

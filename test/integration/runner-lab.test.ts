@@ -8,7 +8,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Logger } from '../../src/core/logger.js';
 import { toLadderSpec } from '../../src/core/models/ladder.js';
-import { startLocalPostgres, type PostgresHandle } from '../../src/core/postgres-provider.js';
+import { startLocalPostgres, type PostgresHandle } from '../../src/pg-local/postgres-provider.js';
 import { readRun } from '../../src/core/run-dir.js';
 import { Secret } from '../../src/core/secret.js';
 import { startLab, type LabHandle } from '../../src/lab/server/index.js';

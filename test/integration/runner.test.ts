@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { startLocalPostgres, type PostgresHandle } from '../../src/core/postgres-provider.js';
+import { startLocalPostgres, type PostgresHandle } from '../../src/pg-local/postgres-provider.js';
 import { readRun } from '../../src/core/run-dir.js';
 import type { RunJson, StepJson } from '../../src/core/run-types.js';
 import { BIN, cleanEnv, hasStackTrace, runCli } from '../helpers/cli.js';

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Logger } from '../../src/core/logger.js';
 import type { PlanJson } from '../../src/core/plan-types.js';
-import { startLocalPostgres, type PostgresHandle } from '../../src/core/postgres-provider.js';
+import { startLocalPostgres, type PostgresHandle } from '../../src/pg-local/postgres-provider.js';
 import { readRun } from '../../src/core/run-dir.js';
 import { startLab, type LabHandle } from '../../src/lab/server/index.js';
 import { seed, type SeedPlan } from '../../src/odoo/seed.js';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Logger } from '../../src/core/logger.js';
-import { startLocalPostgres, type PostgresHandle } from '../../src/core/postgres-provider.js';
+import { startLocalPostgres, type PostgresHandle } from '../../src/pg-local/postgres-provider.js';
 import { Secret } from '../../src/core/secret.js';
 import { startLab, type LabHandle } from '../../src/lab/server/index.js';
 import { cleanEnv, runCli } from '../helpers/cli.js';

@@ -3,7 +3,7 @@
 import { createServer, type Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ExitCode, UnreachableError } from '../../src/core/errors.js';
-import { freePort } from '../../src/core/postgres-provider.js';
+import { freePort } from '../../src/pg-local/postgres-provider.js';
 import { Secret } from '../../src/core/secret.js';
 import { XmlRpcTransport } from '../../src/odoo/xmlrpc-transport.js';
 

@@ -103,7 +103,7 @@ async function demo(flags: DemoFlags): Promise<DemoResult & { toDeploy: string }
     done('k6');
 
     stage('postgres', 'PostgreSQL: starting a throwaway cluster with pg_stat_statements');
-    const { freePort, startLocalPostgres } = await import('../../core/postgres-provider.js');
+    const { freePort, startLocalPostgres } = await import('../../pg-local/postgres-provider.js');
     const pg = await startLocalPostgres();
     cleanups.push(() => pg.stop());
     if (!flags.json) log.info(`  PostgreSQL ${pg.versionNum} on ${new URL(pg.url.reveal()).host}`);

@@ -8,7 +8,7 @@ import pg from 'pg';
 import { BadInputError, UnreachableError } from '../../core/errors.js';
 import { log as processLog, type Logger } from '../../core/logger.js';
 import { packageRoot } from '../../core/package-root.js';
-import { providePostgres, type PostgresHandle } from '../../core/postgres-provider.js';
+import { providePostgres, type PostgresHandle } from '../../pg-local/postgres-provider.js';
 import { Secret } from '../../core/secret.js';
 import type { LabOrm, OdooSerie } from '../contract.js';
 import { DEFAULT_AUTH_POLICY, type AuthPolicy } from './auth.js';
@@ -116,7 +116,7 @@ export async function startLab(options: LabOptions = {}): Promise<LabHandle> {
   });
   try {
     progress(`lab: listening on http://${HOST}:${port}`);
-    postgres = await providePostgres({ pgUrl: options.pgUrl, docker: false });
+    postgres = await providePostgres({ pgUrl: options.pgUrl });
     progress(`lab: PostgreSQL ${postgres.versionNum} (${postgres.kind})`);
     const { orm } = (await import(ormModule)) as { orm: LabOrm };
     await ensureDatabases(postgres.url, databases, {

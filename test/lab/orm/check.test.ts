@@ -1,6 +1,6 @@
 // checkDatabase finds nothing after correct flows, and names each deliberately broken invariant.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PostgresHandle } from '../../../src/core/postgres-provider.js';
+import type { PostgresHandle } from '../../../src/pg-local/postgres-provider.js';
 import { checkDatabase, type Violation } from '../../../src/lab/check.js';
 import { createLabDb, startPostgres, type LabDb } from './harness.js';
 import { createOrder, createProduct, deliveredInvoice, pickingOf, putInStock } from './scenario.js';

@@ -2,7 +2,7 @@
 // the records Odoo would, order/limit/offset apply, and no caller value ever reaches the SQL text.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PostgresHandle } from '../../../src/core/postgres-provider.js';
+import type { PostgresHandle } from '../../../src/pg-local/postgres-provider.js';
 import { ApplicationError } from '../../../src/lab/exceptions.js';
 import { compileOrder, compileSearchDomain } from '../../../src/lab/orm/domain.js';
 import { registry } from '../../../src/lab/orm/index.js';

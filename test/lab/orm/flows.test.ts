@@ -3,7 +3,7 @@
 // delivery reserved, the delivery validated, invoiced and posted, with Odoo 17's return values
 // and errors.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PostgresHandle } from '../../../src/core/postgres-provider.js';
+import type { PostgresHandle } from '../../../src/pg-local/postgres-provider.js';
 import { UserError } from '../../../src/lab/exceptions.js';
 import { createLabDb, startPostgres, type LabDb } from './harness.js';
 

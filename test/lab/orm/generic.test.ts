@@ -1,7 +1,7 @@
 // Generic ORM methods on a bootstrapped lab database: create/read/write/unlink/search on
 // res.partner and friends, with Odoo's return shapes and Odoo's errors for bad calls.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PostgresHandle } from '../../../src/core/postgres-provider.js';
+import type { PostgresHandle } from '../../../src/pg-local/postgres-provider.js';
 import {
   ApplicationError,
   MissingError,

@@ -5,7 +5,8 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { OdooFloat, type LabEnv, type OdooSerie } from '../../../src/lab/contract.js';
 import { orm } from '../../../src/lab/orm/index.js';
-import { providePostgres, type PostgresHandle } from '../../../src/core/postgres-provider.js';
+import type { PostgresHandle } from '../../../src/pg-local/postgres-provider.js';
+import { providePostgres } from '../../helpers/postgres.js';
 import { resolvePgUrl } from '../../../src/core/target.js';
 
 export const ADMIN = 2;

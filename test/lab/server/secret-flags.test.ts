@@ -9,7 +9,7 @@ import {
   freePort,
   startLocalPostgres,
   type PostgresHandle,
-} from '../../../src/core/postgres-provider.js';
+} from '../../../src/pg-local/postgres-provider.js';
 import { BIN, cleanEnv, runCli } from '../../helpers/cli.js';
 import { expectCleanOutcome } from '../../fuzz/invariants.js';
 import { rpc, PROBE_ORM, waitFor } from './support/lab-client.js';

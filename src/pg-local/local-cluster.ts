@@ -11,8 +11,8 @@ import { chmod, chown, cp, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import pg from 'pg';
-import { UnreachableError } from './errors.js';
-import { Secret } from './secret.js';
+import { UnreachableError } from '../core/errors.js';
+import { Secret } from '../core/secret.js';
 
 export interface LocalClusterOptions {
   /** Folder holding initdb and postgres. */
