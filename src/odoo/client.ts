@@ -1,5 +1,5 @@
 // The Node-side Odoo client: authenticate once, then execute_kw with args, kwargs and context.
-// Used by doctor, seed and the tests; the k6 side has its own client in scenarios/lib.
+// Used by doctor, seed and the tests; the k6 side has its own in scenarios/k6.
 import { BadInputError } from '../core/errors.js';
 import type { OdooTarget, TransportName } from '../core/target.js';
 import { Json2Transport } from './json2-transport.js';

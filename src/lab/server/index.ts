@@ -34,7 +34,7 @@ export interface LabOptions {
   json2?: boolean;
   /** A global API key of admin in every database (JSON-2 authenticates with keys only). */
   apiKey?: Secret;
-  /** Module exporting `orm: LabOrm` (default: the lab's ORM in dist/lab/orm). */
+  /** Module exporting `orm: LabOrm` (default: the lab's ORM in dist/src/lab/orm). */
   ormModule?: string;
   /** Module exporting `checkDatabase(client, db)` (default: the lab's src/lab/check.ts). */
   checkModule?: string;
