@@ -19,14 +19,13 @@ import { forecastDemand, ratesAt } from './forecast-demand.js';
 import { measureClasses, mixPoints, type RunData } from './measurements.js';
 import { dbMsPerTransaction, recommendDatabase } from './recommend-database.js';
 import { headroomPolicy, recommendAutoscaling, recommendNodePools } from './recommend-nodes.js';
+import { connectionBudget } from './connection-budget.js';
+import { unconfirmedPeaks } from './n-star-gate.js';
+import { memoryEstimate, odooBaseline } from './odoo-baseline.js';
 import {
   POOLS,
-  connectionBudget,
   deployedWorkers,
-  memoryEstimate,
-  odooBaseline,
   recommendWorkerPool,
-  unconfirmedPeaks,
   type SloTargets,
 } from './recommend-workers.js';
 import { billingConcurrencyCap } from './posting-collisions.js';

@@ -14,6 +14,7 @@ import type {
   TenantMetrics,
 } from '../core/plan-types.js';
 import { stepRef, type RunData } from './measurements.js';
+import { firePlacementRules } from './placement-rules.js';
 
 /** Databases that belong to PostgreSQL, not to a tenant. */
 const SYSTEM_DATABASES = new Set(['postgres', 'template0', 'template1']);
@@ -83,24 +84,15 @@ const ISOLATION: Record<PlacementDecision, number> = {
   'dedicated-stack': 2,
 };
 
-const pct = (v: number) => `${Math.round(v * 1000) / 10} %`;
-
-export function decidePlacement(
-  share: DatabaseShare,
+/** The weighted score: each metric against its threshold, counting up to twice the threshold. */
+function placementScore(
+  metrics: TenantMetrics,
   tenant: Tenant,
-  sharedRegions: readonly string[],
   tenancy: Tenancy,
-  degradation: number | null,
-): TenantDecision {
+): { score: number; contributions: TenantDecision['contributions'] } {
   const t = tenancy.thresholds;
   const w = tenancy.weights;
-  const o = tenancy.overrides;
-  const metrics: TenantMetrics = {
-    dbTimeShare: share.dbTimeShare,
-    workerTimeShare: share.workerTimeShare,
-    growthPerMonth: tenant.growthPercentPerMonth / 100,
-    neighbourP95Degradation: degradation,
-  };
+  const degradation = metrics.neighbourP95Degradation;
   const ratio = {
     dbTimeShare: metrics.dbTimeShare / t.dbTimeShare,
     workerTimeShare: metrics.workerTimeShare / t.workerTimeShare,
@@ -119,150 +111,31 @@ export function decidePlacement(
       (w.neighbourP95Degradation * Math.min(2, ratio.neighbourP95Degradation)) / weightSum,
   };
   const score = Object.values(contributions).reduce((a, b) => a + b, 0);
+  return { score, contributions };
+}
+
+export function decidePlacement(
+  share: DatabaseShare,
+  tenant: Tenant,
+  sharedRegions: readonly string[],
+  tenancy: Tenancy,
+  degradation: number | null,
+): TenantDecision {
+  const t = tenancy.thresholds;
+  const metrics: TenantMetrics = {
+    dbTimeShare: share.dbTimeShare,
+    workerTimeShare: share.workerTimeShare,
+    growthPerMonth: tenant.growthPercentPerMonth / 100,
+    neighbourP95Degradation: degradation,
+  };
+  const { score, contributions } = placementScore(metrics, tenant, tenancy);
 
   const fired: FiredThreshold[] = [];
   const reasons: string[] = [];
-  const fire = (f: FiredThreshold, reason: string) => {
-    fired.push(f);
-    reasons.push(reason);
-  };
-  if (metrics.dbTimeShare >= t.dbTimeShare)
-    fire(
-      {
-        name: 'thresholds.dbTimeShare',
-        value: metrics.dbTimeShare,
-        threshold: t.dbTimeShare,
-        effect: 'dedicated-database',
-      },
-      `uses ${pct(metrics.dbTimeShare)} of the pool's database time (threshold ${pct(t.dbTimeShare)})`,
-    );
-  if (metrics.workerTimeShare >= t.workerTimeShare)
-    fire(
-      {
-        name: 'thresholds.workerTimeShare',
-        value: metrics.workerTimeShare,
-        threshold: t.workerTimeShare,
-        effect: 'dedicated-stack',
-      },
-      `uses ${pct(metrics.workerTimeShare)} of the pool's Odoo worker time (threshold ${pct(t.workerTimeShare)})`,
-    );
-  if (degradation !== null && degradation >= t.neighbourP95Degradation) {
-    const effect =
-      metrics.dbTimeShare >= metrics.workerTimeShare ? 'dedicated-database' : 'dedicated-stack';
-    fire(
-      {
-        name: 'thresholds.neighbourP95Degradation',
-        value: degradation,
-        threshold: t.neighbourP95Degradation,
-        effect,
-      },
-      `its peak raises the neighbours' p95 by ${pct(degradation)} (threshold ${pct(t.neighbourP95Degradation)}); the ${effect === 'dedicated-database' ? 'database carries' : 'workers carry'} most of its load`,
-    );
+  for (const f of firePlacementRules({ metrics, tenant, sharedRegions, tenancy, score })) {
+    fired.push({ name: f.name, value: f.value, threshold: f.threshold, effect: f.effect });
+    reasons.push(f.reason);
   }
-  if (tenant.growthPercentPerMonth >= t.growthPercentPerMonth)
-    fire(
-      {
-        name: 'thresholds.growthPercentPerMonth',
-        value: tenant.growthPercentPerMonth,
-        threshold: t.growthPercentPerMonth,
-        effect: 'review',
-      },
-      `grows ${tenant.growthPercentPerMonth} %/month (threshold ${t.growthPercentPerMonth} %): review before the next quarter`,
-    );
-  if (tenant.customModules >= t.customModules)
-    fire(
-      {
-        name: 'thresholds.customModules',
-        value: tenant.customModules,
-        threshold: t.customModules,
-        effect: 'dedicated-stack',
-      },
-      `${tenant.customModules} custom modules (threshold ${t.customModules}): its own code and upgrade cadence`,
-    );
-  const reviewShare = 1 / (t.tenantsPerStamp * t.reviewSafety);
-  const largest = Math.max(metrics.dbTimeShare, metrics.workerTimeShare);
-  if (largest > reviewShare)
-    fire(
-      {
-        name: 'thresholds.tenantsPerStamp',
-        value: largest,
-        threshold: reviewShare,
-        effect: 'review',
-      },
-      `its share ${pct(largest)} exceeds 1/(tenants per stamp × safety) = ${pct(reviewShare)}`,
-    );
-  if (score >= t.score.dedicatedStack)
-    fire(
-      {
-        name: 'thresholds.score.dedicatedStack',
-        value: score,
-        threshold: t.score.dedicatedStack,
-        effect: 'dedicated-stack',
-      },
-      `score ${score.toFixed(2)} reaches the dedicated-stack level ${t.score.dedicatedStack}`,
-    );
-  else if (score >= t.score.dedicatedDatabase)
-    fire(
-      {
-        name: 'thresholds.score.dedicatedDatabase',
-        value: score,
-        threshold: t.score.dedicatedDatabase,
-        effect: 'dedicated-database',
-      },
-      `score ${score.toFixed(2)} reaches the dedicated-database level ${t.score.dedicatedDatabase}`,
-    );
-  if (o.dedicatedStackTiers.includes(tenant.slaTier))
-    fire(
-      {
-        name: 'overrides.dedicatedStackTiers',
-        value: tenant.slaTier,
-        threshold: o.dedicatedStackTiers.join(','),
-        effect: 'dedicated-stack',
-      },
-      `SLA tier ${tenant.slaTier} is served on a dedicated stack`,
-    );
-  for (const c of tenant.compliance) {
-    if (o.dedicatedStackCompliance.includes(c))
-      fire(
-        {
-          name: 'overrides.dedicatedStackCompliance',
-          value: c,
-          threshold: o.dedicatedStackCompliance.join(','),
-          effect: 'dedicated-stack',
-        },
-        `${c} compliance requires a dedicated stack`,
-      );
-    else if (o.dedicatedDatabaseCompliance.includes(c))
-      fire(
-        {
-          name: 'overrides.dedicatedDatabaseCompliance',
-          value: c,
-          threshold: o.dedicatedDatabaseCompliance.join(','),
-          effect: 'dedicated-database',
-        },
-        `${c} compliance requires its data in a dedicated database`,
-      );
-  }
-  if (tenant.residency && !sharedRegions.includes(tenant.residency))
-    fire(
-      {
-        name: 'overrides.residencyOutsideSharedRegions',
-        value: tenant.residency,
-        threshold: sharedRegions.join(','),
-        effect: o.residencyOutsideSharedRegions,
-      },
-      `its data must stay in ${tenant.residency}, where the shared pool does not run`,
-    );
-  if (tenant.dedicatedByContract)
-    fire(
-      {
-        name: 'tenants.dedicatedByContract',
-        value: 'true',
-        threshold: 'true',
-        effect: 'dedicated-stack',
-      },
-      'the contract asks for dedicated infrastructure',
-    );
 
   const decision = fired.reduce<PlacementDecision>(
     (d, f) => (f.effect !== 'review' && ISOLATION[f.effect] > ISOLATION[d] ? f.effect : d),

@@ -178,7 +178,7 @@ describe('buildPlan', () => {
     falling(x0).map((p, i) => (i === 3 ? { ...p, x: 1.02 * x0 } : p));
 
   it('acts only on usable fits: a poor fit neither caps workers nor stretches service times', async () => {
-    const { usableFit, workerCap } = await import('../../src/planner/recommend-workers.js');
+    const { usableFit, workerCap } = await import('../../src/planner/n-star-gate.js');
     const plan = buildPlan(await inputs());
     const good = plan.fits.find((f) => f.id === 'usl:order-wave')!;
     const capped = { ...good, nStar: 1, maxMeasuredN: 4, points: falling(good.points[0]!.x) };
@@ -191,7 +191,7 @@ describe('buildPlan', () => {
   });
 
   it('does not take the measured worker pool filling up for a scalability limit', async () => {
-    const { workerCap } = await import('../../src/planner/recommend-workers.js');
+    const { workerCap } = await import('../../src/planner/n-star-gate.js');
     const plan = buildPlan(await inputs());
     const good = plan.fits.find((f) => f.id === 'usl:order-wave')!;
     const points = falling(good.points[0]!.x);
@@ -203,7 +203,7 @@ describe('buildPlan', () => {
 
   it('caps workers only at a peak the data show: throughput that flattens is not a retrograde region', async () => {
     const { RETROGRADE_DROP, retrogradeMeasured, unconfirmedPeaks, workerCap } =
-      await import('../../src/planner/recommend-workers.js');
+      await import('../../src/planner/n-star-gate.js');
     const plan = buildPlan(await inputs());
     const good = plan.fits.find((f) => f.id === 'usl:order-wave')!;
     const x0 = good.points[0]!.x;
@@ -229,7 +229,7 @@ describe('buildPlan', () => {
 
   it("counts a fall only beyond the steps' counting noise: a short step's dip does not cap workers", async () => {
     const { retrogradeMeasured, retrogradeThreshold, workerCap, unconfirmedPeaks } =
-      await import('../../src/planner/recommend-workers.js');
+      await import('../../src/planner/n-star-gate.js');
     const plan = buildPlan(await inputs());
     const good = plan.fits.find((f) => f.id === 'usl:order-wave')!;
     // A plan's points carry the transactions their steps counted.
