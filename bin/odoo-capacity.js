@@ -9,4 +9,11 @@ if (!existsSync(entry)) {
   );
   process.exit(3);
 }
+// A reader that stops early (`| head`) closes the pipe: stop quietly, as git and k6 do.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
+}
 await import(entry.href);
