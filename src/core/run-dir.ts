@@ -17,6 +17,7 @@ import {
   RUN_SCHEMA_VERSION,
   type HistogramsJson,
   type RunJson,
+  type RunOnDisk,
   type StepJson,
 } from './run-types.js';
 
@@ -187,12 +188,6 @@ export async function readHistograms(runDir: string, stepDir: string): Promise<H
     STEP_FILES.histograms,
     histogramsSchema,
   )) as HistogramsJson;
-}
-
-export interface RunOnDisk {
-  dir: string;
-  run: RunJson;
-  steps: { dir: string; step: StepJson; histograms: HistogramsJson }[];
 }
 
 /** A whole run as the planner and the reports read it: run.json and every finished step. */

@@ -270,3 +270,28 @@ export interface HistogramsJson {
     >
   >;
 }
+
+/** One finished step of a run read from disk: its folder (relative to the run) and documents. */
+export interface StepOnDisk {
+  dir: string;
+  step: StepJson;
+  histograms: HistogramsJson;
+}
+
+/** A run read from disk (readRun in run-dir.ts): run.json and its finished steps, in ladder order. */
+export interface RunOnDisk {
+  /** The run directory, as given. */
+  dir: string;
+  run: RunJson;
+  steps: StepOnDisk[];
+}
+
+/** The step documents of a run, in ladder order. */
+export function stepDocuments(run: RunOnDisk): StepJson[] {
+  return run.steps.map((s) => s.step);
+}
+
+/** In-flight transactions of a class at a step (USL's N): VUs (closed model), Little's law (open). */
+export function concurrencyOf(step: StepJson, stats: ClassStepStats): number {
+  return step.load.model === 'closed' ? stats.concurrency.vusMax : stats.concurrency.littles;
+}

@@ -4,18 +4,16 @@
 import { linearRegression } from 'simple-statistics';
 import { TRANSACTION_CLASSES, type TransactionClass } from '../core/classes.js';
 import type { StepRef } from '../core/plan-types.js';
-import type { ClassStepStats, RunJson, StepJson } from '../core/run-types.js';
+import {
+  concurrencyOf,
+  type ClassStepStats,
+  type RunOnDisk,
+  type StepJson,
+} from '../core/run-types.js';
 import type { UslMeasurement } from './usl-fit.js';
 import type { ServiceTime } from './worker-pool.js';
 
-export interface RunData {
-  run: RunJson;
-  /** The run directory, as given. */
-  dir: string;
-  steps: { dir: string; step: StepJson }[];
-}
-
-export function stepRef(run: RunData, s: { dir: string; step: StepJson }): StepRef {
+export function stepRef(run: RunOnDisk, s: { dir: string; step: StepJson }): StepRef {
   return { run: run.run.id, index: s.step.index, label: s.step.label, dir: s.dir };
 }
 
@@ -41,18 +39,13 @@ export interface ClassMeasurement {
 }
 
 /** A step counts when the runner marked it valid and the class completed transactions in it. */
-function validClassSteps(run: RunData, c: TransactionClass) {
+function validClassSteps(run: RunOnDisk, c: TransactionClass) {
   return run.steps
     .filter((s) => s.step.valid)
     .map((s) => ({ s, stats: s.step.classes[c] }))
-    .filter((x): x is { s: RunData['steps'][number]; stats: ClassStepStats } =>
+    .filter((x): x is { s: RunOnDisk['steps'][number]; stats: ClassStepStats } =>
       Boolean(x.stats && x.stats.transactions > 0 && x.stats.requests > 0),
     );
-}
-
-/** In-flight transactions of a class at a step: VUs (closed model), Little's law N (open). */
-export function concurrencyOf(step: StepJson, stats: ClassStepStats): number {
-  return step.load.model === 'closed' ? stats.concurrency.vusMax : stats.concurrency.littles;
 }
 
 /** In-flight transactions up to which a step counts as low load. */
@@ -67,7 +60,7 @@ function pooled(parts: { n: number; summary: { mean: number; stddev: number } }[
   return { mean: mean / 1000, cv2: mean > 0 ? second / mean ** 2 - 1 : 1 };
 }
 
-export function measureClass(run: RunData, c: TransactionClass): ClassMeasurement | null {
+export function measureClass(run: RunOnDisk, c: TransactionClass): ClassMeasurement | null {
   const steps = validClassSteps(run, c);
   if (steps.length === 0) return null;
   const points = steps.map(({ s, stats }) => ({
@@ -112,7 +105,9 @@ export function measureClass(run: RunData, c: TransactionClass): ClassMeasuremen
 }
 
 /** Per class over several runs: the run with the most valid steps for that class wins. */
-export function measureClasses(runs: readonly RunData[]): Map<TransactionClass, ClassMeasurement> {
+export function measureClasses(
+  runs: readonly RunOnDisk[],
+): Map<TransactionClass, ClassMeasurement> {
   const out = new Map<TransactionClass, ClassMeasurement>();
   for (const c of TRANSACTION_CLASSES)
     for (const run of runs) {
@@ -123,7 +118,7 @@ export function measureClasses(runs: readonly RunData[]): Map<TransactionClass, 
 }
 
 /** The whole mix per step: Σ throughput against Σ concurrency (peak-mix runs). */
-export function mixPoints(run: RunData): UslMeasurement[] {
+export function mixPoints(run: RunOnDisk): UslMeasurement[] {
   return run.steps
     .filter((s) => s.step.valid)
     .map((s) => {
@@ -164,7 +159,7 @@ export interface DatabaseStep {
 const READ_ONLY = /^\s*(select|with)\b(?![\s\S]*\bfor\s+(update|share|no key update|key share)\b)/i;
 const WRITES = /\b(insert|update|delete)\b/i;
 
-export function databaseSteps(run: RunData): DatabaseStep[] {
+export function databaseSteps(run: RunOnDisk): DatabaseStep[] {
   return run.steps
     .filter((s) => s.step.valid && s.step.window.seconds > 0)
     .map((s) => {

@@ -10,7 +10,8 @@ import type {
   PostingCollisionStep,
 } from '../core/plan-types.js';
 import { grade } from './confidence.js';
-import { concurrencyOf, stepRef, type RunData } from './measurements.js';
+import { stepRef } from './measurements.js';
+import { concurrencyOf, type RunOnDisk } from '../core/run-types.js';
 
 const CLASS = 'month-end-billing';
 
@@ -26,7 +27,7 @@ const FEW_COLLISIONS = 3;
 const FEW_ATTEMPTS = 30;
 
 export function postingCollisionSteps(
-  runs: readonly RunData[],
+  runs: readonly RunOnDisk[],
   maxCollisionRate = MAX_COLLISION_RATE,
 ): PostingCollisionStep[] {
   return runs
@@ -80,7 +81,7 @@ export interface BillingForecast {
 }
 
 export function billingConcurrencyCap(
-  runs: readonly RunData[],
+  runs: readonly RunOnDisk[],
   forecast?: BillingForecast,
   maxCollisionRate = MAX_COLLISION_RATE,
 ): BillingConcurrencyCap | null {

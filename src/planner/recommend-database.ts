@@ -16,7 +16,8 @@ import type {
 } from '../core/plan-types.js';
 import { grade } from './confidence.js';
 import { growthPerMonth, type Rates } from './forecast-demand.js';
-import { databaseSteps, perTransaction, type DatabaseStep, type RunData } from './measurements.js';
+import { databaseSteps, perTransaction, type DatabaseStep } from './measurements.js';
+import type { RunOnDisk } from '../core/run-types.js';
 import { pgTune } from './pgtune.js';
 
 type CostKey = TransactionClass | 'mix';
@@ -33,7 +34,7 @@ interface CostModel {
 
 const GIB = 1024 ** 3;
 
-function costModels(runs: readonly RunData[]): CostModel[] {
+function costModels(runs: readonly RunOnDisk[]): CostModel[] {
   return runs
     .map((run) => {
       const steps = databaseSteps(run);
@@ -77,7 +78,7 @@ function atRates(
 }
 
 export interface DatabasePlanInput {
-  runs: readonly RunData[];
+  runs: readonly RunOnDisk[];
   forecast: Forecast;
   summary: ForecastSummary;
   environment: Environment;
@@ -88,13 +89,13 @@ export interface DatabasePlanInput {
 }
 
 /** DB milliseconds per transaction of a class (its own run, else the mix); null if unmeasured. */
-export function dbMsPerTransaction(runs: readonly RunData[], c: TransactionClass): number | null {
+export function dbMsPerTransaction(runs: readonly RunOnDisk[], c: TransactionClass): number | null {
   const models = costModels(runs);
   const model = models.find((m) => m.key === c) ?? models.find((m) => m.key === 'mix');
   return model ? model.busyMs.perTransaction : null;
 }
 
-export function dbBusyCores(runs: readonly RunData[], rates: Rates): number {
+export function dbBusyCores(runs: readonly RunOnDisk[], rates: Rates): number {
   return atRates(costModels(runs), rates, (m) => m.busyMs) / 1000;
 }
 

@@ -16,7 +16,8 @@ import {
   type WorkerPoolRecommendation,
 } from '../core/plan-types.js';
 import { forecastDemand, ratesAt } from './forecast-demand.js';
-import { measureClasses, mixPoints, type RunData } from './measurements.js';
+import { measureClasses, mixPoints } from './measurements.js';
+import type { RunOnDisk } from '../core/run-types.js';
 import { dbMsPerTransaction, recommendDatabase } from './recommend-database.js';
 import { headroomPolicy, recommendAutoscaling, recommendNodePools } from './recommend-nodes.js';
 import { connectionBudget } from './connection-budget.js';
@@ -34,7 +35,7 @@ import { databaseShares, placeTenants } from './tenant-placement.js';
 import { fitUsl } from './usl-fit.js';
 
 export interface PlanInputs {
-  runs: readonly RunData[];
+  runs: readonly RunOnDisk[];
   environment: Environment;
   forecast: Forecast;
   nodes: NodeCatalog;
@@ -51,7 +52,7 @@ export interface PlanInputs {
 }
 
 export function fitClasses(
-  runs: readonly RunData[],
+  runs: readonly RunOnDisk[],
   measured: ReturnType<typeof measureClasses>,
   warnings: string[],
 ): UslFitSummary[] {

@@ -7,7 +7,8 @@ import type { Forecast } from '../core/models/forecast.js';
 import type { CapacityRunway, HeadroomPolicy, StepRef, UslFitSummary } from '../core/plan-types.js';
 import { grade } from './confidence.js';
 import { runsOutOn, type Rates } from './forecast-demand.js';
-import type { ClassMeasurement, RunData } from './measurements.js';
+import type { ClassMeasurement } from './measurements.js';
+import type { RunOnDisk } from '../core/run-types.js';
 import { dbBusyCores, dbMsPerTransaction } from './recommend-database.js';
 import {
   classLoads,
@@ -23,7 +24,7 @@ export interface RunwayInput {
   asOf: string;
   policy: HeadroomPolicy;
   measured: ReadonlyMap<TransactionClass, ClassMeasurement>;
-  runs: readonly RunData[];
+  runs: readonly RunOnDisk[];
   fits: readonly UslFitSummary[];
   slo: SloTargets;
 }

@@ -13,7 +13,8 @@ import type {
   TenantDecision,
   TenantMetrics,
 } from '../core/plan-types.js';
-import { stepRef, type RunData } from './measurements.js';
+import { stepRef } from './measurements.js';
+import type { RunOnDisk } from '../core/run-types.js';
 import { firePlacementRules } from './placement-rules.js';
 
 /** Databases that belong to PostgreSQL, not to a tenant. */
@@ -28,7 +29,7 @@ export interface DatabaseShare {
 }
 
 /** Each tenant database's share of DB time and of transactions over the valid steps of the runs. */
-export function databaseShares(runs: readonly RunData[]): DatabaseShare[] {
+export function databaseShares(runs: readonly RunOnDisk[]): DatabaseShare[] {
   const time = new Map<string, number>();
   const xacts = new Map<string, number>();
   const steps = new Map<string, StepRef[]>();
@@ -65,7 +66,7 @@ export function neighbourDegradation(aloneP95Ms: number, contendedP95Ms: number)
  * since that overload is what is measured, and then the figure is a lower bound) and returns
  * the worst rise; null when they share no measured class.
  */
-export function degradationFromRuns(alone: RunData, contended: RunData): number | null {
+export function degradationFromRuns(alone: RunOnDisk, contended: RunOnDisk): number | null {
   const a = [...alone.steps].reverse().find((s) => s.step.valid)?.step;
   const b = contended.steps.at(-1)?.step;
   if (!a || !b) return null;

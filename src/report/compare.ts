@@ -4,7 +4,6 @@
 // anything that makes the two hard to compare (another environment, Odoo version, profile).
 import type { TransactionClass } from '../core/classes.js';
 import { TRANSACTION_CLASSES } from '../core/classes.js';
-import type { StepJson } from '../core/run-types.js';
 import { monthlyCost } from './cost.js';
 import {
   classSteps,
@@ -16,7 +15,8 @@ import {
 } from './measurements.js';
 import type { PlanJson } from '../core/plan-types.js';
 import { classReadiness, isReady } from './readiness.js';
-import type { Baseline, PlannedRun, RunBundle } from './read-run.js';
+import type { Baseline, PlannedRun } from './read-run.js';
+import { stepDocuments, type RunOnDisk, type StepJson } from '../core/run-types.js';
 import { changePct, percent, roundMeasure } from './round.js';
 import { changeColumns, changeRow, type Cell, type Table } from './table.js';
 
@@ -85,9 +85,9 @@ function recommendationTable(before: PlanJson, after: PlanJson): Table {
 
 type Measures = Map<string, { class: string; measure: string; value: number }>;
 
-function runMeasures(bundle: RunBundle, out: Measures): void {
-  for (const cls of classesInRun(bundle.steps)) {
-    const best = peakValidStep(bundle.steps, cls);
+function runMeasures(bundle: RunOnDisk, out: Measures): void {
+  for (const cls of classesInRun(stepDocuments(bundle))) {
+    const best = peakValidStep(stepDocuments(bundle), cls);
     if (!best) continue;
     const put = (measure: string, value: number) =>
       out.set(`${cls}|${measure}`, { class: cls, measure, value });
@@ -95,7 +95,7 @@ function runMeasures(bundle: RunBundle, out: Measures): void {
     put('p95 at that step (ms)', roundMeasure(best.stats.latency.transaction.p95));
     put('errors at that step (%)', percent(best.stats.errors.rate));
   }
-  const db = databaseTime(bundle.steps);
+  const db = databaseTime(stepDocuments(bundle));
   if (db.transactions > 0 && db.totalMs > 0)
     out.set('all|db', {
       class: 'all',
@@ -167,24 +167,31 @@ function measurementTable(before: Measures, after: Measures): Table {
  * label), else each run's best valid step.
  */
 function comparableSteps(
-  before: RunBundle,
-  after: RunBundle,
+  before: RunOnDisk,
+  after: RunOnDisk,
   cls: TransactionClass,
 ): { then?: ClassStep; now?: ClassStep } {
-  const validWithCalls = (bundle: RunBundle) =>
-    classSteps(bundle.steps, cls).filter((s) => s.step.valid && s.stats.calls !== undefined);
+  const validWithCalls = (bundle: RunOnDisk) =>
+    classSteps(stepDocuments(bundle), cls).filter(
+      (s) => s.step.valid && s.stats.calls !== undefined,
+    );
   const thenSteps = validWithCalls(before);
   const common = validWithCalls(after)
     .filter((s) => thenSteps.some((t) => t.step.label === s.step.label))
     .sort((a, b) => offeredLoad(b.step) - offeredLoad(a.step))[0];
   if (common)
     return { then: thenSteps.find((t) => t.step.label === common.step.label), now: common };
-  return { then: peakValidStep(before.steps, cls), now: peakValidStep(after.steps, cls) };
+  return {
+    then: peakValidStep(stepDocuments(before), cls),
+    now: peakValidStep(stepDocuments(after), cls),
+  };
 }
 
-function callsTable(before: RunBundle, after: RunBundle): Table | null {
+function callsTable(before: RunOnDisk, after: RunOnDisk): Table | null {
   const classes = TRANSACTION_CLASSES.filter(
-    (c) => classesInRun(before.steps).includes(c) || classesInRun(after.steps).includes(c),
+    (c) =>
+      classesInRun(stepDocuments(before)).includes(c) ||
+      classesInRun(stepDocuments(after)).includes(c),
   );
   const rows: Record<string, Cell>[] = [];
   for (const cls of classes) {
@@ -239,7 +246,7 @@ function describeRun(steps: readonly StepJson[]): string {
 export function compareWithBaseline(current: PlannedRun, baseline: Baseline): Comparison {
   const notes: string[] = [];
   const basePlan = baseline.plan;
-  const baseRun = baseline.kind === 'run' ? baseline.bundle : undefined;
+  const baseRun = baseline.kind === 'run' ? baseline.run : undefined;
   const runId = baseRun?.run.id ?? basePlan?.runs[0]?.id ?? 'unknown';
 
   const before: Measures = new Map();
@@ -268,7 +275,7 @@ export function compareWithBaseline(current: PlannedRun, baseline: Baseline): Co
     if (then && now && then !== now) notes.push(`Odoo version changed: ${then} → ${now}.`);
     if (baseRun.run.ladder.profile !== current.run.ladder.profile)
       notes.push(
-        `Different load profiles: then ${baseRun.run.ladder.profile} (${describeRun(baseRun.steps)}), now ${current.run.ladder.profile} (${describeRun(current.steps)}).`,
+        `Different load profiles: then ${baseRun.run.ladder.profile} (${describeRun(stepDocuments(baseRun))}), now ${current.run.ladder.profile} (${describeRun(stepDocuments(current))}).`,
       );
     if (baseRun.run.ladder.model !== current.run.ladder.model)
       notes.push(

@@ -68,11 +68,6 @@ export function offeredLoad(step: StepJson): number {
   return (step.load.model === 'closed' ? step.load.vus : step.load.rate) ?? 0;
 }
 
-/** In-flight concurrency N for USL, as the planner measures it: VUs (closed), Little's law (open). */
-export function concurrencyOf(step: StepJson, stats: ClassStepStats): number {
-  return step.load.model === 'closed' ? stats.concurrency.vusMax : stats.concurrency.littles;
-}
-
 export interface StatementClassTime {
   statementClass: string;
   calls: number;

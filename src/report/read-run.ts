@@ -5,25 +5,18 @@ import { stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { BadInputError } from '../core/errors.js';
 import { readRun } from '../core/run-dir.js';
-import type { RunJson, StepJson } from '../core/run-types.js';
+import type { RunOnDisk } from '../core/run-types.js';
 import { planSchema } from '../core/plan-schema.js';
 import { PLAN_SCHEMA_VERSION, type PlanJson } from '../core/plan-types.js';
 import { readVersionedJson } from '../core/versioned-json.js';
 
-export interface RunBundle {
-  dir: string;
-  run: RunJson;
-  /** The steps run.json lists, in ladder order. */
-  steps: StepJson[];
-}
-
-export interface PlannedRun extends RunBundle {
+export interface PlannedRun extends RunOnDisk {
   plan: PlanJson;
 }
 
 /** What --compare points at: a run (with its plan when it has one) or a lone plan.json. */
 export type Baseline =
-  | { kind: 'run'; source: string; bundle: RunBundle; plan?: PlanJson }
+  | { kind: 'run'; source: string; run: RunOnDisk; plan?: PlanJson }
   | { kind: 'plan'; source: string; plan: PlanJson };
 
 async function isDirectory(path: string): Promise<boolean> {
@@ -46,11 +39,6 @@ export async function resolveRunDir(ref: string, runsDir: string): Promise<strin
   });
 }
 
-export async function readRunBundle(dir: string): Promise<RunBundle> {
-  const { run, steps } = await readRun(dir);
-  return { dir, run, steps: steps.map((s) => s.step) };
-}
-
 export async function readPlanFile(file: string, runDir?: string): Promise<PlanJson> {
   const plan = runDir ? `\`odoo-capacity plan --run ${runDir}\`` : '`odoo-capacity plan`';
   const remedy = { missing: `run ${plan} first`, invalid: `write it again with ${plan}` };
@@ -58,9 +46,9 @@ export async function readPlanFile(file: string, runDir?: string): Promise<PlanJ
 }
 
 export async function readPlannedRun(dir: string): Promise<PlannedRun> {
-  const bundle = await readRunBundle(dir);
+  const run = await readRun(dir);
   const plan = await readPlanFile(join(dir, 'plan.json'), dir);
-  return { ...bundle, plan };
+  return { ...run, plan };
 }
 
 /** --compare: a run directory (its plan.json when present) or a plan.json file. */
@@ -72,10 +60,10 @@ export async function readBaseline(ref: string, runsDir: string): Promise<Baseli
       hint: 'Pass last quarter’s run directory (runs/<id>) or its plan.json.',
     });
   });
-  const bundle = await readRunBundle(dir);
+  const run = await readRun(dir);
   const planFile = join(dir, 'plan.json');
   const plan = (await stat(planFile).catch(() => undefined))
     ? await readPlanFile(planFile, dir)
     : undefined;
-  return { kind: 'run', source: dir, bundle, ...(plan ? { plan } : {}) };
+  return { kind: 'run', source: dir, run, ...(plan ? { plan } : {}) };
 }

@@ -11,7 +11,8 @@ import type { ThroughputChartData } from './charts/throughput-chart.js';
 import { compareWithBaseline, type Comparison } from './compare.js';
 import { monthlyCost } from './cost.js';
 import { ground, type Ground } from './grounds.js';
-import { classSteps, classesInRun, concurrencyOf, offeredLoad } from './measurements.js';
+import { classSteps, classesInRun, offeredLoad } from './measurements.js';
+import { concurrencyOf, stepDocuments } from '../core/run-types.js';
 import type { PlanJson, UslFitSummary } from '../core/plan-types.js';
 import {
   assumptionsTable,
@@ -222,7 +223,7 @@ function fitCurve(fit: UslFitSummary | undefined): Pick<ThroughputChartData, 'cu
 function throughputCharts(run: PlannedRun, classes: TransactionClass[]): ThroughputChartData[] {
   return classes.map((cls) => ({
     class: cls,
-    measured: classSteps(run.steps, cls).map((s) => ({
+    measured: classSteps(stepDocuments(run), cls).map((s) => ({
       n: roundMeasure(concurrencyOf(s.step, s.stats)),
       x: roundMeasure(s.stats.throughput),
       valid: s.step.valid,
@@ -242,7 +243,7 @@ function latencyCharts(run: PlannedRun, classes: TransactionClass[]): LatencyCha
     return {
       class: cls,
       loadLabel,
-      points: classSteps(run.steps, cls).map((s) => ({
+      points: classSteps(stepDocuments(run), cls).map((s) => ({
         load: roundMeasure(offeredLoad(s.step)),
         p50: roundMeasure(s.stats.latency.transaction.p50),
         p95: roundMeasure(s.stats.latency.transaction.p95),
@@ -256,7 +257,7 @@ function latencyCharts(run: PlannedRun, classes: TransactionClass[]): LatencyCha
 
 function warnings(run: PlannedRun): string[] {
   return [
-    ...run.steps
+    ...stepDocuments(run)
       .filter((s) => !s.valid)
       .map((s) => `Step ${s.label} did not count: ${s.invalidReasons.join('; ') || 'invalid'}.`),
     ...run.plan.fits.flatMap((f) => f.warnings.map((w) => `${f.id}: ${w}`)),
@@ -266,7 +267,7 @@ function warnings(run: PlannedRun): string[] {
 
 export function buildReport(run: PlannedRun, baseline?: Baseline): ReportDocument {
   const { plan } = run;
-  const classes = classesInRun(run.steps);
+  const classes = classesInRun(stepDocuments(run));
   const db = dbTimeSection(run);
   const calls = callsSections(run);
   const headroom = headroomSection(plan);

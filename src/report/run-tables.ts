@@ -3,8 +3,8 @@
 import type { TransactionClass } from '../core/classes.js';
 import type { CallsChartData } from './charts/calls-chart.js';
 import type { DbTimeChartData } from './charts/db-time-chart.js';
-import { classSteps, concurrencyOf, databaseTime, offeredLoad, stepCalls } from './measurements.js';
-import type { RunBundle } from './read-run.js';
+import { classSteps, databaseTime, offeredLoad, stepCalls } from './measurements.js';
+import { concurrencyOf, stepDocuments, type RunOnDisk } from '../core/run-types.js';
 import { percent, roundMeasure } from './round.js';
 import { yesNo, type Table } from './table.js';
 
@@ -19,9 +19,9 @@ export interface ClassSection {
   latency: Table;
 }
 
-export function classSection(run: RunBundle, cls: TransactionClass): ClassSection {
+export function classSection(run: RunOnDisk, cls: TransactionClass): ClassSection {
   const loadLabel = run.run.ladder.model === 'closed' ? 'VUs' : 'rate (tx/s)';
-  const steps = classSteps(run.steps, cls);
+  const steps = classSteps(stepDocuments(run), cls);
   const stepCells = (s: (typeof steps)[number]) => ({
     step: s.step.label,
     load: roundMeasure(offeredLoad(s.step)),
@@ -82,8 +82,8 @@ export function classSection(run: RunBundle, cls: TransactionClass): ClassSectio
   };
 }
 
-export function dbTimeSection(run: RunBundle): { table: Table; chart: DbTimeChartData } {
-  const time = databaseTime(run.steps);
+export function dbTimeSection(run: RunOnDisk): { table: Table; chart: DbTimeChartData } {
+  const time = databaseTime(stepDocuments(run));
   const top = time.byClass.slice(0, TOP_STATEMENT_CLASSES);
   const rest = time.byClass.slice(TOP_STATEMENT_CLASSES);
   const rows = top.map((r) => ({ ...r }));
@@ -106,7 +106,7 @@ export function dbTimeSection(run: RunBundle): { table: Table; chart: DbTimeChar
   // Why statistics may be missing: the runner's note (an imported run, no pg_stat_statements).
   const notes = [
     ...new Set(
-      run.steps.flatMap((s) =>
+      stepDocuments(run).flatMap((s) =>
         s.database.cluster.statStatements
           ? []
           : [s.database.cluster.note ?? 'pg_stat_statements was not available'],
@@ -156,8 +156,8 @@ export interface CallsSection {
  * which call a slow transaction waits on. Steps without per-call statistics (runs written before
  * they were measured) have no section.
  */
-export function callsSections(run: RunBundle): (CallsSection & { chart: CallsChartData })[] {
-  return run.steps.flatMap((step) => {
+export function callsSections(run: RunOnDisk): (CallsSection & { chart: CallsChartData })[] {
+  return stepDocuments(run).flatMap((step) => {
     const calls = stepCalls(step);
     if (calls.length === 0) return [];
     const top = calls.slice(0, TOP_CALLS).map((c) => ({

@@ -7,10 +7,10 @@ import {
   RUN_SCHEMA_VERSION,
   type HistogramsJson,
   type RunJson,
+  type RunOnDisk,
   type StepJson,
 } from '../../src/core/run-types.js';
 import { mmcMeanWait } from '../../src/planner/erlang-c.js';
-import type { RunData } from '../../src/planner/measurements.js';
 
 export interface SyntheticClass {
   class: TransactionClass;
@@ -46,7 +46,14 @@ const summary = (mean: number, cv: number) => ({
   max: mean * 5,
 });
 
-export function syntheticRun(o: SyntheticRunOptions): RunData {
+/** No latency histograms in a synthetic run: an empty, well-formed document. */
+export const EMPTY_HISTOGRAMS: HistogramsJson = {
+  schemaVersion: RUN_SCHEMA_VERSION,
+  encoding: 'hdr-base64-us',
+  classes: {},
+};
+
+export function syntheticRun(o: SyntheticRunOptions): RunOnDisk {
   const hold = o.holdSeconds ?? 60;
   const profile = o.classes.length === 1 ? o.classes[0]!.class : 'peak-mix';
   const dbs = o.databases ?? [{ name: 'lab', share: 1 }];
@@ -141,7 +148,7 @@ export function syntheticRun(o: SyntheticRunOptions): RunData {
       },
       k6ExitCode: 0,
     };
-    return { dir, step };
+    return { dir, step, histograms: EMPTY_HISTOGRAMS };
   });
   const run: RunJson = {
     schemaVersion: RUN_SCHEMA_VERSION,
@@ -179,18 +186,12 @@ export function syntheticRun(o: SyntheticRunOptions): RunData {
 }
 
 /** Writes a synthetic run as a run directory, as the runner would. */
-export async function writeRunDir(parent: string, data: RunData): Promise<string> {
+export async function writeRunDir(parent: string, data: RunOnDisk): Promise<string> {
   const dir = join(parent, data.run.id);
   for (const s of data.steps) {
     await mkdir(join(dir, s.dir), { recursive: true });
     await writeFile(join(dir, s.dir, 'step.json'), JSON.stringify(s.step, null, 2));
-    // No latency histograms in a synthetic run: an empty, well-formed document.
-    const histograms: HistogramsJson = {
-      schemaVersion: RUN_SCHEMA_VERSION,
-      encoding: 'hdr-base64-us',
-      classes: {},
-    };
-    await writeFile(join(dir, s.dir, 'histograms.json'), JSON.stringify(histograms));
+    await writeFile(join(dir, s.dir, 'histograms.json'), JSON.stringify(s.histograms));
   }
   await writeFile(join(dir, 'run.json'), JSON.stringify(data.run, null, 2));
   return dir;

@@ -8,7 +8,7 @@ import { parseYaml } from '../../src/core/load-yaml.js';
 import { environmentSchema } from '../../src/core/models/environment.js';
 import { forecastSchema } from '../../src/core/models/forecast.js';
 import { loadNodes } from '../../src/core/models/nodes.js';
-import type { RunData } from '../../src/planner/measurements.js';
+import type { RunOnDisk } from '../../src/core/run-types.js';
 import { MAX_COLLISION_RATE, billingConcurrencyCap } from '../../src/planner/posting-collisions.js';
 import { buildPlan } from '../../src/planner/recommend.js';
 import { syntheticRun, type SyntheticClass } from '../helpers/synthetic-run.js';
@@ -24,7 +24,7 @@ const BILLING: SyntheticClass = {
 type Posted = Pick<PostingStats, 'attempts' | 'collisions'> & { invoicesUnposted?: number };
 
 /** A billing ladder at these rates whose steps posted as given. */
-function billingRun(rates: number[], posted: Posted[], invalidSteps: number[] = []): RunData {
+function billingRun(rates: number[], posted: Posted[], invalidSteps: number[] = []): RunOnDisk {
   const run = syntheticRun({
     id: 'synthetic-billing',
     classes: [BILLING],
@@ -46,7 +46,7 @@ function billingRun(rates: number[], posted: Posted[], invalidSteps: number[] = 
   return run;
 }
 
-const littles = (run: RunData, index: number) =>
+const littles = (run: RunOnDisk, index: number) =>
   run.steps[index]!.step.classes['month-end-billing']!.concurrency.littles;
 
 describe('billingConcurrencyCap', () => {

@@ -49,9 +49,9 @@ const cellText = (table: Table) =>
 
 describe('slowest calls in the report', () => {
   it('lists each step’s calls slowest first, with step.json’s figures rounded once', () => {
-    expect(doc.calls.map((s) => s.step)).toEqual(q3.steps.map((s) => s.label));
+    expect(doc.calls.map((s) => s.step)).toEqual(q3.steps.map((s) => s.step.label));
     for (const [i, section] of doc.calls.entries()) {
-      const step = q3.steps[i]!;
+      const step = q3.steps[i]!.step;
       const all = Object.values(step.classes).flatMap((c) => Object.entries(c.calls ?? {}));
       const rows = section.table.rows;
       expect(rows).toHaveLength(Math.min(TOP_CALLS, all.length));
@@ -76,7 +76,7 @@ describe('slowest calls in the report', () => {
   });
 
   it('gives each call its share of its class’s request time', () => {
-    const step = q3.steps[0]!;
+    const step = q3.steps[0]!.step;
     const calls = step.classes['order-wave']!.calls!;
     const total = Object.values(calls).reduce((s, c) => s + c.requests * c.latency.mean, 0);
     const confirm = calls['sale.order.action_confirm']!;
@@ -123,13 +123,14 @@ describe('calls across runs (--compare)', () => {
     )!;
     const q2 = await readPlannedRun(q2Dir);
     // The highest load both runs held validly (rate-20: Q2 dropped arrivals from rate-24 on).
-    const held = (run: PlannedRun) => run.steps.filter((s) => s.valid).map((s) => s.label);
+    const held = (run: PlannedRun) =>
+      run.steps.filter((s) => s.step.valid).map((s) => s.step.label);
     const common = held(q3).filter((l) => held(q2).includes(l));
     const label = common[common.length - 1]!;
     expect(row.step).toBe(label);
     const at = (run: PlannedRun) =>
       roundMeasure(
-        run.steps.find((s) => s.label === label)!.classes['order-wave']!.calls![
+        run.steps.find((s) => s.step.label === label)!.step.classes['order-wave']!.calls![
           'sale.order.action_confirm'
         ]!.latency.p95,
       );

@@ -22,7 +22,7 @@ async function render(name: string, mutatePlan: (plan: PlanJson) => void, stripS
   const dir = await writeSyntheticRun(join(root, name), 'q3', { mutatePlan });
   const run = await readPlannedRun(dir);
   if (stripStatements)
-    for (const step of run.steps)
+    for (const { step } of run.steps)
       for (const db of step.database.databases) {
         db.topStatements = [];
         db.statementTimeMs = 0;

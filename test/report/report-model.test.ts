@@ -87,7 +87,7 @@ describe('report document', () => {
 
   it('takes each step’s percentiles from that step, never averaging across steps', () => {
     const latency = doc.classes.find((c) => c.class === 'stock-moves')!.latency;
-    run.steps.forEach((step, i) => {
+    run.steps.forEach(({ step }, i) => {
       const measured = step.classes['stock-moves']!.latency.transaction;
       expect(latency.rows[i]!.p95).toBeCloseTo(measured.p95, measured.p95 >= 100 ? -0.5 : 1);
       expect(latency.rows[i]!.p99).toBeCloseTo(measured.p99, measured.p99 >= 100 ? -0.5 : 1);
@@ -96,7 +96,7 @@ describe('report document', () => {
 
   it('marks steps that did not count in the tables, the charts and the warnings', () => {
     const rows = doc.classes.find((c) => c.class === 'order-wave')!.throughput.rows;
-    const invalid = run.steps.filter((s) => !s.valid).map((s) => s.label);
+    const invalid = run.steps.filter((s) => !s.step.valid).map((s) => s.step.label);
     expect(invalid.length).toBeGreaterThan(0);
     expect(rows.filter((r) => r.valid === 'no').map((r) => r.step)).toEqual(invalid);
     const chart = doc.charts.throughput.find((c) => c.class === 'order-wave')!;
@@ -127,7 +127,7 @@ describe('report document', () => {
     expect(doc.dbTime.rows[0]!.statementClass).toBe('UPDATE stock_quant');
     // The runner keeps only the top statements; the rest of statementTimeMs is "other".
     expect(doc.dbTime.rows.at(-1)!.statementClass).toBe('other statements');
-    const validSteps = run.steps.filter((s) => s.valid).length;
+    const validSteps = run.steps.filter((s) => s.step.valid).length;
     expect(doc.dbTime.note).toContain(`the ${validSteps} valid steps`);
   });
 
