@@ -1,13 +1,7 @@
 // `lab start|stop|status|check`: runs the lab (the Odoo-compatible target over PostgreSQL) in the
 // foreground or detached, reads its live status, and runs its data invariants.
-import { spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
+import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
-import { writeFileAtomic } from '../../core/atomic-write.js';
 import { BadInputError, CheckFailedError, UnreachableError } from '../../core/errors.js';
 import { log } from '../../core/logger.js';
 import { Secret } from '../../core/secret.js';
@@ -20,7 +14,6 @@ import { printJson, printLines, type GlobalOptions } from '../output.js';
 const ADMIN_PASSWORD_ENV = 'LAB_ADMIN_PASSWORD';
 const API_KEY_ENV = 'LAB_API_KEY';
 const PG_URL_ENV = 'LAB_PG_URL';
-const START_TIMEOUT_MS = 300_000;
 
 interface StartFlags {
   port: string;
@@ -91,62 +84,6 @@ function labSecrets(flags: StartFlags): { adminPassword: Secret; pgUrl?: Secret 
   return { adminPassword: new Secret(raw), pgUrl: pgUrl ? new Secret(pgUrl) : undefined };
 }
 
-function labUrl(port: number): string {
-  return `http://127.0.0.1:${port}`;
-}
-
-/** Where detached labs keep their pid and log files: one pair per port. */
-function stateDir(): string {
-  const runtime = process.env.XDG_RUNTIME_DIR;
-  return runtime
-    ? join(runtime, 'odoo-capacity')
-    : join(tmpdir(), `odoo-capacity-${process.getuid?.() ?? 'user'}`);
-}
-
-interface PidFile {
-  pid: number;
-  port: number;
-  url: string;
-  log: string;
-}
-
-function pidFilePath(port: number): string {
-  return join(stateDir(), `lab-${port}.json`);
-}
-
-function readPidFile(port: number): PidFile | undefined {
-  const file = pidFilePath(port);
-  if (!existsSync(file)) return undefined;
-  return JSON.parse(readFileSync(file, 'utf8')) as PidFile;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function getJson<T>(port: number, path: string): Promise<{ status: number; body: T }> {
-  let response: Response;
-  try {
-    response = await fetch(`${labUrl(port)}${path}`, { signal: AbortSignal.timeout(600_000) });
-  } catch (error) {
-    throw new UnreachableError(`no lab answers on 127.0.0.1:${port}`, {
-      hint: 'Start one with `odoo-capacity lab start`, or give its --port.',
-      cause: error,
-    });
-  }
-  const text = await response.text();
-  try {
-    return { status: response.status, body: JSON.parse(text) as T };
-  } catch {
-    throw new UnreachableError(`127.0.0.1:${port}${path} did not answer with JSON: is it a lab?`);
-  }
-}
-
 async function startForeground(flags: StartFlags, port: number): Promise<void> {
   const workers = integer('--workers', flags.workers, 0, 256);
   if (workers === 0) {
@@ -192,17 +129,9 @@ async function startForeground(flags: StartFlags, port: number): Promise<void> {
   log.info('lab: stopped');
 }
 
-/** Starts `lab start` again as a detached process, waits until it serves, writes the pid file. */
-async function startDetached(flags: StartFlags, port: number): Promise<PidFile> {
+/** Starts `lab start` again as a detached process (src/lab/supervisor.ts) with these flags. */
+async function startInBackground(flags: StartFlags, port: number) {
   const { adminPassword, pgUrl } = labSecrets(flags);
-  const existing = readPidFile(port);
-  if (existing && alive(existing.pid)) {
-    throw new UnreachableError(`port ${port}: a lab already runs there (pid ${existing.pid})`, {
-      hint: `Stop it with \`odoo-capacity lab stop --port ${port}\`.`,
-    });
-  }
-  await mkdir(stateDir(), { recursive: true, mode: 0o700 });
-  const logFile = join(stateDir(), `lab-${port}.log`);
   const args = [
     process.argv[1]!,
     'lab',
@@ -226,54 +155,8 @@ async function startDetached(flags: StartFlags, port: number): Promise<PidFile> 
   const env: NodeJS.ProcessEnv = { ...process.env, [ADMIN_PASSWORD_ENV]: adminPassword.reveal() };
   if (pgUrl) env[PG_URL_ENV] = pgUrl.reveal();
   else delete env[PG_URL_ENV];
-  const out = openSync(logFile, 'w', 0o600);
-  const child = spawn(process.execPath, args, {
-    detached: true,
-    stdio: ['ignore', out, out],
-    env,
-  });
-  closeSync(out);
-  let exited: number | null | undefined;
-  child.once('exit', (code) => (exited = code));
-  child.unref();
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (exited !== undefined) {
-      const tail = readFileSync(logFile, 'utf8').trim().split('\n').slice(-2).join(' | ');
-      throw new UnreachableError(`the lab did not start: ${tail}`, { hint: `See ${logFile}.` });
-    }
-    const ready = await fetch(`${labUrl(port)}/lab/status`, { signal: AbortSignal.timeout(2000) })
-      .then((r) => r.ok && r.json())
-      .then((s) => (s as LabStatus).workers.idle + (s as LabStatus).workers.busy > 0)
-      .catch(() => false);
-    if (ready) {
-      const pidFile: PidFile = { pid: child.pid!, port, url: labUrl(port), log: logFile };
-      await writeFileAtomic(pidFilePath(port), JSON.stringify(pidFile, null, 2));
-      return pidFile;
-    }
-    await delay(250);
-  }
-  child.kill('SIGTERM');
-  throw new UnreachableError(`the lab did not serve within ${START_TIMEOUT_MS / 1000} s`, {
-    hint: `See ${logFile}.`,
-  });
-}
-
-async function stopLab(port: number): Promise<{ stopped: boolean; pid?: number }> {
-  const pidFile = readPidFile(port);
-  if (!pidFile) {
-    throw new BadInputError(`no detached lab is recorded for port ${port}`, {
-      hint: `Labs started with --detach leave ${pidFilePath(port)}; a foreground lab stops with Ctrl-C.`,
-    });
-  }
-  if (alive(pidFile.pid)) {
-    process.kill(pidFile.pid, 'SIGTERM');
-    const deadline = Date.now() + 60_000;
-    while (alive(pidFile.pid) && Date.now() < deadline) await delay(100);
-    if (alive(pidFile.pid)) process.kill(pidFile.pid, 'SIGKILL');
-  }
-  await rm(pidFilePath(port), { force: true });
-  return { stopped: true, pid: pidFile.pid };
+  const { startDetached } = await import('../../lab/supervisor.js');
+  return startDetached({ port, args, env });
 }
 
 export function renderStatus(status: LabStatus): string[] {
@@ -369,7 +252,7 @@ Exit: 0 after a clean stop, 2 bad flags, 3 port in use or PostgreSQL unreachable
   start.action(async (flags: StartFlags) => {
     const port = integer('--port', flags.port, 1, 65535);
     if (flags.detach) {
-      const pidFile = await startDetached(flags, port);
+      const pidFile = await startInBackground(flags, port);
       printLines([
         `lab: running in the background at ${pidFile.url} (pid ${pidFile.pid}, log ${pidFile.log})`,
       ]);
@@ -384,7 +267,8 @@ Exit: 0 after a clean stop, 2 bad flags, 3 port in use or PostgreSQL unreachable
     'stop a lab started with --detach',
     '  $ odoo-capacity lab stop --port 8069',
   ).action(async (flags: PortFlags) => {
-    const result = await stopLab(integer('--port', flags.port, 1, 65535));
+    const { stopDetached } = await import('../../lab/supervisor.js');
+    const result = await stopDetached(integer('--port', flags.port, 1, 65535));
     if (flags.json) printJson(result);
     else printLines([`lab: stopped (pid ${result.pid})`]);
   });
@@ -395,7 +279,8 @@ Exit: 0 after a clean stop, 2 bad flags, 3 port in use or PostgreSQL unreachable
     "print a running lab's workers, queue, retries and faults",
     '  $ odoo-capacity lab status\n  $ odoo-capacity lab status --port 8070 --json',
   ).action(async (flags: PortFlags) => {
-    const { body } = await getJson<LabStatus>(
+    const { getLabJson } = await import('../../lab/supervisor.js');
+    const { body } = await getLabJson<LabStatus>(
       integer('--port', flags.port, 1, 65535),
       '/lab/status',
     );
@@ -410,7 +295,11 @@ Exit: 0 after a clean stop, 2 bad flags, 3 port in use or PostgreSQL unreachable
     '  $ odoo-capacity lab check\n  $ odoo-capacity lab check --port 8070 --json\n\nExit: 0 no violation, 1 violations, 3 no lab answers.',
   ).action(async (flags: PortFlags) => {
     const port = integer('--port', flags.port, 1, 65535);
-    const { status, body } = await getJson<LabCheckResult & { error?: string }>(port, '/lab/check');
+    const { getLabJson } = await import('../../lab/supervisor.js');
+    const { status, body } = await getLabJson<LabCheckResult & { error?: string }>(
+      port,
+      '/lab/check',
+    );
     if (status !== 200) {
       throw new UnreachableError(
         `lab check on port ${port} failed: ${body.error ?? `HTTP ${status}`}`,
