@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { writeJsonAtomic, writeFileAtomic } from './atomic-write.js';
 import { BadInputError } from './errors.js';
 import type { z } from 'zod';
-import { histogramsSchema, runSchema, stepSchema } from './run-schema.js';
+import { histogramsSchema, runSchema, stepSchema } from './run-types.js';
 import { readVersionedJson } from './versioned-json.js';
 import {
   RUN_SCHEMA_VERSION,
@@ -170,7 +170,7 @@ async function readStepFile<S extends z.ZodType>(
   stepDir: string,
   name: string,
   shape: S,
-): Promise<unknown> {
+): Promise<z.infer<S>> {
   return readVersionedJson(join(runDir, stepDir, name), shape, RUN_SCHEMA_VERSION, {
     missing: `run.json lists step ${stepDir}; continue the run with \`odoo-capacity run --resume\``,
     invalid: AGAIN,
@@ -178,16 +178,11 @@ async function readStepFile<S extends z.ZodType>(
 }
 
 export async function readStepJson(runDir: string, stepDir: string): Promise<StepJson> {
-  return (await readStepFile(runDir, stepDir, STEP_FILES.step, stepSchema)) as StepJson;
+  return readStepFile(runDir, stepDir, STEP_FILES.step, stepSchema);
 }
 
 export async function readHistograms(runDir: string, stepDir: string): Promise<HistogramsJson> {
-  return (await readStepFile(
-    runDir,
-    stepDir,
-    STEP_FILES.histograms,
-    histogramsSchema,
-  )) as HistogramsJson;
+  return readStepFile(runDir, stepDir, STEP_FILES.histograms, histogramsSchema);
 }
 
 /** A whole run as the planner and the reports read it: run.json and every finished step. */

@@ -10,14 +10,14 @@ import { BadInputError } from '../core/errors.js';
 import { packageJson } from '../core/package-root.js';
 import { z } from 'zod';
 import { beginStep, commitStep, createRunDir, stepDirName, writeRunJson } from '../core/run-dir.js';
-import { ladderSchema, targetSchema } from '../core/run-schema.js';
-import { workloadEnvelopeSchema, type WorkloadEnvelope } from '../core/models/workload.js';
+import { workloadEnvelopeSchema } from '../core/models/workload.js';
 import { readVersionedJson } from '../core/versioned-json.js';
 import {
+  ladderSchema,
   RUN_SCHEMA_VERSION,
+  targetSchema,
   type LadderSpec,
   type RunJson,
-  type RunTarget,
   type StepJson,
   type StopReason,
 } from '../core/run-types.js';
@@ -31,17 +31,6 @@ import { stopAfter } from './stop-criteria.js';
 export const IMPORT_FILE = 'import.json';
 export const IMPORTED_NOTE =
   'imported from a distributed run: PostgreSQL statistics were not collected by the runner';
-
-/** import.json: what `k8s --out` knows that the pods' outputs do not say. */
-export interface ImportDescriptor {
-  schemaVersion: typeof RUN_SCHEMA_VERSION;
-  runId: string;
-  ladder: LadderSpec;
-  target: Omit<RunTarget, 'odoo'>;
-  script: string;
-  workload?: WorkloadEnvelope;
-  k6Version: string;
-}
 
 export interface ImportRequest {
   from: string;
@@ -61,6 +50,9 @@ const descriptorSchema = z.looseObject({
   k6Version: z.string(),
 });
 
+/** import.json: what `k8s --out` knows that the pods' outputs do not say. */
+export type ImportDescriptor = z.infer<typeof descriptorSchema>;
+
 async function readDescriptor(from: string): Promise<ImportDescriptor | undefined> {
   const file = join(from, IMPORT_FILE);
   if (!existsSync(file)) return undefined;
@@ -68,7 +60,7 @@ async function readDescriptor(from: string): Promise<ImportDescriptor | undefine
   return readVersionedJson(file, descriptorSchema, RUN_SCHEMA_VERSION, {
     missing: remedy,
     invalid: remedy,
-  }) as Promise<ImportDescriptor>;
+  });
 }
 
 /** A pod's *.summary.json, kept as k6 wrote it. */

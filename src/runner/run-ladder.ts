@@ -68,7 +68,7 @@ export interface NewLadderRequest extends Common {
   spec: LadderSpec;
   script: string;
   workload?: WorkloadEnvelope;
-  environment: Record<string, unknown>;
+  environment: RunJson['environment'];
 }
 
 export interface ResumeLadderRequest extends Common {

@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { BadInputError, ExitCode } from '../../core/errors.js';
+import type { Environment } from '../../core/models/environment.js';
 import type { RunJson } from '../../core/run-types.js';
 import { resolvePgUrl, resolveTarget, type TargetFlags } from '../../core/target.js';
 import { printJson, printLines, type GlobalOptions } from '../output.js';
@@ -35,7 +36,7 @@ interface RunFlags extends LadderFlags, TargetFlags, GlobalOptions {
   seed: boolean;
 }
 
-async function loadEnvironmentChecked(flags: RunFlags): Promise<Record<string, unknown>> {
+async function loadEnvironmentChecked(flags: RunFlags): Promise<Environment> {
   const { loadEnvironment } = await import('../../core/models/environment.js');
   const file = flags.environment ?? join(flags.models, 'environment.yaml');
   const environment = await loadEnvironment(file);
