@@ -183,6 +183,24 @@ describe('run directory', () => {
     await expect(readRun(dir)).rejects.toThrow(/run\.json: steps\[0\]\.dir: /);
     await writeRunJson(dir, { ...run, ladder: { ...run.ladder, steps: [] } });
     await expect(readRun(dir)).rejects.toThrow(/run\.json: ladder\.steps: /);
+    // The workload and environment a run carries are checked whole, as k6 and the plan read them.
+    const hand = { ...run, steps: [] } as unknown as Record<string, unknown>;
+    await writeFile(
+      join(dir, 'run.json'),
+      JSON.stringify({
+        ...hand,
+        scenario: { script: 's.ts', workload: { workload: {}, slo: {} } },
+      }),
+    );
+    await expect(readRun(dir)).rejects.toThrow(/run\.json: scenario\.workload\.workload\./);
+    await writeFile(
+      join(dir, 'run.json'),
+      JSON.stringify({ ...hand, environment: { name: 'staging', odoo: { pods: 'two' } } }),
+    );
+    const bad = (await readRun(dir).catch((e: unknown) => e)) as Error;
+    expect(bad).toBeInstanceOf(BadInputError);
+    expect(bad.message).toMatch(/run\.json: environment/);
+    expect(bad.message.split('\n')).toHaveLength(1);
   });
 
   it('refuses a run still running, and names one whose runner died as interrupted', async () => {
