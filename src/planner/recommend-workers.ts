@@ -4,6 +4,7 @@ import type { TransactionClass } from '../core/classes.js';
 import type { Environment } from '../core/models/environment.js';
 import type { Forecast, PoolSpec } from '../core/models/forecast.js';
 import type {
+  Evidence,
   MemoryEstimate,
   OdooPool,
   UslFitSummary,
@@ -109,6 +110,74 @@ function podShape(
   };
 }
 
+/** What a pool's sizing assumes, and what lowers its confidence. */
+function poolCaveats(
+  pool: OdooPool,
+  spec: PoolSpec,
+  memory: MemoryEstimate,
+  loads: readonly (ClassLoad & { stretch: ContentionStretch | null })[],
+  nStar: number | null,
+  limitedBy: WorkerPoolRecommendation['limitedBy'],
+): { assumptions: string[]; caps: { grade: 'low' | 'medium'; reason: string }[] } {
+  const assumptions = [
+    `arrivals have c_a² = ${spec.arrivalCv2} (models/forecast.yaml pools.${pool}.arrivalCv2)`,
+    'service times at the least loaded valid step carry no queueing',
+    'each XML-RPC call of a transaction queues for a worker independently',
+    'Odoo CPU per transaction = its low-load latency less its DB time: an upper bound that also counts network and other waits',
+    nStar !== null
+      ? `the USL fit over in-flight transactions measured its peak at N*=${nStar}: more workers than that would not add throughput`
+      : 'no measured USL peak (throughput falling as concurrency rose) below the measured workers: workers are not capped by N* (an extrapolated or unconfirmed N* is only reported)',
+  ];
+  if (memory.source === 'odoo-rule-of-thumb')
+    assumptions.push(
+      `memory per worker is Odoo's rule of thumb, ${Math.round(memory.perWorkerMiB)} MiB (0.8×150 + 0.2×1024): no working set was measured`,
+    );
+  const missingSlo = loads.filter((l) => l.sloP95 === null).map((l) => l.class);
+  if (missingSlo.length)
+    assumptions.push(`no p95 SLO for ${missingSlo.join(', ')}: sized on utilisation only`);
+  const caps: { grade: 'low' | 'medium'; reason: string }[] = [];
+  for (const l of loads.filter((x) => x.stretch?.beyondCurve))
+    caps.push({
+      grade: 'low',
+      reason: `${l.class}: ${l.rate.toFixed(2)}/s is past the maximum of its measured USL curve`,
+    });
+  if (limitedBy === 'n-star')
+    caps.push({
+      grade: 'low',
+      reason: `capped at N*=${nStar}: the SLO needs more than scale-out gives`,
+    });
+  return { assumptions, caps };
+}
+
+/** The steps, fits and inputs a pool's sizing rests on. */
+function poolEvidence(
+  input: WorkerPlanInput,
+  loads: readonly (ClassLoad & { stretch: ContentionStretch | null })[],
+  fits: readonly UslFitSummary[],
+): Evidence {
+  const measurements = loads.map((l) => input.measured.get(l.class)!);
+  return {
+    steps: measurements.flatMap((m) => m.points.map((p) => p.step!)).filter(Boolean),
+    fits: fits.map((f) => ({ fit: f.id, r2: f.r2, points: f.points.length, looMape: f.looMape })),
+    inputs: Object.fromEntries(
+      measurements.flatMap((m) => [
+        [`${m.class}.serviceTimeMs`, m.lowLoad.request.mean * 1000],
+        [`${m.class}.slowestRequestMs`, m.lowLoad.slowestRequestMs],
+        [`${m.class}.transactionMs`, m.lowLoad.transaction.mean * 1000],
+        [`${m.class}.callsPerTransaction`, m.lowLoad.calls],
+        [`${m.class}.peakRate`, input.peakRates[m.class] ?? 0],
+        [`${m.class}.maxMeasuredThroughput`, m.maxThroughput],
+        [`${m.class}.dbMsPerTransaction`, input.dbMsPerTransaction(m.class) ?? 0],
+        [
+          `${m.class}.contentionStretch`,
+          loads.find((l) => l.class === m.class)?.stretch?.factor ?? 1,
+        ],
+      ]),
+    ),
+    formulas: ['F11', 'F12', 'F13', 'F15', 'F16', 'F3'],
+  };
+}
+
 export function recommendWorkerPool(
   pool: OdooPool,
   input: WorkerPlanInput,
@@ -152,34 +221,14 @@ export function recommendWorkerPool(
   const extrapolation = Math.max(
     ...loads.map((l) => l.rate / input.measured.get(l.class)!.maxThroughput),
   );
-  const measurements = loads.map((l) => input.measured.get(l.class)!);
-  const assumptions = [
-    `arrivals have c_a² = ${spec.arrivalCv2} (models/forecast.yaml pools.${pool}.arrivalCv2)`,
-    'service times at the least loaded valid step carry no queueing',
-    'each XML-RPC call of a transaction queues for a worker independently',
-    'Odoo CPU per transaction = its low-load latency less its DB time: an upper bound that also counts network and other waits',
-    nStar !== null
-      ? `the USL fit over in-flight transactions measured its peak at N*=${nStar}: more workers than that would not add throughput`
-      : 'no measured USL peak (throughput falling as concurrency rose) below the measured workers: workers are not capped by N* (an extrapolated or unconfirmed N* is only reported)',
-  ];
-  if (input.memory.source === 'odoo-rule-of-thumb')
-    assumptions.push(
-      `memory per worker is Odoo's rule of thumb, ${Math.round(input.memory.perWorkerMiB)} MiB (0.8×150 + 0.2×1024): no working set was measured`,
-    );
-  const missingSlo = loads.filter((l) => l.sloP95 === null).map((l) => l.class);
-  if (missingSlo.length)
-    assumptions.push(`no p95 SLO for ${missingSlo.join(', ')}: sized on utilisation only`);
-  const caps: { grade: 'low' | 'medium'; reason: string }[] = [];
-  for (const l of loads.filter((x) => x.stretch?.beyondCurve))
-    caps.push({
-      grade: 'low',
-      reason: `${l.class}: ${l.rate.toFixed(2)}/s is past the maximum of its measured USL curve`,
-    });
-  if (sizing.limitedBy === 'n-star')
-    caps.push({
-      grade: 'low',
-      reason: `capped at N*=${nStar}: the SLO needs more than scale-out gives`,
-    });
+  const { assumptions, caps } = poolCaveats(
+    pool,
+    spec,
+    input.memory,
+    loads,
+    nStar,
+    sizing.limitedBy,
+  );
   const current = {
     workers: measuredWorkers,
     pods: input.environment.odoo.pods,
@@ -219,26 +268,7 @@ export function recommendWorkerPool(
     nStar,
     meetsSlo: final.meetsSlo && final.utilisation <= target + 1e-9,
     current,
-    evidence: {
-      steps: measurements.flatMap((m) => m.points.map((p) => p.step!)).filter(Boolean),
-      fits: fits.map((f) => ({ fit: f.id, r2: f.r2, points: f.points.length, looMape: f.looMape })),
-      inputs: Object.fromEntries(
-        measurements.flatMap((m) => [
-          [`${m.class}.serviceTimeMs`, m.lowLoad.request.mean * 1000],
-          [`${m.class}.slowestRequestMs`, m.lowLoad.slowestRequestMs],
-          [`${m.class}.transactionMs`, m.lowLoad.transaction.mean * 1000],
-          [`${m.class}.callsPerTransaction`, m.lowLoad.calls],
-          [`${m.class}.peakRate`, input.peakRates[m.class] ?? 0],
-          [`${m.class}.maxMeasuredThroughput`, m.maxThroughput],
-          [`${m.class}.dbMsPerTransaction`, input.dbMsPerTransaction(m.class) ?? 0],
-          [
-            `${m.class}.contentionStretch`,
-            loads.find((l) => l.class === m.class)?.stretch?.factor ?? 1,
-          ],
-        ]),
-      ),
-      formulas: ['F11', 'F12', 'F13', 'F15', 'F16', 'F3'],
-    },
+    evidence: poolEvidence(input, loads, fits),
     assumptions,
     confidence: grade({ fits, extrapolation, caps }),
   };
