@@ -5,7 +5,7 @@
 // (types and keys, not values), values only where the lab claims Odoo's (archived operation
 // types, False, numbering, a delivery's origin). It ends with month-end billing's posting
 // collision: two concurrent create_invoices in a journal with no number in the period yet, then
-// posting both batches. Over XML-RPC on every series, and over JSON-2 with an API key on 19.0.
+// posting both batches. Over XML-RPC on 16.0 to 18.0, and over JSON-2 with an API key on 19.0.
 //
 // Runs the built lab (npm run build first). Real Odoo comes from the maintainers' harness beside
 // the repository, on a free port or on OC_ODOO_PORT; without it the test is skipped, saying why.
@@ -540,5 +540,7 @@ function describeParity(series: OdooSerie, transport: TransportName = 'xmlrpc'):
   });
 }
 
-for (const series of ['17.0', '16.0', '18.0', '19.0'] as const) describeParity(series);
+// 19.0 over JSON-2 only: the lab's XML-RPC answers on 19.0 are 18.0's plus the differences the
+// JSON-2 run checks, and a second 19.0 start would cost CI about two minutes.
+for (const series of ['17.0', '16.0', '18.0'] as const) describeParity(series);
 describeParity('19.0', 'json2');
