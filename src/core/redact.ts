@@ -71,6 +71,11 @@ const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s:/@]*):([^\s@/]*)@/gi;
 const SECRET_ASSIGNMENT =
   /\b([A-Z0-9_]*?(?:password|passwd|pwd|api[_-]?key|secret|token)[A-Z0-9_]*["']?)(\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s,;&"'}=][^\s,;&"'}]*)/gi;
 
+/** The passwords inside the URLs of a text (non-empty ones), as they are written there. */
+export function urlPasswords(text: string): string[] {
+  return [...text.matchAll(URL_CREDENTIALS)].map((m) => m[3]!).filter((p) => p !== '');
+}
+
 /** Credentials inside URLs and values assigned to keys that name a secret, masked. */
 function redactPatterns(text: string): string {
   return text

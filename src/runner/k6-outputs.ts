@@ -6,7 +6,7 @@
 // password, a token, a header, a URL with credentials) is masked in every log line, and run.json
 // records the outputs masked and the variables by name only.
 import { BadInputError } from '../core/errors.js';
-import { redact, registerSecretValue } from '../core/redact.js';
+import { redact, registerSecretValue, urlPasswords } from '../core/redact.js';
 import { k6LogField } from './k6-process.js';
 
 /** k6 v2's built-in outputs (`k6 run --out bogus` lists them). */
@@ -37,7 +37,6 @@ const PASSED = [
 const NOT_K6 = new Set(['K6_BIN', 'K6_VERSION', 'K6_NO_USAGE_REPORT']);
 /** Variable names whose value is a credential. */
 const SECRET_NAME = /PASSWORD|PASSWD|TOKEN|SECRET|API_?KEY|HEADERS?|AUTH|BEARER|CREDENTIAL/;
-const URL_PASSWORD = /\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:([^\s@/]+)@/gi;
 
 export interface K6OutputSettings {
   /** `--out` values, as given. */
@@ -62,7 +61,7 @@ function registerSecrets(name: string, value: string): void {
     // "Bearer <token>", "Basic <base64>": the token alone may be what an error line shows.
     for (const word of value.split(/\s+/)) registerSecretValue(word);
   }
-  for (const match of value.matchAll(URL_PASSWORD)) registerSecretValue(match[1]!);
+  for (const password of urlPasswords(value)) registerSecretValue(password);
 }
 
 /** The Trend statistics sent to Prometheus unless K6_PROMETHEUS_RW_TREND_STATS says otherwise. */
