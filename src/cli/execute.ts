@@ -1,6 +1,5 @@
-// The one top-level handler, mapping errors to exit codes (docs/architecture.md, "Conventions"):
-// known errors print one line and a hint; anything else prints its stack. Kept apart from
-// main.ts, the process entry point, so that tests run the whole CLI in-process.
+// The one top-level handler mapping errors to exit codes (docs/architecture.md, "Conventions");
+// apart from main.ts so that tests run the whole CLI in-process.
 import { CommanderError } from 'commander';
 import { ExitCode, isOcError } from '../core/errors.js';
 import { log } from '../core/logger.js';

@@ -1,8 +1,5 @@
-// Printing a command's result on stdout: one JSON document with --json, human lines otherwise, so
-// `odoo-capacity plan ... > plan.txt` captures the result as `k6` or `kubectl` output would.
-// Progress, warnings and errors go to stderr through the logger (src/core/logger.ts); see
-// docs/architecture.md, "Conventions". Human lines pass through secret redaction; a JSON
-// document is printed as it is, since documents hold no secret (src/core/redact.ts).
+// A command's result on stdout: one JSON document with --json, redacted human lines otherwise;
+// progress, warnings and errors go to stderr through the logger.
 import { redact } from '../core/redact.js';
 
 export function printJson(value: unknown): void {

@@ -1,6 +1,5 @@
-// The few error classes the toolkit throws. Each carries its exit code (docs/architecture.md,
-// "Conventions"), a one-line message and a hint; only the CLI entry point catches them and
-// prints the line.
+// The few error classes the toolkit throws, each with its exit code (docs/architecture.md,
+// "Conventions"), a one-line message and a hint.
 
 /** Exit codes shared by every command. */
 export const ExitCode = {

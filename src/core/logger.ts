@@ -1,6 +1,5 @@
-// The one logger: progress, warnings and debug lines on stderr, every line passed through secret
-// redaction. Library code logs through this; only the CLI writes results, to stdout
-// (src/cli/output.ts), so that `cmd > file` captures the result and the terminal the progress.
+// The one logger: progress, warnings and debug lines on stderr, each passed through secret
+// redaction; results go to stdout through src/cli/output.ts.
 import { redact } from './redact.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';

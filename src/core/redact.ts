@@ -1,8 +1,5 @@
-// Secret redaction for every free-text line the toolkit writes (logs, error lines, k6's stderr):
-// known secret values, credentials inside URLs, and key=value pairs whose key names a secret.
-// Documents (run.json, step.json, plan.json, reports, --json output) are never redacted: a secret
-// never enters them, by construction (the target is stored without its secret, Secret prints as
-// ***), so that they are never altered. Masking free text is the second line of defence.
+// Secret redaction for free-text lines (logs, error lines, k6's stderr); documents are never
+// redacted, since no secret enters them by construction.
 
 const MASK = '***';
 /**

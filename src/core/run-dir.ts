@@ -1,10 +1,5 @@
-// The run directory (docs/architecture.md): writing it so that an interruption never leaves a
-// half-written file or step, and reading it back with schemaVersion checks — the planner and the
-// reports read runs through readRun().
-//
-// A step is staged in steps/.<NN>-<label>.partial/ while it runs (k6 writes its outputs there)
-// and renamed to steps/<NN>-<label>/ once every file is written: a step folder either is
-// complete or does not exist.
+// The run directory (docs/architecture.md): written so that an interruption never leaves a
+// half-written file or step, read back with schemaVersion checks through readRun().
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -31,6 +26,8 @@ export const STEP_FILES = {
   pgAfter: 'pg-after.json',
   pgSamples: 'pg-samples.ndjson',
 } as const;
+// A running step is staged in steps/.<NN>-<label>.partial/ (k6 writes there) and renamed to
+// steps/<NN>-<label>/ once complete: a step folder either is complete or does not exist.
 const PARTIAL_SUFFIX = '.partial';
 /** runs/<id>/.lock: the pid of the runner process that has the run in hand. */
 export const LOCK_FILE = '.lock';

@@ -1,7 +1,5 @@
-// Where the Odoo target and the statistics database come from, the same for every command and
-// for k6 scripts: ODOO_URL, ODOO_DB, ODOO_USER, ODOO_PASSWORD or ODOO_API_KEY (or
-// --password-file), ODOO_TRANSPORT, PGURL; flags override the non-secret ones
-// (docs/architecture.md).
+// Where the Odoo target and the statistics database come from, for every command and k6 script:
+// ODOO_* and PGURL environment variables, flags overriding the non-secret ones.
 import { readFileSync } from 'node:fs';
 import { BadInputError } from './errors.js';
 import { redactUrl } from './redact.js';

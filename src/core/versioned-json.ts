@@ -1,6 +1,5 @@
-// Reading a JSON document this tool wrote (run.json, step.json, histograms.json, plan.json): the
-// schema version first (a clear line for a file from another release), then the fields a reader
-// relies on. Each failure is one BadInputError naming the file and saying what writes it again.
+// Reading a JSON document this tool wrote: the schema version first, then the fields a reader
+// relies on; each failure is one BadInputError naming the file.
 import { readFile } from 'node:fs/promises';
 import type { z } from 'zod';
 import { BadInputError } from './errors.js';

@@ -1,10 +1,5 @@
-// `demo`: the whole pipeline on this machine, end to end — k6, a throwaway PostgreSQL, the lab
-// (a stand-in for Odoo, never Odoo itself), seed, a short peak-mix ladder over the four
-// transaction classes, plan and report. It ends by printing where the report is.
-//
-// Everything it starts it stops, whatever happens: the lab's workers and the PostgreSQL cluster
-// (its data directory is removed). The admin password of the lab is random for each demo, so
-// no known credential ever sits in a log or a run directory.
+// `demo`: the whole pipeline on this machine (k6, a throwaway PostgreSQL, the lab, seed, a short
+// ladder, plan, report); everything it starts it stops, whatever happens.
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
@@ -110,6 +105,7 @@ async function demo(flags: DemoFlags): Promise<DemoResult & { toDeploy: string }
     done('postgres');
 
     stage('lab', `the lab: ${workers} workers over database "${DEMO_DB}" (a stand-in for Odoo)`);
+    // Random per demo, so no known credential sits in a log or a run directory.
     const adminPassword = new Secret(randomBytes(18).toString('base64url'));
     const { startLab } = await import('../../lab/server/index.js');
     // The lab's own log (logins, Odoo-style errors such as "cannot marshal None") goes to a file.

@@ -1,8 +1,5 @@
-// `init`: a models/ folder for a new target. environment.yaml is written from the facts of the
-// stack under test — asked on a terminal, taken from flags otherwise (CI) — and validated by the
-// same schema every command loads it with; the other files start from the package's models/
-// (workload, SLOs, forecast, node catalog, ladders, tenancy thresholds) for the user to edit.
-// The lab's own node type leaves the catalog: priced 0, it would win every plan.
+// `init`: a models/ folder for a new target; environment.yaml from prompts or flags, the other
+// files copied from the package's models/ for the user to edit.
 import { cp, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
@@ -230,7 +227,7 @@ function environmentYaml(environment: Environment): string {
   return doc.toString();
 }
 
-/** nodes.yaml without the lab's node type (unless the environment runs on it). */
+/** nodes.yaml without the lab's node type (priced 0, it would win every plan) unless in use. */
 async function nodeCatalogYaml(keepLab: boolean): Promise<string> {
   const text = await readFile(join(packageRoot, 'models', 'nodes.yaml'), 'utf8');
   if (keepLab) return text;

@@ -1,6 +1,5 @@
-// `plan`: runs + models → plan.json. Fits the USL, sizes Odoo workers per pool, node pools, HPA
-// and the database for the forecast peak; writes runs/<id>/plan.json atomically; exits 1 when the
-// forecast peak cannot meet the SLOs with the node catalog given.
+// `plan`: runs + models → runs/<id>/plan.json (USL fit, workers, node pools, HPA, database);
+// exits 1 when the forecast peak cannot meet the SLOs with the node catalog given.
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { BadInputError, ExitCode } from '../../core/errors.js';

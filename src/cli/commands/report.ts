@@ -1,6 +1,5 @@
-// `report`: a planned run (and optionally an earlier run or plan) → the quarterly sizing report
-// as self-contained HTML, Markdown and JSON. Exit 0 when written; 2 for a missing or invalid run,
-// plan or flag; with --fail-not-ready, 1 when the plan says the peak is not covered.
+// `report`: a planned run (and optionally an earlier run or plan) → the sizing report as HTML,
+// Markdown and JSON; with --fail-not-ready, exit 1 when the peak is not covered.
 import type { Command } from 'commander';
 import { ExitCode } from '../../core/errors.js';
 import { printJson, printLines, type GlobalOptions } from '../output.js';

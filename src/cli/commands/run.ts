@@ -1,6 +1,5 @@
-// `run`: a capacity ladder against the target, written to runs/<id>/ (docs/architecture.md). Also
-// `--resume <id>` for an interrupted run and `--import <dir>` for a distributed run's per-pod
-// outputs. Ctrl-C ends the current step cleanly; a second Ctrl-C stops k6 at once.
+// `run`: a capacity ladder against the target, written to runs/<id>/ (docs/architecture.md);
+// also `--resume <id>` and `--import <dir>` for a distributed run's per-pod outputs.
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { BadInputError, ExitCode } from '../../core/errors.js';

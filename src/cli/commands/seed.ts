@@ -1,6 +1,5 @@
-// `seed`: tops up the products, customers, stock and order pools the scenarios use, through
-// Odoo's external API (the lab or a real Odoo 16/17/18); `--cleanup` removes what carries the
-// seed and load markers, as far as Odoo allows.
+// `seed`: tops up the pools of products, customers, stock and orders the scenarios use;
+// `--cleanup` removes what carries the seed and load markers, as far as Odoo allows.
 import type { Command } from 'commander';
 import { BadInputError } from '../../core/errors.js';
 import { resolveTarget, type TargetFlags } from '../../core/target.js';

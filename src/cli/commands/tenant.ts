@@ -1,6 +1,5 @@
-// `tenant`: tenant placement — stay shared, dedicated database or dedicated stack — from the
-// per-database statistics of runs, the facts in models/tenants.yaml and the thresholds in
-// models/tenancy.yaml, with the reasons and the thresholds that fired.
+// `tenant`: tenant placement (stay shared, dedicated database or dedicated stack) from runs'
+// per-database statistics, models/tenants.yaml and models/tenancy.yaml.
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { BadInputError } from '../../core/errors.js';

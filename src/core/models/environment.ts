@@ -1,6 +1,5 @@
-// models/environment.yaml: the environment under test — Odoo workers and pods, the nodes they run
-// on, and the database. The runner records it in run.json (and refuses a production environment
-// without --allow-production); the planner sizes from it.
+// models/environment.yaml: the environment under test (Odoo workers and pods, nodes, database),
+// recorded in run.json and sized from by the planner.
 import { z } from 'zod';
 import { loadYamlFile } from '../load-yaml.js';
 

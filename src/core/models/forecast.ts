@@ -1,6 +1,5 @@
-// models/forecast.yaml: today's busy-hour demand per transaction class, its growth, the peak
-// events ahead (Black Friday, month-end), the headroom policy (target utilisation, N+k, zones)
-// and how the classes map onto Odoo's web, cron and integration pools.
+// models/forecast.yaml: busy-hour demand per class, growth, peak events, the headroom policy and
+// how classes map onto Odoo's web, cron and integration pools.
 import { z } from 'zod';
 import { TRANSACTION_CLASSES } from '../classes.js';
 import { loadYamlFile } from '../load-yaml.js';

@@ -1,6 +1,5 @@
 // models/ladders/*.yaml, or the same fields from `run` flags: the load steps of a capacity run,
-// their warm-up and hold, the hard caps, and when to stop past the knee. Validated once here
-// into the LadderSpec that run.json records.
+// validated once here into the LadderSpec that run.json records.
 import { z } from 'zod';
 import { parseDuration } from '../../../scenarios/lib/duration.js';
 import { LOAD_PROFILES, type LoadProfile } from '../classes.js';

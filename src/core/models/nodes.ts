@@ -1,6 +1,5 @@
-// models/nodes.yaml: the node-type catalog the planner packs Odoo pods onto (vCPU, memory, how
-// the provider reserves capacity, price, zones), the per-node DaemonSet overhead, and optionally
-// the database instance classes it may recommend.
+// models/nodes.yaml: the node-type catalog the planner packs Odoo pods onto, the per-node
+// DaemonSet overhead, and optionally the database instance classes it may recommend.
 import { z } from 'zod';
 import { loadYamlFile } from '../load-yaml.js';
 

@@ -1,6 +1,5 @@
-// models/tenancy.yaml: the weights and thresholds of the tenant placement decision (stay shared,
-// dedicated database, dedicated stack) and its hard overrides. No source gives numbers for these
-// (docs/capacity-model.md, section 11): they are assumptions to calibrate, and reports say so.
+// models/tenancy.yaml: weights, thresholds and overrides of tenant placement; assumptions to
+// calibrate (docs/capacity-model.md, section 11).
 import { z } from 'zod';
 import { loadYamlFile } from '../load-yaml.js';
 

@@ -1,8 +1,5 @@
-// models/workload/*.yaml: what load each transaction class puts on Odoo — its arrival rate and
-// profile, the executor (open or closed model) and the shapes of its payloads. The runner
-// validates it here and hands it to k6 as OC_WORKLOAD; the scenarios read the same shape
-// (scenarios/lib/workload.ts, held to this schema by a test). Every field is required, so the
-// YAML a direct `k6 run` reads needs no defaults filled in to mean the same thing.
+// models/workload/*.yaml: each transaction class's arrival rate, executor and payload shapes,
+// handed to k6 as OC_WORKLOAD; every field is required so a direct `k6 run` needs no defaults.
 import { z } from 'zod';
 import { loadYamlFile } from '../load-yaml.js';
 import { k6Duration } from './k6-duration.js';
