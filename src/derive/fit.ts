@@ -1,6 +1,5 @@
-// The statistics of `workload derive`, as pure functions over the aggregates the SQL returns
-// (histograms, hourly counts, a few sums): nothing here sees a row of Odoo's tables, so memory is
-// bounded by the window's length and the number of distinct counts, never by the data's size.
+// The statistics of `workload derive`, pure functions over the aggregates the SQL returns, so
+// memory is bounded by the window's length, never by the data's size.
 import jstat from 'jstat';
 
 /** A histogram: how many times each whole-number value occurred. */

@@ -1,7 +1,5 @@
-// From derived evidence to the files the rest of the toolkit reads: a workload (its rates and
-// payload shapes measured, its executors and VU budgets taken from a base workload) and a forecast
-// (baseline busy-hour rates, growth, peaks measured; headroom and pools from a base forecast).
-// Both are validated against their schemas before they are written.
+// From derived evidence to a workload and a forecast file (measured parts derived, the rest from
+// base files), both validated against their schemas before they are written.
 import { TRANSACTION_CLASSES, type TransactionClass } from '../core/classes.js';
 import { validate } from '../core/load-yaml.js';
 import { forecastSchema, type Forecast } from '../core/models/forecast.js';

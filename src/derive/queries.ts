@@ -1,10 +1,5 @@
-// The SQL `workload derive` runs against an Odoo database: what it reads (READS, printed before
-// it starts) and the aggregate queries. Column names are those of Odoo 16.0, 17.0 and 18.0 (the
-// same in the three: sale.order, sale.order.line, stock.picking, stock.picking.type, stock.move,
-// account.move and sale_order_line_invoice_rel). Every query returns aggregates only: counts per
-// hour, histograms of counts, sums; no name, reference or amount leaves the database.
-// Odoo stores datetimes as UTC `timestamp without time zone`; local time is
-// (t AT TIME ZONE 'UTC') AT TIME ZONE <timezone>.
+// The SQL `workload derive` runs against an Odoo 16.0–18.0 database: READS, printed before it
+// starts, and aggregate queries only; no name, reference or amount leaves the database.
 import type { TransactionClass } from '../core/classes.js';
 
 export interface TableRead {
@@ -99,6 +94,8 @@ export const COLUMNS_PRESENT = `
     FROM information_schema.columns
    WHERE table_schema = ANY (current_schemas(false)) AND table_name = ANY ($1::text[])`;
 
+// Odoo stores datetimes as UTC `timestamp without time zone`; local time is
+// (t AT TIME ZONE 'UTC') AT TIME ZONE <timezone>.
 /**
  * The window as whole local days ending before `until` + 1 day (default: today, local), and the
  * growth window: the whole months before the window's end month. $1 days, $2 timezone,

@@ -1,7 +1,5 @@
-// Reads an Odoo database for `workload derive`: one read-only, repeatable-read transaction (a
-// role in pg_read_all_data or a replica suffices), aggregate queries only (queries.ts), and the
-// statistics over what they return (fit.ts). The result is the evidence derive.json keeps and the
-// workload and forecast files are built from (models.ts).
+// Reads an Odoo database for `workload derive` in one read-only, repeatable-read transaction,
+// returning the evidence derive.json keeps and the models are built from.
 import type pg from 'pg';
 import { TRANSACTION_CLASSES, type TransactionClass } from '../core/classes.js';
 import { BadInputError, UnreachableError } from '../core/errors.js';

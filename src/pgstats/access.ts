@@ -1,6 +1,5 @@
-// Can this role read the statistics the runner needs (doctor)? pg_stat_statements must be
-// preloaded and created, and the role must see other roles' statements (superuser,
-// pg_read_all_stats or pg_monitor). The same feature probe the runner uses decides.
+// Can this role read the statistics the runner needs (doctor)? Decided by the same feature probe
+// the runner uses.
 import { connectPg } from '../core/pg-connect.js';
 import type { Secret } from '../core/secret.js';
 import { detectFeatures } from './server-features.js';

@@ -1,6 +1,5 @@
-// Samples of PostgreSQL activity during a step's hold (pg-samples.ndjson): client connections by
-// database and state, what the active ones wait on, and the locks not granted (pg_locks). Query
-// texts are never read: they may hold customer data, and they are not needed here.
+// Samples of PostgreSQL activity during a step's hold (pg-samples.ndjson); query texts are never
+// read, since they may hold customer data.
 import type pg from 'pg';
 import { log } from '../core/logger.js';
 import { OWN_QUERY_MARK } from './server-features.js';

@@ -1,6 +1,5 @@
-// What this PostgreSQL offers the statistics code, read once per run: the version decides which
-// views and columns exist (PG 13–18), and pg_stat_statements may be missing, not preloaded, an
-// old version, or unreadable for this role.
+// What this PostgreSQL (13–18) offers the statistics code, read once per run, including whether
+// pg_stat_statements is usable by this role.
 import type pg from 'pg';
 
 export interface StatStatementsFeature {

@@ -1,7 +1,5 @@
-// A snapshot of PostgreSQL's cumulative statistics, taken before and after each step
-// (pg-before.json, pg-after.json): per database (pg_stat_database, size), per statement
-// (pg_stat_statements), and cluster-wide (checkpointer, background writer, WAL, I/O). Column
-// and view differences from PostgreSQL 13 to 18 are settled here, so deltas read one shape.
+// A snapshot of PostgreSQL's cumulative statistics before and after each step, with the view
+// differences from PostgreSQL 13 to 18 settled here so deltas read one shape.
 import type pg from 'pg';
 import { RUN_SCHEMA_VERSION, type DatabaseDelta } from '../core/run-types.js';
 import { OWN_QUERY_MARK, type ServerFeatures } from './server-features.js';
