@@ -1,7 +1,5 @@
-// The lab's data invariants, checked after any load (`odoo-capacity lab check`, GET /lab/check).
-// Each query reads one REPEATABLE READ snapshot and returns one violation per broken record, so a
-// report names what to look at. Quants are summed per product and location first: SKIP LOCKED
-// updates split a quant into several rows that Odoo merges later, and only their sum is meaningful.
+// The lab's data invariants, checked after any load (`odoo-capacity lab check`, GET /lab/check):
+// one REPEATABLE READ snapshot, one violation per broken record.
 import type pg from 'pg';
 
 export type InvariantName =
@@ -27,6 +25,8 @@ interface Check {
 
 const EPS = '0.0001';
 
+// Quants are summed per product and location first: SKIP LOCKED updates split a quant into rows
+// that Odoo merges later, and only their sum is meaningful.
 const CHECKS: readonly Check[] = [
   {
     invariant: 'confirmed-order-has-delivery',

@@ -1,8 +1,5 @@
-// The seam between the lab's server (HTTP, workers, auth, transactions, faults) and its ORM
-// (schema, models, business methods). The server opens a REPEATABLE READ transaction, builds a
-// LabEnv and calls callKw; the ORM runs the method on that transaction and returns its value or
-// throws an exception from ./exceptions.ts. PostgreSQL errors (40001, 40P01, 55P03, 23xxx) are
-// left to propagate: the server retries or converts them as Odoo does.
+// The seam between the lab's server (HTTP, workers, auth, transactions, faults) and its ORM:
+// the server builds a LabEnv and calls callKw on its transaction; PostgreSQL errors propagate.
 import type pg from 'pg';
 
 /** The Odoo series the lab emulates (docs/odoo-api.md, "Differences between series"). */

@@ -1,6 +1,5 @@
-// The lab's exceptions, named and ordered as Odoo's (odoo.exceptions). The server turns them into
-// fault codes in Odoo's order: RedirectWarning, AccessError, AccessDenied, UserError, else 1
-// (docs/odoo-api.md, "Faults"). AccessDenied and AccessError subclass UserError, as in Odoo.
+// The lab's exceptions, named and ordered as Odoo's (odoo.exceptions); the server maps them to
+// fault codes (docs/odoo-api.md, "Faults").
 
 export class UserError extends Error {
   constructor(message: string) {

@@ -1,12 +1,5 @@
-// Authentication as Odoo's res.users does it (docs/odoo-api.md, "Endpoints"), per worker
-// process: the password is checked against res_users.password (passlib pbkdf2_sha512), then,
-// for RPC, against the global API keys in res_users_apikeys. `check` results are cached per
-// (db, uid, secret) like Odoo's @ormcache on res.users.check, so each worker pays the hash cost
-// once; failures are not cached. Failures count per (database, client IP) toward the login
-// cooldown (_assert_can_auth): after `cooldownAfter` failures, calls are refused for
-// `cooldownSeconds`, counted per worker as Odoo counts them per process. Each change of the
-// counts goes to the master, which hands them to the worker that replaces this one: killing a
-// worker never resets a cooldown.
+// Authentication as Odoo's res.users does it (docs/odoo-api.md, "Endpoints"), per worker: hashed
+// passwords and API keys, a per-process `check` cache, and the login cooldown.
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { Logger } from '../../core/logger.js';
@@ -30,6 +23,7 @@ export interface LoginFailures {
   last: number;
 }
 
+// Kept by the master and handed to a replacement worker: killing a worker never resets a cooldown.
 export interface FailureStore {
   /** The counts a previous worker in this slot left. */
   initial?: readonly (readonly [string, LoginFailures])[];

@@ -1,9 +1,5 @@
-// The XML-RPC wire format on the server side, with Odoo's marshalling rules (OdooMarshaller,
-// allow_none=False): the xmlrpc package parses calls; responses are written as Python's
-// xmlrpc.client.dumps(..., methodresponse=True) writes them, byte for byte (a newline after most
-// tags, `&`, `<` and `>` escaped, floats as Python's repr), so a client sees the lab's answers
-// laid out as Odoo's. This module first turns a method's JS result into what Odoo would send,
-// or the Python error Odoo would raise.
+// The XML-RPC wire format on the server side with Odoo's marshalling rules; responses written
+// byte for byte as Python's xmlrpc.client.dumps writes them.
 import { createRequire } from 'node:module';
 import { OdooFloat } from '../contract.js';
 import { ApplicationError } from '../exceptions.js';

@@ -1,17 +1,12 @@
-// The lab's cost profile: how much CPU each call burns in the worker so that the lab's capacity
-// curves have Odoo's shape. Targets are the single-client medians of real Odoo 17.0 for every call
-// the scenarios make, measured on the 2-core development machine on 2026-12-04 by
-// bench/lab-calibration.ts (the 1-VU step of each class's closed ladder, the samples of a call
-// pooled over the classes that make it): test/fixtures/odoo-17.0-calibration.json, which a test
-// keeps equal to these numbers. The profile before came from a one-off measurement of 8 calls
-// (test/fixtures/odoo-17.0-service-times.json, kept as history). A target is per call whatever
-// the records: month-end billing's create_invoices and action_post carry 20 orders each here.
-// Times --cost-scale. A call burns, in process CPU time, the part of its target that the lab's
-// own work (its SQL on PostgreSQL plus its JS) does not already take. CPU time, not wall time:
-// when workers compete for cores the burn stretches, as Python's work does on a busy Odoo.
+// The lab's cost profile: the process CPU each call burns in the worker (its Odoo 17.0 target,
+// times --cost-scale, less the lab's own work) so capacity curves have Odoo's shape.
 import type { CostKey } from '../contract.js';
 
-/** Odoo 17.0 single-client medians in ms, keyed `model.method`. */
+/**
+ * Odoo 17.0 single-client medians in ms, keyed `model.method`, measured by bench/lab-calibration.ts
+ * (test/fixtures/odoo-17.0-calibration.json, kept equal by a test). Per call whatever the
+ * records: month-end billing's create_invoices and action_post carry 20 orders each.
+ */
 export const ODOO_17_MEDIANS_MS: Readonly<Record<CostKey, number>> = {
   'account.move.action_post': 1404.6,
   'account.move.search': 15.0,

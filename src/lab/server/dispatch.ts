@@ -1,7 +1,5 @@
-// One worker's handling of one XML-RPC request, as Odoo's rpc.py and odoo/service/{common,db,
-// model}.py do it: decode, route to the service, check credentials, run the method in its
-// retried transaction, burn the call's CPU cost, encode the answer or the fault. Every failure
-// becomes the fault Odoo would send (HTTP 200, text/xml); nothing here throws to the caller.
+// One worker's handling of one XML-RPC request, as Odoo's rpc.py and odoo/service/*.py do it;
+// every failure becomes the fault Odoo would send, nothing throws to the caller.
 import type pg from 'pg';
 import type { Logger } from '../../core/logger.js';
 import type { CostKey, LabEnv, LabOrm } from '../contract.js';

@@ -1,7 +1,5 @@
-// Exceptions to XML-RPC faults in Odoo's order (rpc.py xmlrpc_handle_exception_int / _string):
-// RedirectWarning 2, AccessError 4, AccessDenied 3, UserError (ValidationError, MissingError) 2,
-// anything else 1 with a traceback. AccessError and AccessDenied subclass UserError, so the
-// order of the tests matters, as in Odoo.
+// Exceptions to XML-RPC faults in Odoo's order (rpc.py xmlrpc_handle_exception_int); AccessError
+// and AccessDenied subclass UserError, so the order of the tests matters.
 import {
   AccessDenied,
   AccessError,

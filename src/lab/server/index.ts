@@ -1,6 +1,5 @@
-// The lab's programmatic entry point, for the CLI, the demo and tests: startLab() binds the
-// port, provides PostgreSQL, creates and bootstraps the tenant databases, forks the prefork
-// workers, and returns a handle to read the status and to stop everything cleanly.
+// The lab's programmatic entry point: startLab() binds the port, provides PostgreSQL, bootstraps
+// the tenant databases, forks the workers, and returns a handle to read status and stop.
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';

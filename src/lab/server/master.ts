@@ -1,17 +1,5 @@
-// The prefork master: it owns the listening socket and one FIFO queue of requests, forks N
-// worker processes and hands a request to a worker only when that worker is idle, as Odoo's
-// workers accept() from the shared socket only when idle. Queued requests wait; beyond the
-// queue's bound (or the bytes the master may hold) a request is answered 503 at once, as a
-// busy server behind a proxy would. A request must arrive whole within the HTTP timeouts and
-// its body stay under BODY_LIMIT_BYTES (src/lab/README.md, "Limits").
-// A worker busy for longer than limit_time_real is SIGKILLed: its client connection drops, its
-// PostgreSQL connection dies with it (so its transaction rolls back), and a new worker is forked.
-// A replacement worker inherits its predecessor's login failure counts (auth.ts).
-//
-// The master reads each HTTP request before queueing it rather than passing the raw socket to
-// the worker: it must answer /lab/status itself while every worker is busy, and Node cannot
-// hand over a socket it has started reading without private APIs. The scheduling is Odoo's:
-// one queue, one request per worker, HTTP/1.0-style `Connection: close` answers.
+// The prefork master: one FIFO queue, a request handed to a worker only when idle, 503 beyond the
+// queue's bound, and limit_time_real enforced (src/lab/README.md, "Limits").
 import { fork, type ChildProcess } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from '../../core/logger.js';
@@ -76,6 +64,8 @@ interface Slot {
   loginFailures: Map<string, LoginFailures>;
 }
 
+// The master reads each request before queueing it rather than passing the raw socket: it must
+// answer /lab/status while every worker is busy, and Node cannot hand over a socket it has read.
 export class PreforkMaster {
   readonly #options: MasterOptions;
   readonly #server: Server;

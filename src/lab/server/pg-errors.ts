@@ -1,6 +1,5 @@
-// PostgreSQL errors as psycopg2 names them, and the ones Odoo's `retrying` treats specially
-// (docs/odoo-api.md, "Transactions and concurrency"): concurrency errors are retried, integrity
-// errors become fault 2.
+// PostgreSQL errors as psycopg2 names them, and which Odoo's `retrying` retries or turns into
+// fault 2 (docs/odoo-api.md, "Transactions and concurrency").
 
 /** SQLSTATEs Odoo retries: SERIALIZATION_FAILURE, DEADLOCK_DETECTED, LOCK_NOT_AVAILABLE. */
 export const CONCURRENCY_CODES = new Set(['40001', '40P01', '55P03']);

@@ -1,7 +1,5 @@
-// Fault 1 carries a Python traceback in Odoo. The lab writes one shaped like Odoo's: the
-// "Traceback (most recent call last):" header, one frame per dispatch stage the call went
-// through (named after the lab's own modules, never Odoo's paths), and Python's last line
-// `<ExceptionType>: <message>`, which is what clients and the toolkit's fault classifier read.
+// The Python traceback fault 1 carries, shaped like Odoo's but with the lab's own frames; its
+// last line `<ExceptionType>: <message>` is what clients classify.
 
 /** Dispatch stages, outermost first, as frames of the lab's own server modules. */
 export type Frame = readonly [file: string, func: string, code: string];

@@ -1,8 +1,5 @@
-// One RPC call's transaction, as odoo/service/model.py `retrying` runs it: REPEATABLE READ;
-// on 40001 / 40P01 / 55P03 roll back and re-run the whole call after sleep(uniform(0, 2**try))
-// up to 5 tries (the worker stays busy while it waits, as Odoo's does); after the fifth the
-// original error propagates (fault 1); an IntegrityError is not retried but becomes
-// ValidationError "The operation cannot be completed: ..." (fault 2); success commits.
+// One RPC call's transaction as odoo/service/model.py `retrying` runs it: REPEATABLE READ, up to
+// 5 tries on concurrency errors, IntegrityError as ValidationError (fault 2).
 import { setTimeout as delay } from 'node:timers/promises';
 import type pg from 'pg';
 import { ValidationError } from '../exceptions.js';

@@ -1,6 +1,5 @@
-// A prefork worker process: serves one request at a time, handed to it by the master only when
-// it is idle, like Odoo's WorkerHTTP. It keeps per-process state as Odoo's workers do: a small
-// PostgreSQL pool per tenant database, the credentials cache and the login cooldown counters.
+// A prefork worker process, like Odoo's WorkerHTTP: one request at a time, with per-process
+// PostgreSQL pools, credentials cache and login cooldown counters.
 import pg from 'pg';
 import { Logger } from '../../core/logger.js';
 import { Secret } from '../../core/secret.js';
