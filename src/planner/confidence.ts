@@ -1,6 +1,5 @@
-// How sure a recommendation is: high when it rests on a well-determined fit and the forecast
-// stays inside the measured range; lower for weak fits, extrapolation and assumed inputs.
-// The thresholds follow the USL references' advice (6+ levels, R², held-out error) [proposal].
+// How sure a recommendation is: high on a well-determined fit with the forecast inside the
+// measured range, lower for weak fits, extrapolation and assumed inputs [proposal].
 import type { Confidence, ConfidenceGrade, UslFitSummary } from '../core/plan-types.js';
 
 export interface ConfidenceFactors {

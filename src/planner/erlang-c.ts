@@ -1,6 +1,5 @@
-// The M/M/c queue: Erlang B and C by the stable recurrence, mean wait, wait quantile and the
-// sojourn-time tail with its p95. Rates per second, times in seconds.
-// F11–F14 in docs/capacity-model.md (KSL GGcWhittApproximation.kt; Wikipedia "Erlang C").
+// The M/M/c queue: Erlang B and C, mean wait, wait quantile and the sojourn-time p95; rates per
+// second, times in seconds (F11–F14 in docs/capacity-model.md).
 import { bisect } from 'simple-statistics';
 
 /** Erlang B by the recurrence B₀ = 1, Bₙ = a·Bₙ₋₁ / (n + a·Bₙ₋₁): no factorials, no overflow. */

@@ -1,6 +1,5 @@
-// Demand over the forecast horizon: today's busy-hour rates grown at compound monthly rates,
-// multiplied on peak event dates; the peak the plan sizes for; and the first date a capacity
-// check fails (when today's capacity runs out). Growth model: SRE book "demand forecasting".
+// Demand over the forecast horizon (compound monthly growth, peak event multipliers), the peak
+// the plan sizes for, and the first date a capacity check fails.
 import type { TransactionClass } from '../core/classes.js';
 import type { Forecast } from '../core/models/forecast.js';
 import type { ForecastPoint, ForecastSummary } from '../core/plan-types.js';

@@ -1,6 +1,5 @@
-// The G/G/c correction of the M/M/c mean wait for measured variability: Allen–Cunneen's
-// (c_a² + c_s²)/2 factor with Whitt's refinement φ (Whitt 1993, "Approximations for the GI/G/m
-// queue"). F15 in docs/capacity-model.md (KSL GGcWhittApproximation.kt).
+// The G/G/c correction of the M/M/c mean wait (Allen–Cunneen with Whitt's refinement), F15 in
+// docs/capacity-model.md.
 import { mmcMeanWait, type MmcQueue } from './erlang-c.js';
 
 export interface GgcQueue extends MmcQueue {

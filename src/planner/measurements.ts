@@ -1,6 +1,5 @@
-// What the planner takes from run directories: per class, the (N, X) points of the valid steps,
-// the low-load service times, and the database cost per transaction. Pure: the CLI reads the
-// files (src/core/run-types.ts) and hands them over.
+// What the planner takes from run directories: per class the (N, X) points of valid steps, the
+// low-load service times and the database cost per transaction. Pure.
 import { linearRegression } from 'simple-statistics';
 import { TRANSACTION_CLASSES, type TransactionClass } from '../core/classes.js';
 import type { StepRef } from '../core/plan-types.js';

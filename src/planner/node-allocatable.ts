@@ -1,6 +1,5 @@
 // What a node offers pods: capacity minus kube and system reservations minus the eviction
-// threshold. F25 in docs/capacity-model.md (Kubernetes node-allocatable; GKE "plan node
-// sizes"; awslabs/amazon-eks-ami bootstrap.sh).
+// threshold (F25 in docs/capacity-model.md).
 import type { NodeType } from '../core/models/nodes.js';
 
 export interface Resources {

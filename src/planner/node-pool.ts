@@ -1,7 +1,5 @@
-// Node pools: pods bin-packed first-fit-decreasing onto a node type's allocatable capacity (less
-// the DaemonSets every node runs), then spare nodes for N+k and an even spread over zones; the
-// cheapest node type wins. F25–F26 in docs/capacity-model.md (Karpenter designs/bin-packing.md;
-// SRE book N+2; AWS static stability).
+// Node pools: pods bin-packed first-fit-decreasing per node type, spare nodes for N+k, spread
+// over zones; the cheapest node type wins (F25–F26 in docs/capacity-model.md).
 import type { NodeType } from '../core/models/nodes.js';
 import type { NodePacking } from '../core/plan-types.js';
 import { nodeAllocatable, type Resources } from './node-allocatable.js';

@@ -1,6 +1,5 @@
-// Odoo's own sizing rules: workers per CPU, workers per concurrent user, RAM per worker, and the
-// connection budget of db_maxconn. F16–F18 in docs/capacity-model.md (odoo/documentation
-// deploy.rst "Builtin server"; itpp-labs db_maxconn.rst; odony in odoo/odoo-extra#73).
+// Odoo's own sizing rules: workers per CPU and per concurrent user, RAM per worker, the
+// db_maxconn budget (F16–F18 in docs/capacity-model.md).
 
 /** "Rule of thumb: (#CPU * 2) + 1" — the most HTTP workers a pod of that many cores should run. */
 export function maxWorkersForCpu(cpu: number): number {

@@ -1,8 +1,5 @@
-// Month-end billing's posting collisions as a finding: concurrent invoicing runs that number an
-// invoice the same (Odoo refuses the second action_post) cap how many billing transactions
-// should run at once. Collisions are retried by the billing job, so they are not errors; their
-// rate against the billing concurrency of each step (VUs, or Little's law N = X·R, F10) says
-// up to which concurrency they stay rare. Pure: steps in, the cap and its grounds out.
+// Month-end billing's posting collisions as a finding: the billing concurrency up to which
+// colliding action_post calls stay rare (docs/capacity-model.md, section 10). Pure.
 import type {
   BillingCapStatus,
   BillingConcurrencyCap,

@@ -1,6 +1,5 @@
-// Database recommendations: vCPU from DB time per transaction × forecast rates at a target
-// utilisation (F21), PGTune memory checked against the data size and hit ratio (F19), PgBouncer
-// advice (F22), IOPS and WAL rate, storage growth, and a read replica when reads dominate.
+// Database recommendations: vCPU (F21), memory (F19), PgBouncer (F22), IOPS and WAL rate,
+// storage growth, and a read replica when reads dominate.
 import type { TransactionClass } from '../core/classes.js';
 import type { Environment } from '../core/models/environment.js';
 import type { Forecast } from '../core/models/forecast.js';

@@ -1,6 +1,5 @@
-// Builds plan.json from run measurements and models: fits, worker pools, node pools, autoscaling,
-// database, runway and (for multi-tenant runs) tenant placement, plus the verdict on whether the
-// forecast peak can meet the SLOs with the node catalog. Pure: the CLI reads and writes.
+// Builds plan.json from run measurements and models, with the verdict on whether the forecast
+// peak can meet the SLOs with the node catalog. Pure: the CLI reads and writes.
 import type { TransactionClass } from '../core/classes.js';
 import { isOcError } from '../core/errors.js';
 import type { Environment } from '../core/models/environment.js';

@@ -1,6 +1,5 @@
-// Today's capacity and when it runs out: the environment under test as it is (its workers in one
-// pool, its database vCPU) checked against the forecast day by day: SLOs met, workers and
-// database under their target utilisation.
+// Today's capacity and when it runs out: the environment as it is, checked against the forecast
+// day by day (SLOs met, workers and database under target utilisation).
 import type { TransactionClass } from '../core/classes.js';
 import type { Environment } from '../core/models/environment.js';
 import type { Forecast } from '../core/models/forecast.js';

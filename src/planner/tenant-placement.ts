@@ -1,9 +1,5 @@
-// Tenant placement: stay shared, dedicated database or dedicated stack — the multi-tenant, hybrid
-// and dedicated models of logistics hosting. A weighted score of the tenant's share of DB time and
-// worker time, its growth and how much its peak hurts neighbours, plus single-metric thresholds
-// and hard overrides (tier, compliance, residency). Criteria: docs/capacity-model.md, section 11
-// (Azure Architecture Center tenant life cycle and noisy neighbour; AWS SaaS Lens PERF 1, REL 1);
-// the weights and thresholds are our proposal.
+// Tenant placement (stay shared, dedicated database or dedicated stack) by weighted score,
+// thresholds and hard overrides (docs/capacity-model.md, section 11) [proposal].
 import type { Tenancy } from '../core/models/tenancy.js';
 import type { Tenant, Tenants } from '../core/models/tenants.js';
 import type {

@@ -1,8 +1,5 @@
-// The latency quantile of a business transaction (several XML-RPC calls in a row) when each call
-// may wait for an Odoo worker. Per call: wait with probability C (Erlang C), then an exponential
-// wait whose mean is the G/G/c mean wait given waiting (F13, F15); k calls add k such waits. The
-// transaction's own service time is a gamma with the mean and variability measured at low load.
-// With one call and exponential service this is exactly F14; the rest is [derived].
+// The latency quantile of a business transaction of several calls, each of which may wait for
+// an Odoo worker (F13, F15; with one call and exponential service, exactly F14) [derived].
 import jstat from 'jstat';
 import { bisect } from 'simple-statistics';
 import { erlangC } from './erlang-c.js';

@@ -1,8 +1,5 @@
-// How much longer each transaction takes at a higher rate because concurrent work contends for
-// CPU, locks and the database, read off the USL fit: D(N) = 1 + σ(N−1) + κN(N−1) is the latency
-// stretch at N in flight (F2). N at the forecast rate is solved on the curve (R = N/X, not
-// codahale's closed form), and bounded by the workers that were measured: past them the extra
-// latency was queueing for a worker, which the queue model adds itself.
+// How much longer each transaction takes at a higher rate from contention, read off the USL fit
+// (F2), bounded by the workers that were measured (past them the queue model adds the wait).
 import type { UslFitSummary } from '../core/plan-types.js';
 import { uslDenominator, uslLatencyAtThroughput } from './usl.js';
 

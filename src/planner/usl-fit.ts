@@ -1,7 +1,5 @@
-// Fits the USL to (N, X) measurements: bounded nonlinear least squares (σ, κ ≥ 0) started from
-// Gunther's linearisation, with standard errors, R², leave-one-out error, N* and X_max.
-// F6–F9 in docs/capacity-model.md (R usl usl.solve.lm / usl.solve.nls "port", gradient.R,
-// confint.R; codahale/usl Build).
+// Fits the USL to (N, X) measurements by bounded nonlinear least squares, with standard errors,
+// R², leave-one-out error, N* and X_max (F6–F9 in docs/capacity-model.md).
 import jstat from 'jstat';
 import { levenbergMarquardt } from 'ml-levenberg-marquardt';
 import { Matrix, pseudoInverse } from 'ml-matrix';

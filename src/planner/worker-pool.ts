@@ -1,6 +1,5 @@
-// Sizes one pool of Odoo workers as a G/G/c queue of XML-RPC calls: the smallest worker count
-// that keeps utilisation under the target and every class's transaction p95 under its SLO,
-// never above the USL's N*. F11–F15 in docs/capacity-model.md, "How a pool is sized".
+// Sizes one pool of Odoo workers as a G/G/c queue of calls: the fewest workers meeting target
+// utilisation and each class's p95 SLO, never above N* (docs/capacity-model.md, section 3).
 import type { TransactionClass } from '../core/classes.js';
 import { erlangC } from './erlang-c.js';
 import type { GgcQueue } from './ggc-approximation.js';

@@ -1,6 +1,5 @@
-// Kubernetes manifests from a plan: one Deployment per worker pool (replicas, CPU and memory
-// requests, memory limit) and the web pool's HorizontalPodAutoscaler. Written as YAML text so
-// that every value carries its comment; tests parse it back. Pure.
+// Kubernetes manifests from a plan: one Deployment per worker pool and the web pool's HPA,
+// written as YAML text so every value carries its comment. Pure.
 import type { PlanJson, WorkerPoolRecommendation } from '../../core/plan-types.js';
 import { header, show } from './settings.js';
 

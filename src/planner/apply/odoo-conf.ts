@@ -1,6 +1,5 @@
-// odoo.conf fragments, one per worker pool: workers and cron threads from the plan, db_maxconn
-// from the connections a request holds (F28), limit_memory_soft/hard from the measured working
-// set (F29), limit_time_cpu/real from the slowest request measured (F30). Pure.
+// odoo.conf fragments, one per worker pool: workers and cron threads, db_maxconn (F28),
+// limit_memory_* (F29) and limit_time_* (F30) from the plan's measurements. Pure.
 import type { MemoryEstimate, PlanJson, WorkerPoolRecommendation } from '../../core/plan-types.js';
 import { type Setting, show } from './settings.js';
 

@@ -1,6 +1,5 @@
-// One setting of a file that applies a plan: its value, or null when the plan lacks the
-// measurement it needs, and the lines that trace it to the plan's evidence. Rendered as
-// `name = value` under comment lines, the shape odoo.conf, pgbouncer.ini and postgresql.conf share.
+// One setting of a file that applies a plan: its value (null when unmeasured) and the comment
+// lines tracing it to the plan's evidence, rendered as `name = value`.
 import type { PlanJson } from '../../core/plan-types.js';
 
 export interface Setting {
