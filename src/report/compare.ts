@@ -1,7 +1,5 @@
-// "What changed since last quarter": this run and plan against an earlier run or plan, as two
-// tables — recommendations (earlier recommended → now recommended) and key measurements (best
-// valid throughput, its p95 and errors, the USL fit, DB time per transaction) — plus notes on
-// anything that makes the two hard to compare (another environment, Odoo version, profile).
+// "What changed since last quarter": recommendations and key measurements against an earlier run
+// or plan, with notes on anything that makes the two hard to compare.
 import type { TransactionClass } from '../core/classes.js';
 import { TRANSACTION_CLASSES } from '../core/classes.js';
 import { monthlyCost } from './cost.js';

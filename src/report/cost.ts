@@ -1,6 +1,5 @@
-// What the recommended platform costs a month: its node pools and, when the catalog prices it,
-// the database instance. plan.json has no cost for today's sizing, so the report compares
-// against last quarter's plan instead (compare.ts).
+// What the recommended platform costs a month (node pools and, when priced, the database);
+// compared against last quarter's plan (compare.ts), since plan.json has no cost for today.
 import type { PlanJson } from '../core/plan-types.js';
 import { money } from './round.js';
 

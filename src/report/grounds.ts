@@ -1,6 +1,5 @@
-// The grounds of a recommendation as the report shows them: its confidence grade and why, the
-// formulas (the F-numbers of docs/capacity-model.md), the steps and fits it rests on, and its
-// inputs, with every number rounded once.
+// The grounds of a recommendation as the report shows them: confidence and why, formulas
+// (docs/capacity-model.md F-numbers), the steps and fits it rests on, and its inputs.
 import type { Grounded } from '../core/plan-types.js';
 import { roundMeasure } from './round.js';
 

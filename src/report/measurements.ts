@@ -1,6 +1,5 @@
-// Measurements the report derives from a run's steps: which classes ran, the best valid step per
-// class, and where the database spent its time. Values come from each step's own histogram-based
-// summary; nothing here averages percentiles across steps.
+// Measurements the report derives from a run's steps: classes run, best valid step per class,
+// where the database spent its time; percentiles are never averaged across steps.
 import type { TransactionClass } from '../core/classes.js';
 import { TRANSACTION_CLASSES } from '../core/classes.js';
 import type { CallStepStats, ClassStepStats, StepJson } from '../core/run-types.js';

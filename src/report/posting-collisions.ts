@@ -1,6 +1,5 @@
-// Month-end billing's posting collisions as the report shows them: the finding in a sentence or
-// two (the cap on billing concurrency, or why there is none), the collisions per step against
-// the billing concurrency, and the grounds of the cap. Built from the plan's finding only.
+// Month-end billing's posting collisions as the report shows them: the finding, collisions per
+// step against billing concurrency, and the cap's grounds; from the plan's finding only.
 import type { BillingConcurrencyCap, PlanJson } from '../core/plan-types.js';
 import { ground, type Ground } from './grounds.js';
 import { percent, roundMeasure } from './round.js';

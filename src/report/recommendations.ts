@@ -1,7 +1,5 @@
-// The recommendations of the plan as report sections: Odoo workers per pool, Odoo's rule of
-// thumb and the connection budget, node pools, autoscaling and the database. Each section has
-// its tables (today against recommended where the plan knows today) and the grounds of every
-// recommendation in it.
+// The plan's recommendations as report sections (workers, Odoo's rules, node pools, autoscaling,
+// database), each with its tables and the grounds of every recommendation.
 import { ground, type Ground } from './grounds.js';
 import type { PlanJson, WorkerPoolRecommendation } from '../core/plan-types.js';
 import { money, percent, roundMeasure } from './round.js';

@@ -1,6 +1,5 @@
-// Renders a report document with the handlebars templates of reports/templates/: HTML with the
-// charts inlined as SVG (self-contained: inline CSS, no scripts, fonts or images from elsewhere),
-// Markdown for wikis (tables; the charts live in the HTML), and JSON (the plan plus the tables).
+// Renders a report document with reports/templates/: self-contained HTML with inline SVG charts,
+// Markdown for wikis, and JSON (the plan plus the tables).
 import { readFile, readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import Handlebars from 'handlebars';

@@ -1,6 +1,5 @@
-// The report document: everything the quarterly sizing report says, derived once from a planned
-// run (and a baseline for "what changed"), with every number already rounded. The HTML,
-// Markdown and JSON renderers only print it, so the three formats cannot disagree.
+// The report document, derived once from a planned run (and a baseline) with every number
+// rounded, so the HTML, Markdown and JSON renderers cannot disagree.
 import type { TransactionClass } from '../core/classes.js';
 import type { CallsChartData } from './charts/calls-chart.js';
 import type { DbTimeChartData } from './charts/db-time-chart.js';

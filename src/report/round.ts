@@ -1,6 +1,5 @@
-// How many digits the report shows. Every derived number is rounded once, here, before it goes
-// into the report document; the HTML, the Markdown and the JSON then print the same value, and
-// a load test measured on a busy machine does not pretend to five significant digits (GCaP).
+// How many digits the report shows: every derived number is rounded once, here, and a load test
+// does not pretend to five significant digits (GCaP).
 
 /** Three significant digits below 100, whole numbers above: 0.0123, 1.23, 12.3, 123, 1234. */
 export function roundMeasure(value: number): number {

@@ -1,6 +1,5 @@
 // Statement classes for "DB time by statement class": a pg_stat_statements query reduced to its
-// verb and main table ("UPDATE stock_quant", "SELECT … FOR UPDATE ir_sequence"), which is how
-// an Odoo DBA reads lock and I/O hot spots. Odoo double-quotes its identifiers; both forms match.
+// verb and main table ("UPDATE stock_quant"), matching quoted and bare identifiers.
 
 const IDENT = String.raw`"?([a-zA-Z_][a-zA-Z0-9_]*)"?(?:\."?([a-zA-Z_][a-zA-Z0-9_]*)"?)?`;
 const FROM = new RegExp(String.raw`\bfrom\s+${IDENT}`, 'i');

@@ -1,6 +1,5 @@
-// Node-pool packing: each node of the recommended pool with the CPU and memory its pods request,
-// as a share of the node's allocatable (F25), and the spare nodes N+k adds as empty rows, so
-// the binding resource and the spare room are visible at a glance.
+// Node-pool packing: each node's requested CPU and memory as a share of its allocatable (F25),
+// with N+k spare nodes as empty rows, so the binding resource shows at a glance.
 import { scaleBand, scaleLinear } from 'd3-scale';
 import {
   barPath,

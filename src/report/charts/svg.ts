@@ -1,11 +1,5 @@
-// The SVG building blocks every chart shares: escaping, the accessible frame (title, desc), axes
-// with d3's "nice" ticks, legends and bar shapes. Charts are strings built in Node without a DOM:
-// d3-scale and d3-shape compute scales, ticks and path data; this file only writes elements.
-// Why d3-scale + d3-shape: they are the DOM-free core of d3 (what Observable Plot builds on),
-// small, deterministic, and give tick choice and path geometry that are easy to get subtly wrong
-// by hand. Whole charting libraries either need a DOM (Chartist, d3-selection) or bring their own
-// layout, fonts and styling to server-side SVG (Vega, ECharts' SSR), which is heavier and harder
-// to make accessible and byte-stable. Writing the few elements ourselves keeps the output small.
+// The SVG building blocks every chart shares (escaping, accessible frame, axes, legends, bars);
+// charts are strings built in Node without a DOM.
 import type { ScaleBand, ScaleLinear } from 'd3-scale';
 
 /** Canvas geometry shared by the charts: outer size and the plot margins. */
