@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import RealOdooFirst from './test/sequencer.js';
 
 export default defineConfig({
   test: {
@@ -12,5 +13,6 @@ export default defineConfig({
     pool: 'forks',
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },
     reporters: ['default'],
+    sequence: { sequencer: RealOdooFirst },
   },
 });
