@@ -1,6 +1,5 @@
 // Splitting one load level between N k6 processes with execution segments, as k6-operator does
-// between pods: process i of N runs segment i/N:(i+1)/N of the sequence 0,1/N,...,1, so together
-// they run exactly the iterations one process would.
+// between pods, so together they run exactly the iterations one process would.
 
 function fraction(k: number, n: number): string {
   return k === 0 ? '0' : k === n ? '1' : `${k}/${n}`;

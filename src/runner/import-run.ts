@@ -1,8 +1,5 @@
-// `run --import <dir>`: a run directory from a distributed run's per-pod k6 outputs (k6-operator,
-// see k8s-manifests.ts), through the same ingest and the same exact histogram merge as local
-// segments. Layout: <dir>/<NN>-<label>/ (or <dir>/<label>/) per ladder step, holding each pod's
-// *.ndjson or *.ndjson.gz and optionally its *.summary.json; <dir>/import.json, written by
-// `odoo-capacity k8s --out`, names the ladder and the target.
+// `run --import <dir>`: a run directory from a distributed run's per-pod k6 outputs (see
+// src/k8s/manifests.ts), through the same ingest and histogram merge as local segments.
 import { existsSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -78,6 +75,7 @@ async function readSummary(file: string): Promise<unknown> {
 const OUTPUT = /\.ndjson(\.gz)?$/;
 const SUMMARY = /\.summary\.json$/;
 
+/** A step's folder, <dir>/<NN>-<label>/ or <dir>/<label>/: each pod's .ndjson[.gz] and .summary.json. */
 async function stepFolder(from: string, index: number, label: string): Promise<string | undefined> {
   for (const name of [stepDirName(index, label), label]) {
     if (existsSync(join(from, name))) return join(from, name);
@@ -85,30 +83,13 @@ async function stepFolder(from: string, index: number, label: string): Promise<s
   return undefined;
 }
 
-export async function importRun(request: ImportRequest): Promise<{ dir: string; run: RunJson }> {
-  const descriptor = await readDescriptor(request.from);
-  const spec = request.spec ?? descriptor?.ladder;
-  if (!spec) {
-    throw new BadInputError(`${request.from}: no ${IMPORT_FILE} and no ladder`, {
-      hint: 'Pass the ladder the pods ran (--ladder or --class/--rates/--hold), or import the folder `k8s --out` wrote.',
-    });
-  }
-  const folders: { index: number; label: string; path: string }[] = [];
-  for (const [i, step] of spec.steps.entries()) {
-    const path = await stepFolder(request.from, i + 1, step.label);
-    if (!path) break;
-    folders.push({ index: i + 1, label: step.label, path });
-  }
-  if (folders.length === 0) {
-    const first = stepDirName(1, spec.steps[0]!.label);
-    throw new BadInputError(
-      `${request.from}: no step folder (expected ${first}/ or ${spec.steps[0]!.label}/ holding the pods' outputs)`,
-    );
-  }
-
-  const id = request.id ?? descriptor?.runId ?? `import-${Date.now()}`;
-  const dir = await createRunDir(request.runsDir, id);
-  const run: RunJson = {
+/** run.json of a run built from pods' outputs: what the descriptor says, no database, running. */
+export function importedRunJson(
+  id: string,
+  spec: LadderSpec,
+  descriptor: ImportDescriptor | undefined,
+): RunJson {
+  return {
     schemaVersion: RUN_SCHEMA_VERSION,
     id,
     tool: { name: 'odoo-capacity', version: packageJson().version },
@@ -130,6 +111,32 @@ export async function importRun(request: ImportRequest): Promise<{ dir: string; 
     }),
     source: 'import',
   };
+}
+
+export async function importRun(request: ImportRequest): Promise<{ dir: string; run: RunJson }> {
+  const descriptor = await readDescriptor(request.from);
+  const spec = request.spec ?? descriptor?.ladder;
+  if (!spec) {
+    throw new BadInputError(`${request.from}: no ${IMPORT_FILE} and no ladder`, {
+      hint: 'Pass the ladder the pods ran (--ladder or --class/--rates/--hold), or import the folder `k8s --out` wrote.',
+    });
+  }
+  const folders: StepFolder[] = [];
+  for (const [i, step] of spec.steps.entries()) {
+    const path = await stepFolder(request.from, i + 1, step.label);
+    if (!path) break;
+    folders.push({ index: i + 1, label: step.label, path });
+  }
+  if (folders.length === 0) {
+    const first = stepDirName(1, spec.steps[0]!.label);
+    throw new BadInputError(
+      `${request.from}: no step folder (expected ${first}/ or ${spec.steps[0]!.label}/ holding the pods' outputs)`,
+    );
+  }
+
+  const id = request.id ?? descriptor?.runId ?? `import-${Date.now()}`;
+  const dir = await createRunDir(request.runsDir, id);
+  const run = importedRunJson(id, spec, descriptor);
   await writeRunJson(dir, run);
   try {
     await importSteps(dir, run, spec, folders, request.from);
@@ -144,45 +151,66 @@ export async function importRun(request: ImportRequest): Promise<{ dir: string; 
   return { dir, run };
 }
 
+export interface StepFolder {
+  index: number;
+  label: string;
+  /** The folder holding the step's pods' outputs. */
+  path: string;
+}
+
+/**
+ * One step from its pods' outputs: ingested, merged exactly, committed to the run directory
+ * like a local step, and listed in run.json (not yet written).
+ */
+export async function importStep(
+  dir: string,
+  run: RunJson,
+  spec: LadderSpec,
+  folder: StepFolder,
+): Promise<StepJson> {
+  const entries = (await readdir(folder.path)).sort();
+  const outputs = entries.filter((e) => OUTPUT.test(e)).map((e) => join(folder.path, e));
+  if (outputs.length === 0) {
+    throw new BadInputError(`${folder.path}: no k6 output (*.ndjson or *.ndjson.gz)`);
+  }
+  const measured = mergeMeasurements(await Promise.all(outputs.map((o) => ingestFile(o))));
+  const figures = stepFigures(measured, spec.holdSeconds);
+  const stepJson = stepDocument({
+    index: folder.index,
+    spec,
+    figures,
+    database: emptyDatabase(IMPORTED_NOTE),
+    k6ExitCode: 0,
+  });
+  const summaries = await Promise.all(
+    entries
+      .filter((e) => SUMMARY.test(e))
+      .map(async (e) => ({
+        pod: e.replace(SUMMARY, ''),
+        summary: await readSummary(join(folder.path, e)),
+      })),
+  );
+  const staging = await beginStep(dir, folder.index, folder.label);
+  const rel = await commitStep(dir, staging, {
+    step: stepJson,
+    histograms: figures.histograms,
+    k6Summary: { pods: summaries, outputs: outputs.length },
+  });
+  run.steps.push({ index: folder.index, label: folder.label, dir: rel, valid: stepJson.valid });
+  return stepJson;
+}
+
 async function importSteps(
   dir: string,
   run: RunJson,
   spec: LadderSpec,
-  folders: { index: number; label: string; path: string }[],
+  folders: StepFolder[],
   from: string,
 ): Promise<void> {
   let baseline: StepJson | undefined;
   let stop: StopReason | undefined;
   for (const folder of folders) {
-    const entries = (await readdir(folder.path)).sort();
-    const outputs = entries.filter((e) => OUTPUT.test(e)).map((e) => join(folder.path, e));
-    if (outputs.length === 0) {
-      throw new BadInputError(`${folder.path}: no k6 output (*.ndjson or *.ndjson.gz)`);
-    }
-    const measured = mergeMeasurements(await Promise.all(outputs.map((o) => ingestFile(o))));
-    const figures = stepFigures(measured, spec.holdSeconds);
-    const stepJson = stepDocument({
-      index: folder.index,
-      spec,
-      figures,
-      database: emptyDatabase(IMPORTED_NOTE),
-      k6ExitCode: 0,
-    });
-    const summaries = await Promise.all(
-      entries
-        .filter((e) => SUMMARY.test(e))
-        .map(async (e) => ({
-          pod: e.replace(SUMMARY, ''),
-          summary: await readSummary(join(folder.path, e)),
-        })),
-    );
-    const staging = await beginStep(dir, folder.index, folder.label);
-    const rel = await commitStep(dir, staging, {
-      step: stepJson,
-      histograms: figures.histograms,
-      k6Summary: { pods: summaries, outputs: outputs.length },
-    });
-    run.steps.push({ index: folder.index, label: folder.label, dir: rel, valid: stepJson.valid });
+    const stepJson = await importStep(dir, run, spec, folder);
     baseline ??= stepJson;
     stop ??= stopAfter(baseline, stepJson, spec);
   }

@@ -1,6 +1,5 @@
-// What a k6 scenario is told about the step it runs (docs/contracts.md, "k6 side ↔ runner"):
-// OC_* for the load and the workload, ODOO_* for the target. The secret goes here, in k6's
-// environment, and nowhere else: not on its command line, not in run.json.
+// What a k6 scenario is told about its step (docs/contracts.md, "k6 side ↔ runner"): OC_* and
+// ODOO_*; the secret goes in k6's environment only, never its command line or run.json.
 import type { LoadProfile } from '../core/classes.js';
 import type { LadderSpec, LadderStepSpec } from '../core/run-types.js';
 import type { OdooTarget } from '../core/target.js';

@@ -1,10 +1,5 @@
-// Streaming ingest of k6's JSON output (--out json=<file>, gzipped or not) into StepMeasurements:
-// only the steady state (phase=hold) counts, memory stays flat (histograms and per-second
-// counters, never the samples), and a live view feeds the progress line while k6 runs.
-//
-// Speed: most lines are k6's own per-request metrics the runner does not need. A Point line
-// starts with {"metric":"<name>", so the name is read without parsing the line, and only the
-// lines of wanted metrics go through JSON.parse.
+// Streaming ingest of k6's JSON output into StepMeasurements: hold phase only, flat memory, and
+// a live view for the progress line while k6 runs.
 import { isTransactionClass, type TransactionClass } from '../core/classes.js';
 import { BadInputError } from '../core/errors.js';
 import { newHistogram, recordMs, summarizeHistogram, type Histogram } from './latency-histogram.js';
@@ -49,6 +44,8 @@ function isSample(data: unknown): data is Sample {
   );
 }
 
+// Most lines are k6's per-request metrics the runner does not need: a Point line's metric name is
+// read after this prefix without parsing, and only wanted metrics go through JSON.parse.
 const POINT_PREFIX = Buffer.from('{"metric":"', 'latin1');
 const QUOTE = 0x22;
 const CLOSING_BRACE = 0x7d;

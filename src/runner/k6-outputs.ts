@@ -1,10 +1,5 @@
-// k6's own outputs for a run (`run --out`, README "See a run in Grafana"): the outputs go on k6's
-// command line, and the K6_* variables that configure them reach k6's environment. Only those:
-// k6-process.ts still drops every K6_* variable it inherits, because K6_VUS, K6_DURATION,
-// K6_SYSTEM_TAGS, K6_HTTP_DEBUG and the like would change the load behind the runner's back, or
-// write the target's secret (an XML-RPC body) to a log. A value that can carry a secret (a
-// password, a token, a header, a URL with credentials) is masked in every log line, and run.json
-// records the outputs masked and the variables by name only.
+// k6's own outputs for a run (`run --out`, README "See a run in Grafana"): flags and the K6_*
+// variables that configure them, masked in logs and run.json.
 import { BadInputError } from '../core/errors.js';
 import { redact, registerSecretValue, urlPasswords } from '../core/redact.js';
 import { k6LogField } from './k6-process.js';

@@ -1,10 +1,5 @@
-// The one k6 wrapper, in the manner of execa: a k6 run is one object that owns spawning,
-// Ctrl-C forwarding, the timeout, the captured stderr tail and the meaning of k6's exit code.
-// Secrets reach k6 only through its environment, never its command line.
-//
-// k6 runs under a watchdog (scripts/k6-watchdog.mjs) whose stdin is a pipe from this process:
-// if the runner dies, even by SIGKILL, the pipe closes and the watchdog kills k6, so no k6 is
-// left loading the target. k6's pid goes to a pid file the caller names (run --resume checks it).
+// The one k6 wrapper, in the manner of execa: spawning, Ctrl-C forwarding, the timeout, the
+// stderr tail and the meaning of k6's exit code; secrets only through its environment.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -52,6 +47,8 @@ const KILL_GRACE_MS = 15_000;
 // configure k6's outputs are chosen by k6-outputs.ts and passed explicitly in request.env.
 const NOT_INHERITED = /^(K6_|OC_|ODOO_|PGURL$)/;
 
+// k6 runs under this watchdog, whose stdin is a pipe from this process: if the runner dies, even
+// by SIGKILL, the pipe closes and the watchdog kills k6, so no k6 is left loading the target.
 const WATCHDOG = join(packageRoot, 'scripts', 'k6-watchdog.mjs');
 
 /** SIGKILL to the watchdog's process group: the watchdog and k6 together. */

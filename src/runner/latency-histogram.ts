@@ -1,5 +1,4 @@
-// Mergeable latency histograms (HDR, hdr-histogram-js): values recorded in microseconds with 3
-// significant digits, so a percentile is within 0.1% of the exact one, and segments and steps
+// Mergeable HDR latency histograms in microseconds (3 significant digits): segments and steps
 // merge by adding counts, never by averaging percentiles (docs/architecture.md).
 import * as hdr from 'hdr-histogram-js';
 import type { Histogram } from 'hdr-histogram-js';

@@ -1,10 +1,5 @@
-// Line-by-line reading of k6's NDJSON output with flat memory: plain or gzipped files, and a
-// file k6 is still writing (followed until k6 exits). A last line without its newline means the
-// file was cut short: one clear error naming the file and the line.
-//
-// Lines are split here rather than with node:readline because readline cannot tell whether the
-// last line ended with a newline, which is how a truncated file shows itself, and because it
-// decodes every line to a string, where the ingest skips most lines undecoded.
+// Line-by-line reading of k6's NDJSON output (plain, gzipped, or still being written) with flat
+// memory; a last line without its newline is one clear error naming file and line.
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
@@ -85,7 +80,8 @@ function readFailure(file: string, lineNo: number, error: unknown): BadInputErro
  * of a buffer (without its newline): a caller that skips a line never pays for decoding it.
  * Splitting on the newline byte is safe in UTF-8, where 0x0A is never part of another character.
  * Throws a BadInputError naming file and line when the data ends inside a line or the gzip
- * stream is cut.
+ * stream is cut. Not node:readline: it cannot tell whether the last line ended with a newline
+ * (how a truncated file shows itself), and it decodes every line.
  */
 export async function forEachLine(
   chunks: AsyncIterable<Buffer>,

@@ -1,7 +1,5 @@
-// How many seeded records a step needs (docs/contracts.md, "Seed data"): a validated delivery
-// leaves the ready pool (stock-moves), an invoiced order leaves the delivered pool
-// (month-end-billing, a batch of orders per invoicing run), and carrier-burst writes tracking
-// numbers on deliveries of seeded orders. The runner tops the pools up before each step.
+// How many seeded records a step needs (docs/contracts.md, "Seed data"), so the runner can top
+// the pools up before each step.
 import { TRANSACTION_CLASSES, type TransactionClass } from '../core/classes.js';
 import type { WorkloadEnvelope } from '../core/models/workload.js';
 import type { LadderSpec, LadderStepSpec } from '../core/run-types.js';

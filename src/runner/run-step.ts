@@ -1,6 +1,5 @@
-// One ladder step: snapshot PostgreSQL, run k6 (one process per execution segment) while
-// following its output live, sample PostgreSQL activity during the hold, snapshot again, merge
-// the segments' histograms, and commit the step folder. Returns data; printing is the caller's.
+// One ladder step: PostgreSQL snapshots and samples around k6 (one process per segment), merged
+// histograms, the step folder committed. Returns data; printing is the caller's.
 import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';

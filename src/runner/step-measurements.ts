@@ -1,6 +1,5 @@
-// What one step measured, in a form that merges exactly: histograms add counts, counters add,
-// per-second series add across k6 processes. One k6 process (or pod) gives one; a distributed
-// step merges one per execution segment.
+// What one step measured, in a form that merges exactly (histograms and counters add); one per
+// k6 process or pod, merged per execution segment.
 import type { TransactionClass } from '../core/classes.js';
 import { mergeHistograms, newHistogram, type Histogram } from './latency-histogram.js';
 

@@ -1,6 +1,5 @@
-// From merged StepMeasurements to step.json's per-class figures and histograms.json: throughput
-// over the steady-state window, percentiles from the histograms, errors by fault tag, dropped
-// iterations in the window, and concurrency from Little's law and from the VU count.
+// From merged StepMeasurements to step.json's per-class figures and histograms.json (throughput,
+// percentiles, errors by fault tag, dropped iterations, concurrency).
 import type { TransactionClass } from '../core/classes.js';
 import {
   RUN_SCHEMA_VERSION,

@@ -1,9 +1,5 @@
-// k6 processes a dead runner left behind. Each k6 the runner starts writes its pid into its
-// step's staging folder (k6-process.ts); the watchdog kills k6 when the runner dies, but if the
-// watchdog was killed too (a kill of the whole process tree that missed k6), `run --resume`
-// finds the pid here and stops that k6 before it measures anything, so that no step is measured
-// under double load. A pid is only acted on when it is still that k6: its command line is the
-// recorded binary, with that staging folder among its arguments.
+// k6 processes a dead runner left behind (its watchdog killed too): `run --resume` stops them
+// before measuring, so no step is measured under double load.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
@@ -46,7 +42,10 @@ async function readRecord(file: string): Promise<PidRecord | undefined> {
   }
 }
 
-/** The k6 processes of this run still alive from an earlier runner: pid and staging folder. */
+/**
+ * The k6 processes of this run still alive from an earlier runner: pid and staging folder. A pid
+ * counts only while its command line is the recorded binary with that staging folder.
+ */
 export async function strayK6(runDir: string): Promise<{ pid: number; staging: string }[]> {
   const found = [];
   for (const staging of await partialStepDirs(runDir)) {
