@@ -1,8 +1,5 @@
-// Carrier burst: the carrier status storm. Carriers push scan events in batches, so updates
-// arrive as short spikes at a high rate: each one writes the tracking reference on a delivery,
-// reads the picking's state back, and looks the shipment up by its origin (the order), as the
-// customer-service screen and the shop's tracking page do. The spikes come from the workload's
-// burst shape.
+// Carrier burst: the carrier status storm. Scan events arrive in spikes, each writing a tracking
+// reference on a delivery, reading its state back and looking the shipment up by its order.
 import exec from 'k6/execution';
 import { CallFailure } from './lib/call-failure.ts';
 import type { Workload } from './lib/workload.ts';

@@ -1,13 +1,5 @@
-// Month-end billing: the accountant's invoicing run. Delivered orders are invoiced in batches
-// through the "Create invoices" wizard (sale.advance.payment.inv, invoicing what was delivered),
-// and the draft invoices are then posted, which numbers them gap-free per journal — the month-end
-// bottleneck. Each batch of orders is taken by exactly one iteration.
-//
-// Two batches posting at once can number an invoice the same (a posting collision,
-// lib/posting-collision.ts): Odoo refuses the whole action_post. The job then does what an
-// accountant does: waits (bounded exponential backoff with jitter, the workload's postRetry),
-// clears the provisional numbers of the drafts still unposted and posts them again. Collisions
-// are counted, not failures; a batch whose retries run out fails with fault `collision`.
+// Month-end billing: the accountant's invoicing run. Delivered orders invoiced in batches, then
+// posted; a posting collision is retried as an accountant would, counted but not a failure.
 import { sleep } from 'k6';
 import exec from 'k6/execution';
 import { CallFailure } from './lib/call-failure.ts';

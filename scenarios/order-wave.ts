@@ -1,8 +1,5 @@
-// Order wave: the e-commerce peak. An order arrives from the shop or EDI connector: a sale order
-// is created for a customer with a few lines — mostly one, sometimes twenty — of products drawn
-// by popularity, then confirmed. Confirming creates the delivery and reserves stock on the
-// products' quants inside the same transaction, so best-sellers make concurrent confirmations
-// contend on the same quant rows, as in a real wave.
+// Order wave: the e-commerce peak. Sale orders of one to twenty lines drawn by popularity, then
+// confirmed, so best-sellers contend on the same quant rows as in a real wave.
 import exec from 'k6/execution';
 import { ZipfSampler, sampleCount } from './lib/sampling.ts';
 import type { OrderWaveClass, Workload } from './lib/workload.ts';

@@ -1,8 +1,5 @@
-// Peak mix: the pre-peak capacity question — can the platform take the order wave, the
-// warehouse floor, the carrier status storm and the month-end invoicing run at the same time?
-// The four classes run at once as separate k6 scenarios, each with its own executor and rate;
-// OC_RATE sets their total, split as the workload's rates are. A class the target lacks data for
-// is skipped with one warning; the others run.
+// Peak mix: can the platform take all four classes at once? Each runs as its own k6 scenario;
+// OC_RATE sets their total, split as the workload's rates are.
 import { carrierBurst as carrierBurstRun, prepareCarrierBurst } from './carrier-burst.ts';
 import {
   monthEndBilling as monthEndBillingRun,

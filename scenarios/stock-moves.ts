@@ -1,8 +1,5 @@
-// Stock moves: the warehouse floor. Pack stations validate ready deliveries from the seeded pool
-// (each picking taken by exactly one iteration, across VUs and k6 processes), goods-in receives
-// supplier receipts, replenishment moves stock internally (reserved, then validated), and cycle
-// counts apply inventory adjustments to quants. The mix comes from the workload and is spread
-// evenly through the run.
+// Stock moves: the warehouse floor. Pack stations validate deliveries, goods-in receives, internal
+// replenishment and cycle counts, mixed as the workload says.
 import exec from 'k6/execution';
 import { CallFailure } from './lib/call-failure.ts';
 import type { OdooFeatures } from './lib/odoo-version.ts';

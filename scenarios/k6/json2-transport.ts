@@ -1,6 +1,5 @@
 // JSON-2 beside XML-RPC (Odoo 19 deprecates XML-RPC): POST /json/2/<model>/<method> with a bearer
-// API key and the database header; lib/json2.ts shapes the body, the answer and the faults as
-// Odoo 19 takes and gives them.
+// API key; lib/json2.ts shapes the body, the answer and the faults.
 import { CallFailure, odooFault } from '../lib/call-failure.ts';
 import {
   isMissingJson2,

@@ -1,7 +1,5 @@
-// Validating a picking as a warehouse operator does, on each Odoo series (docs/odoo-api.md):
-// 16 needs its done quantities set first (else the immediate-transfer wizard); 17 and 18 set them
-// to the demand themselves. A backorder wizard is answered as the default button does
-// (skip_backorder: the remainder becomes a backorder).
+// Validating a picking as a warehouse operator does on each Odoo series (docs/odoo-api.md,
+// "Differences between series"), answering a backorder wizard as its default button does.
 import { CallFailure } from '../lib/call-failure.ts';
 import type { OdooFeatures } from '../lib/odoo-version.ts';
 import type { OdooClient, Row } from './client.ts';

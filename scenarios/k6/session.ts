@@ -1,6 +1,5 @@
-// One authentication per test, in setup(): read common.version, adapt to the series, log in, and
-// let each class find its seeded pools. The secret stays in each VU's environment; setup data
-// (copied to every VU) carries only the uid and what the version implies.
+// One authentication per test, in setup(): read common.version, log in, find the seeded pools;
+// setup data carries only the uid and what the version implies, never the secret.
 import { featuresOf, type OdooFeatures } from '../lib/odoo-version.ts';
 import {
   TRANSACTION_CLASSES,

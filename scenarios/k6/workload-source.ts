@@ -1,7 +1,5 @@
-// Where the workload and SLOs come from: OC_WORKLOAD (JSON, validated by the runner), or for a
-// direct `k6 run` the YAML in models/, parsed with the `yaml` package's browser build. Only k6's
-// first VU reads them (it computes the options and runs setup()): the YAML parser would cost each
-// VU about 1.5 MB, so VUs receive what they need through setup()'s data instead.
+// Where the workload and SLOs come from: OC_WORKLOAD, or for a direct `k6 run` the YAML in
+// models/, read only in k6's first VU (scenarios/README.md).
 import { checkEnvelope, type LoadProfile, type WorkloadEnvelope } from '../lib/workload.ts';
 import { scenarioEnv } from './scenario-env.ts';
 

@@ -1,6 +1,5 @@
-// XML-RPC over /xmlrpc/2 (docs/odoo-api.md) with the scenarios' own codec. The constant head
-// of execute_kw (db, uid, secret) is encoded once per VU, and model and method with the request's
-// parameters once per kind of call; each call encodes only its arguments.
+// XML-RPC over /xmlrpc/2 (docs/odoo-api.md) with the scenarios' own codec; the constant head of
+// execute_kw is encoded once per VU, so each call encodes only its arguments.
 import { CallFailure, odooFault } from '../lib/call-failure.ts';
 import { isCommittedUnmarshallable } from '../lib/fault-tags.ts';
 import type { OdooVersion } from '../lib/odoo-version.ts';

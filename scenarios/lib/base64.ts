@@ -1,6 +1,5 @@
-// Base64 for XML-RPC <base64> values. Written here because the codec must run unchanged in Node
-// (vitest) and in k6: Node's Buffer and k6's `k6/encoding` each exist on one side only, and k6
-// has no atob/btoa. RFC 4648 alphabet; decoding ignores whitespace (XML-RPC bodies wrap lines).
+// Base64 for XML-RPC <base64> values that runs in Node and k6 alike (Buffer and k6/encoding each
+// exist on one side only); RFC 4648, decoding ignores whitespace.
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const LOOKUP = new Int16Array(128).fill(-1);

@@ -1,13 +1,5 @@
-// Posting collisions of month-end billing, and how the billing job waits before it retries.
-//
-// Odoo keeps posted journal entries' names unique per journal (the account_move_unique_name
-// index). Odoo 16 and 17 number the first draft of a period when the draft is created, so two
-// invoicing runs at the start of a period can both hold e.g. INV/2026/00001; the first to post
-// wins and the other's action_post fails with fault 2 "The operation cannot be completed: Another
-// entry with the same name already exists.", rolling the whole call back (seen on real 17.0, and
-// on real 16.0, whose account_sequence module adds the same index and message). Posting again
-// fails the same way until the draft's provisional number is cleared (name '/'), which is what
-// an accountant does and what month-end-billing.ts does before it retries. 18 numbers no draft.
+// Posting collisions of month-end billing (docs/odoo-api.md, "Posting collisions"), and how the
+// billing job waits before it clears the provisional numbers and posts again.
 import type { PostRetry } from './workload.ts';
 
 /** The call that collides, as a CallFailure names it. */

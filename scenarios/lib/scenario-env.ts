@@ -1,5 +1,4 @@
-// The one typed reader of the environment k6 gives a scenario (__ENV): the target
-// (ODOO_URL, ODOO_DB, ODOO_USER, ODOO_PASSWORD or ODOO_API_KEY) and the runner's OC_* variables
+// The one typed reader of the environment k6 gives a scenario (__ENV): ODOO_* and OC_*
 // (docs/contracts.md). Pure: the k6 side passes __ENV in; errors name the variable.
 import { parseDuration } from './duration.ts';
 

@@ -1,6 +1,5 @@
-// Turns the workload, the SLOs and the OC_* overrides into k6 options: one scenario per class
-// with its executor and arrival profile, and thresholds from the SLOs. Pure, so the load shapes
-// are tested in Node; the scenario files pass the result to k6 as `options`.
+// Turns the workload, SLOs and OC_* overrides into k6 options: a scenario per class and thresholds
+// from the SLOs. Pure, so load shapes are tested in Node.
 import { formatDuration, parseDuration } from './duration.ts';
 import { METRIC } from './metric-names.ts';
 import type { LoadOverrides } from './scenario-env.ts';

@@ -1,7 +1,5 @@
-// What of the stock-moves mix a target can run. Each operation needs something of the target
-// (ready deliveries, seeded products and quants, an active operation type); an operation whose
-// need is missing is dropped from the mix and the rest renormalised, with one line saying what
-// is missing and how to fix it. Only when nothing is left does the class stop.
+// What of the stock-moves mix a target can run: an operation whose need is missing is dropped
+// and the rest renormalised, with one line saying how to fix it.
 import type { StockMix } from './workload.ts';
 
 export type StockOperation = keyof StockMix;

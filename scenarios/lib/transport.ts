@@ -1,6 +1,5 @@
-// The transport seam on the k6 side (docs/architecture.md, "Decisions"): XML-RPC for Odoo 16-18,
-// JSON-2 beside it for 19 and later. A transport turns one Odoo call into its value or a
-// CallFailure; it never retries (Odoo retries concurrency failures itself).
+// The transport seam on the k6 side (docs/architecture.md, "Decisions"): one Odoo call to its
+// value or a CallFailure, never retried (Odoo retries concurrency failures itself).
 import type { OdooVersion } from './odoo-version.ts';
 
 /** The tags every request carries (docs/contracts.md), besides the scenario's `class`. */

@@ -1,7 +1,5 @@
-// The workload and SLO documents as the scenarios read them: the shapes of models/workload/*.yaml
-// and models/slo.yaml after validation by src/core/models/workload.ts and slo.ts (a test holds the
-// zod schemas' output to these types). The runner validates and passes both as OC_WORKLOAD; a
-// direct `k6 run` reads the YAML files (scenarios/k6/workload-source.ts).
+// The workload and SLO documents as the scenarios read them, after validation by
+// src/core/models/workload.ts and slo.ts (a test holds the schemas' output to these types).
 import type { LoadModel } from './scenario-env.ts';
 
 export const TRANSACTION_CLASSES = [

@@ -1,7 +1,5 @@
-// The XML-RPC codec the k6 scenarios speak: encodes method calls, decodes responses and faults.
-// Pure TypeScript with no k6 import, so vitest tests it directly. k6 has no DOM or SAX parser, so
-// decoding is a single forward scan driven by indexOf/startsWith (native in k6's engine), with no
-// token objects: the only allocations are the decoded values themselves.
+// The XML-RPC codec the k6 scenarios speak, pure TypeScript tested by vitest; decoding is one
+// forward scan with no token objects, since k6 has no DOM or SAX parser.
 import { decodeBase64, encodeBase64 } from './base64.ts';
 
 /** A decoded XML-RPC value. `<nil/>` decodes as null, `<base64>` as bytes, dates as Date (UTC). */
