@@ -1,39 +1,5 @@
-// Generator efficiency of the scenarios' XML-RPC client in k6: iterations per busy k6 core for
-// one execute_kw through our codec and client, against k6 posting the same call pre-encoded (the
-// ceiling), and k6's memory per VU with every scenario module loaded. Goal: ratio ≥ 0.8. Beside
-// them, a client that reads no XML at all (floor, see the k6 script): how near static any
-// XML-RPC client in k6's engine can come, so the client's gap splits into the codec's and k6's.
-//
-// How it measures, so that the numbers hold still on a small, shared machine:
-// - The modes run side by side: one k6 process each, at the same time, on the same core,
-//   read over the same window. This machine is a VM whose per-core speed drifts by a quarter from
-//   minute to minute; measured one after the other, the ratio moved from 0.37 to 0.52 between
-//   rounds. Side by side, a slow minute weighs on every mode alike.
-// - k6 runs alone on the last core (taskset); the lab, its PostgreSQL, the null endpoint and this
-//   process share the others.
-// - "Per busy core" is iterations over k6's own CPU time (utime + stime from /proc/<pid>/stat),
-//   both read in a window after a warm-up, through k6's REST API and /proc, so k6's start-up,
-//   script compilation and shutdown are left out.
-// Two loads, each with all the modes:
-// - paced: the lab endpoint at one constant arrival rate for every mode (together half of what
-//   static k6 gets from the lab with looping VUs, probed first). The lab does the same work for
-//   each mode, so the CPU k6 spends differs only by our code. This is the issue's measurement.
-//   At that pace k6 is mostly idle and its own upkeep dominates each iteration, which pulls the
-//   ratio towards 1; a fourth process paced alike with empty iterations measures that upkeep, and
-//   the marginal ratio leaves it out.
-// - k6-bound: looping VUs against a null endpoint replaying the lab's recorded answer (a tiny
-//   Node server on the other core): k6's core is the bottleneck, so every microsecond of our code
-//   shows. The strictest reading, reported beside it.
-//
-//   npm run build && npx vite-node bench/generator-efficiency.ts
-//   BENCH_SECONDS=10 (window) BENCH_WARMUP=3 BENCH_ROUNDS=3 BENCH_VUS=8 (k6-bound VUs)
-//   BENCH_RATE=200 (paced rate; default: half the probed static rate)
-//   BENCH_URL=http://127.0.0.1:8069 BENCH_DB=lab BENCH_PASSWORD=… BENCH_API_KEY=… (an existing
-//   lab started with --json2, or an Odoo 19, instead of starting one; it is then not pinned)
-// JSON-2 beside XML-RPC: json2-client is one read through the scenarios' JSON-2 transport
-// (scenarios/k6/json2-transport.ts: body built, bearer key, JSON parsed, create/None/fault
-// mapping), json2-static the same request pre-encoded with its body discarded (JSON-2's
-// ceiling), in the same windows as the XML-RPC modes; the lab serves JSON-2 (startLab json2).
+// Generator efficiency of the scenarios' XML-RPC and JSON-2 clients in k6 against pre-encoded
+// ceilings, all modes side by side on one pinned core (bench/README.md).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

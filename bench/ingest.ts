@@ -1,10 +1,5 @@
-// Ingest throughput benchmark: generates a k6 JSON output of BENCH_MB megabytes (default 1024)
-// in the OS temp dir, then reads it three ways, each in its own process so peak RSS is its own:
-// a plain line-by-line read with node:readline (the ceiling), the runner's line splitter alone,
-// and the full ingest. Prints MB/s, peak RSS and the ingest/ceiling ratio side by side, and the
-// ingest's peak RSS on a tenth of the file to show it stays flat. Deletes the file afterwards.
-//
-//   npm run build && npx vite-node bench/ingest.ts        (BENCH_MB=256 for a quicker run)
+// Ingest throughput and peak RSS on a generated k6 JSON output, against node:readline as the
+// ceiling (bench/README.md). `npm run build && npx vite-node bench/ingest.ts`, BENCH_MB to resize.
 import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream, existsSync } from 'node:fs';

@@ -1,17 +1,5 @@
-// The lab's cheap calls before and after a change, side by side (issue 14): two labs, this
-// checkout's and another built checkout's (BENCH_OLD, e.g. a `git worktree` of the commit before),
-// each on its own embedded PostgreSQL, seeded alike, answering carrier-burst's three calls
-// (stock.picking write, read, search_read with its fields) at 1 client, one fresh connection per
-// call as k6 makes them to a `Connection: close` server. The two labs take turns call by call, so
-// the machine's load falls on both alike. Per cost scale (0: the lab's own work only; 1: with the
-// burn), the client-side median per call and the ratio new / old; the answers of the two labs
-// are compared byte for byte. Prints one JSON document on stdout, a Markdown table on stderr.
-// Not a test.
-//
-//   git worktree add /tmp/lab-old <commit> && (cd /tmp/lab-old && ln -s $PWD/node_modules && npm run build)
-//   npm run build && BENCH_OLD=/tmp/lab-old npx vite-node bench/lab-cheap-calls.ts
-//   BENCH_CALLS=500 (per method, lab and scale) BENCH_SCALES=0,1 BENCH_PORT=<first of two ports>
-//   BENCH_NEW=<another built checkout instead of this one>
+// The lab's cheap calls in this checkout against another built checkout (BENCH_OLD), taking turns
+// call by call (bench/README.md). Not a test.
 import { request } from 'node:http';
 import { loadavg } from 'node:os';
 import { decodeMethodResponse, encodeMethodCall } from '../scenarios/lib/xmlrpc-codec.ts';

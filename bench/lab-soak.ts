@@ -1,21 +1,5 @@
-// The overload soak (issue 16): the lab with 2 workers under 8× the load its knee shows, with a
-// ladder running through the runner (`odoo-capacity run` against the lab, as a user runs it),
-// then: `lab check` clean, no worker crash, nothing committed lost (the orders k6 saw confirmed
-// against the confirmed orders the database holds), the runner's, k6's and the lab's resident
-// memory flat (sampled from /proc), and the run directory complete (read back by the run
-// reader). Prints one JSON document on stdout and a summary on stderr. Not a test: the suite
-// runs a short version (test/integration/lab-soak.test.ts, about a minute).
-//
-//   npm run build && npx vite-node bench/lab-soak.ts
-//   SOAK_SECONDS=600 (the overload step's hold) SOAK_FACTOR=8 SOAK_KNEE=<tx/s: skip measuring it>
-//   SOAK_PORT=<lab port> SOAK_KEEP=1 (keep the work directory)
-//
-// The knee: a closed order-wave ladder of 1, 2 and 4 VUs (5 s warm-up, 15 s hold) on the same
-// lab; its largest throughput X_max is the arrival rate at the knee, and the soak offers
-// SOAK_FACTOR × X_max orders/s, open model. The soak's ladder lifts the error and drop limits
-// (maxErrorRate 1, maxDroppedFraction 1) so that the step runs its whole hold whatever the lab
-// refuses, and gives k6 300 VUs so that more requests arrive than the lab may queue: the 503s
-// are part of what is soaked.
+// The lab overload soak: 2 workers under SOAK_FACTOR × the knee through the runner, then checks
+// for loss, crashes and memory growth (bench/README.md). Not a test.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync } from 'node:fs';

@@ -1,21 +1,5 @@
-// The planner's validation loop (issues 6 and 14), end to end on this machine, against the lab or
-// a real Odoo 17.0:
-//   1. a ladder on the target with 2 workers (order-wave alone, and the peak mix), and `plan`;
-//   2. the target restarted with the web workers the plan recommends (for the peak mix, all its
-//      pools' workers together: one Odoo serves every class here);
-//   3. a confirmation step at the forecast peak rate — and, side by side, the same step on 2
-//      workers — then predicted against measured throughput and p95, class by class.
-// Prints one JSON document on stdout; progress on stderr. Not a test: the target shares 2 cores
-// with k6 and PostgreSQL here, so what it shows is how the model fares under that contention.
-//
-//   npm run build && npx vite-node bench/planner-validation.ts
-//   BENCH_TARGET=lab|odoo17 (default lab); BENCH_CLASSES=order-wave,peak-mix;
-//   BENCH_RATES=0.5,1,1.5,2,2.5,3 (order-wave ladder), BENCH_MIX_RATES=2,4,6,8 (peak-mix ladder),
-//   BENCH_HOLD=20s BENCH_CONFIRM_HOLD=60s; BENCH_BASELINE_SCALE=2 scales the forecast's baseline
-//   (a copy of models/); BENCH_MIX_BATCH_SIZE=5 invoices month-end batches of 5 orders in the peak
-//   mix (the shipped 20 would need thousands of delivered orders seeded for the forecast's billing
-//   peak); BENCH_CONFIRM_WORKERS=4,6 adds confirmation steps with those worker counts;
-//   BENCH_ODOO_PORT=18069 BENCH_ODOO_DIR=$TMPDIR/odoo-PORT BENCH_LAB_PORT=<free>.
+// The planner's validation loop on the lab or a real Odoo 17.0: ladder, plan, restart with the
+// recommended workers, predicted against measured (bench/README.md). Not a test.
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,16 +1,5 @@
-// Records the raw XML-RPC exchanges the toolkit makes against a real Odoo, as test fixtures
-// (test/fixtures/odoo-<series>-wire): a recording proxy in front of Odoo, then through it `seed`,
-// each of the five scenarios for a few seconds in real k6 (`run`), and the calls whose answers
-// the toolkit must read right (version, authenticate, the faults). One exchange per kind of call
-// is kept (per service, method, model, model method and fault code: the smallest answer), each as
-// <name>.request.xml and <name>.response.xml, listed in index.json. The password in each request
-// is replaced by ******** and the Odoo install path in tracebacks by /opt/odoo.
-//
-//   eval "export $(<odoo harness> start --series 19.0 --port 18569)"
-//   npm run build && npx vite-node bench/record-wire.ts -- test/fixtures/odoo-19.0-wire
-//
-// Reads ODOO_URL, ODOO_DB, ODOO_USER, ODOO_PASSWORD and K6_BIN; writes into a fresh database
-// (reset it after). Bad input: one line on stderr and exit 2.
+// Records the XML-RPC exchanges the toolkit makes against a real Odoo as the fixtures
+// test/fixtures/odoo-<series>-wire (bench/README.md, "Wire recorder").
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';

@@ -1,14 +1,5 @@
-// `workload derive` at scale: an embedded PostgreSQL 18 holding Odoo's tables as derive reads
-// them (only the columns it reads, with Odoo's indexes on them), filled with generate_series:
-// BENCH_LINES sale order lines (default 5,000,000) over 365 days, about 3.2 lines an order,
-// products log-uniform over 5,000 (Zipf s ≈ 1), one done delivery per order (80 % with a
-// tracking reference written 0-60 min later), receipts and internal transfers of 5 moves,
-// inventory adjustments, and one posted invoice per 4 orders in month-end batches of 20 with
-// 3 invoice lines each. Then the built CLI derives twice, each in its own process under
-// /usr/bin/time: the default 90-day window, and 365 days (every line). Prints the wall time,
-// the CLI's peak RSS, the slowest queries and the load average; exits 0.
-//
-//   npm run build && npx vite-node bench/workload-derive.ts      (BENCH_LINES=1000000 quicker)
+// `workload derive` at scale on an embedded PostgreSQL 18 filled with BENCH_LINES generated order
+// lines (bench/README.md). `npm run build && npx vite-node bench/workload-derive.ts`
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
