@@ -3,10 +3,9 @@
 // limit, name_search's domain).
 import { since, type OdooSerie } from '../contract.js';
 import { createRecords, searchCount, searchIds, unlinkRecords, writeRecords } from './generic.js';
-import type { MethodDef } from './model.js';
+import type { MethodDef, Runtime } from './model.js';
 import { pyRepr, valueError } from './python.js';
 import { displayNames, readRecords } from './read.js';
-import type { Runtime } from './runtime.js';
 
 /** Methods are shared between models; the model name comes from the runtime's call. */
 function modelMethod(

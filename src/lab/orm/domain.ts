@@ -2,9 +2,8 @@
 // operators, dotted paths through relational fields, child_of on parent_path, and the
 // active_test filter. Field names are checked against the model; values only ever become
 // parameters.
-import type { ModelDef } from './model.js';
+import type { ModelDef, ResolvedField } from './model.js';
 import { pyRepr, valueError } from './python.js';
-import type { ResolvedField } from './registry.js';
 import { displayNameExpr, fieldExpr, ident, subAlias, type SqlContext } from './sql.js';
 
 const OPERATORS = new Set([

@@ -2,22 +2,20 @@
 // _inherits, write, unlink, search and search_count, each as SQL on the call's transaction.
 import { MissingError } from '../exceptions.js';
 import { compileOrder, compileSearchDomain } from './domain.js';
-import { isStored, type Vals } from './model.js';
+import {
+  isStored,
+  type ResolvedField,
+  type Runtime,
+  type SearchOptions,
+  type Vals,
+} from './model.js';
 import { pyRepr, typeError, valueError } from './python.js';
-import type { ResolvedField } from './registry.js';
-import type { Runtime } from './runtime.js';
 import { ident, newSqlContext } from './sql.js';
 import { toColumn } from './values.js';
 import { applyX2many } from './x2many.js';
 
 /** Odoo stores UTC timestamps without a time zone. */
 export const NOW_UTC = "(now() AT TIME ZONE 'UTC')";
-
-export interface SearchOptions {
-  offset?: unknown;
-  limit?: unknown;
-  order?: unknown;
-}
 
 const MAGIC = new Set([
   'id',

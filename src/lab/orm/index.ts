@@ -13,7 +13,7 @@ import { SALE_MODELS } from './models/sale.js';
 import { SETTINGS_MODELS } from './models/settings.js';
 import { STOCK_MODELS } from './models/stock.js';
 import { Registry } from './registry.js';
-import { Runtime } from './runtime.js';
+import { OrmRuntime } from './runtime.js';
 
 export const registry = new Registry([
   ...BASE_MODELS,
@@ -54,7 +54,7 @@ export const orm: LabOrm = {
       );
     if (!Array.isArray(args)) throw new ApplicationError('TypeError', 'args must be a list');
     const bound = bindArguments(method, def, args, kwargs ?? {});
-    const rt = new Runtime(env, registry);
+    const rt = new OrmRuntime(env, registry);
     return def.run(rt, bound.ids, bound.args);
   },
 
@@ -62,5 +62,3 @@ export const orm: LabOrm = {
 
   bootstrap: (client, options) => bootstrapDatabase(client, registry, options),
 };
-
-export { Runtime };

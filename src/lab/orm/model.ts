@@ -1,8 +1,8 @@
 // How the lab describes an Odoo model: its table, its fields (with Odoo's column names and
 // types), and its methods. The schema, the generic ORM methods and fields_get all derive from
 // these definitions, so a field exists in one place only.
+import type pg from 'pg';
 import type { OdooSerie } from '../contract.js';
-import type { Runtime } from './runtime.js';
 
 export type FieldType =
   | 'integer'
@@ -143,4 +143,60 @@ export const MAGIC_FIELDS: Record<string, FieldDef> = {
 
 export function isStored(field: FieldDef): boolean {
   return !field.sql && !field.compute && field.type !== 'one2many' && field.type !== 'many2many';
+}
+
+/** A field as a series sees it on a model: its own, a magic column, or reached through _inherits. */
+export interface ResolvedField {
+  name: string;
+  def: FieldDef;
+  /** The model whose table holds the field. */
+  owner: ModelDef;
+  /** Set when the field lives on the _inherits parent, reached through this many2one column. */
+  via?: string;
+}
+
+/** The models the lab knows (implemented by Registry). */
+export interface ModelRegistry {
+  get(name: string): ModelDef;
+  fields(modelName: string, serie: OdooSerie): Map<string, ResolvedField>;
+  field(modelName: string, fieldName: string, serie: OdooSerie): ResolvedField | undefined;
+  storedField(modelName: string, fieldName: string, serie: OdooSerie): ResolvedField | undefined;
+}
+
+export interface SearchOptions {
+  offset?: unknown;
+  limit?: unknown;
+  order?: unknown;
+}
+
+/**
+ * One RPC call's view of the ORM, as models' hooks and methods receive it (implemented by
+ * OrmRuntime): the transaction, the user, the context and the series, plus the record operations
+ * (Odoo's self.env[model].create/write/search/read).
+ */
+export interface Runtime {
+  readonly registry: ModelRegistry;
+  readonly context: Record<string, unknown>;
+  readonly uid: number;
+  readonly serie: OdooSerie;
+  /** The same call with more context keys (Odoo's with_context). */
+  withContext(extra: Record<string, unknown>): Runtime;
+  query<T extends pg.QueryResultRow = Record<string, unknown>>(
+    text: string,
+    params?: unknown[],
+  ): Promise<T[]>;
+  model(name: string): ModelDef;
+  field(model: string, name: string): ResolvedField | undefined;
+  fields(model: string): Map<string, ResolvedField>;
+  /** Creates one record; vals are checked as an RPC caller's would be. */
+  create(model: string, vals: Vals | unknown): Promise<number>;
+  /**
+   * Creates records; `internal` for the ORM's own (a confirmed order's moves), whose vals may set
+   * the columns the series hides from its callers.
+   */
+  createMany(model: string, valsList: Vals[], options?: { internal?: boolean }): Promise<number[]>;
+  write(model: string, ids: number[], vals: Vals | unknown): Promise<void>;
+  unlink(model: string, ids: number[]): Promise<void>;
+  search(model: string, domain: unknown, options?: SearchOptions): Promise<number[]>;
+  read(model: string, ids: number[], fields?: string[]): Promise<Record<string, unknown>[]>;
 }

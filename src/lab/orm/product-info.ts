@@ -1,6 +1,6 @@
 // What sales, stock and invoicing lines take from a product when the caller leaves it out:
 // display name ("[code] name"), sales description, unit, sales price, type and customer taxes.
-import type { Runtime } from './runtime.js';
+import type { Runtime } from './model.js';
 
 export interface ProductInfo {
   display: string;

@@ -5,8 +5,7 @@ import { compileDomain, compileOrder } from './domain.js';
 import { missingError } from './generic.js';
 import { isStored } from './model.js';
 import { pyRepr, valueError } from './python.js';
-import type { ResolvedField } from './registry.js';
-import type { Runtime } from './runtime.js';
+import type { ResolvedField, Runtime } from './model.js';
 import { displayNameExpr, ident, newSqlContext, readExpr } from './sql.js';
 
 export type RecordValues = Record<string, unknown>;

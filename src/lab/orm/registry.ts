@@ -2,21 +2,18 @@
 // and the fields it reaches through Odoo's _inherits (product.product → product.template,
 // res.users → res.partner), filtered by the series that have them.
 import type { OdooSerie } from '../contract.js';
-import { MAGIC_FIELDS, type FieldDef, type ModelDef } from './model.js';
-
-export interface ResolvedField {
-  name: string;
-  def: FieldDef;
-  /** The model whose table holds the field. */
-  owner: ModelDef;
-  /** Set when the field lives on the _inherits parent, reached through this many2one column. */
-  via?: string;
-}
+import {
+  MAGIC_FIELDS,
+  type FieldDef,
+  type ModelDef,
+  type ModelRegistry,
+  type ResolvedField,
+} from './model.js';
 
 const ID_FIELD: FieldDef = { type: 'integer', string: 'ID', readonly: true };
 const DISPLAY_NAME: FieldDef = { type: 'char', string: 'Display Name', readonly: true };
 
-export class Registry {
+export class Registry implements ModelRegistry {
   readonly #models = new Map<string, ModelDef>();
   readonly #fieldCache = new Map<string, Map<string, ResolvedField>>();
 

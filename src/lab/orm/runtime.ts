@@ -1,20 +1,13 @@
-// One RPC call's view of the ORM: the transaction, the user, the context and the series, plus
-// the record operations business methods use (Odoo's self.env[model].create/write/search/read).
+// The Runtime the ORM hands to models' hooks and methods: one RPC call's transaction, user,
+// context and series, with the generic record operations of generic.ts and read.ts.
 import type pg from 'pg';
 import type { LabEnv, OdooSerie } from '../contract.js';
-import {
-  createRecords,
-  searchIds,
-  unlinkRecords,
-  writeRecords,
-  type SearchOptions,
-} from './generic.js';
-import type { ModelDef, Vals } from './model.js';
+import { createRecords, searchIds, unlinkRecords, writeRecords } from './generic.js';
+import type { ModelDef, ResolvedField, Runtime, SearchOptions, Vals } from './model.js';
 import { readRecords } from './read.js';
-import type { Registry, ResolvedField } from './registry.js';
-import { newSqlContext, type SqlContext } from './sql.js';
+import type { Registry } from './registry.js';
 
-export class Runtime {
+export class OrmRuntime implements Runtime {
   readonly env: LabEnv;
   readonly registry: Registry;
   readonly context: Record<string, unknown>;
@@ -25,9 +18,6 @@ export class Runtime {
     this.context = context;
   }
 
-  get cr(): pg.PoolClient {
-    return this.env.cr;
-  }
   get uid(): number {
     return this.env.uid;
   }
@@ -35,9 +25,8 @@ export class Runtime {
     return this.env.serie;
   }
 
-  /** The same call with more context keys (Odoo's with_context). */
   withContext(extra: Record<string, unknown>): Runtime {
-    return new Runtime(this.env, this.registry, { ...this.context, ...extra });
+    return new OrmRuntime(this.env, this.registry, { ...this.context, ...extra });
   }
 
   async query<T extends pg.QueryResultRow = Record<string, unknown>>(
@@ -60,20 +49,11 @@ export class Runtime {
     return this.registry.fields(model, this.serie);
   }
 
-  sqlContext(): SqlContext {
-    return newSqlContext(this.registry, this.serie, this.context);
-  }
-
-  /** Creates one record; vals are checked as an RPC caller's would be. */
   async create(model: string, vals: Vals | unknown): Promise<number> {
     const [id] = await createRecords(this, model, [vals]);
     return id!;
   }
 
-  /**
-   * Creates records; `internal` for the ORM's own (a confirmed order's moves), whose vals may set
-   * the columns the series hides from its callers.
-   */
   createMany(model: string, valsList: Vals[], { internal = false } = {}): Promise<number[]> {
     return createRecords(this, model, valsList, internal);
   }

@@ -3,7 +3,7 @@
 // row with FOR UPDATE NOWAIT, so a concurrent caller gets 55P03 and the server retries.
 import type pg from 'pg';
 import { UserError } from '../exceptions.js';
-import type { Runtime } from './runtime.js';
+import type { Runtime } from './model.js';
 
 interface SequenceRow {
   id: number;

@@ -2,8 +2,7 @@
 // table aliases for subqueries, and the expression of each field over a row alias (own column,
 // translated jsonb, SQL-computed field, or a field reached through _inherits).
 import type { OdooSerie } from '../contract.js';
-import type { ModelDef } from './model.js';
-import type { Registry, ResolvedField } from './registry.js';
+import type { ModelDef, ModelRegistry, ResolvedField } from './model.js';
 
 /** Collects query parameters and hands out their $n placeholders. */
 export class Params {
@@ -16,7 +15,7 @@ export class Params {
 
 /** The context needed to turn fields and domains into SQL for one query. */
 export interface SqlContext {
-  registry: Registry;
+  registry: ModelRegistry;
   serie: OdooSerie;
   params: Params;
   /** Odoo's context of the call (active_test). */
@@ -26,7 +25,7 @@ export interface SqlContext {
 }
 
 export function newSqlContext(
-  registry: Registry,
+  registry: ModelRegistry,
   serie: OdooSerie,
   context: Record<string, unknown> = {},
   params = new Params(),

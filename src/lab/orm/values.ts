@@ -1,7 +1,7 @@
 // Converting values received over RPC into column values, with Odoo's conversions (False → NULL
 // for most fields, False → 0 for numbers) and Odoo's ValueError for a value of the wrong type.
 import { pyRepr, valueError } from './python.js';
-import type { ResolvedField } from './registry.js';
+import type { ResolvedField } from './model.js';
 
 export function isFalsy(value: unknown): boolean {
   return value === false || value === null || value === undefined;

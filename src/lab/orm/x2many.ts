@@ -2,8 +2,7 @@
 // update, (2,id) delete, (3,id) unlink, (4,id) link, (5,) clear, (6,0,ids) replace. A plain list
 // of ids replaces the set, as Odoo accepts for many2many.
 import { pyRepr, valueError } from './python.js';
-import type { ResolvedField } from './registry.js';
-import type { Runtime } from './runtime.js';
+import type { ResolvedField, Runtime } from './model.js';
 import { ident } from './sql.js';
 
 type Command = [number, unknown, unknown];

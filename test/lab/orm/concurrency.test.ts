@@ -8,7 +8,8 @@
 import type { DatabaseError } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkDatabase } from '../../../src/lab/check.js';
-import { orm, registry, Runtime } from '../../../src/lab/orm/index.js';
+import { orm, registry } from '../../../src/lab/orm/index.js';
+import { OrmRuntime } from '../../../src/lab/orm/runtime.js';
 import type { PgError } from '../../../src/lab/server/pg-errors.js';
 import { integrityMessage } from '../../../src/lab/server/transaction.js';
 import { mergeQuants } from '../../../src/lab/orm/stock/inventory.js';
@@ -109,7 +110,7 @@ describe('reserving one quant from two transactions', () => {
       // Odoo's scheduled _merge_quants folds the split quant back.
       const tx = await db.begin();
       await mergeQuants(
-        new Runtime({ cr: tx.client, uid: 2, db: db.name, context: {}, serie }, registry),
+        new OrmRuntime({ cr: tx.client, uid: 2, db: db.name, context: {}, serie }, registry),
       );
       await tx.commit();
       const merged = await db.query<{ quantity: number; reserved: number }>(

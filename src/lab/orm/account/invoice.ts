@@ -2,8 +2,7 @@
 // product lines, each tax line (round per line, as Odoo's default) and the receivable
 // payment-term line are rebuilt, debit/credit/balance set, and the move's stored totals updated.
 import { UserError } from '../../exceptions.js';
-import type { ModelHooks, Vals } from '../model.js';
-import type { Runtime } from '../runtime.js';
+import type { ModelHooks, Runtime, Vals } from '../model.js';
 import { todayUtc } from '../models/fields.js';
 import { productInfo } from '../product-info.js';
 import { computeNames, writeName } from './move-name.js';

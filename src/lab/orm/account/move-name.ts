@@ -13,7 +13,7 @@
 // A name that no longer matches its date (the date moved to another period) is cleared while the
 // move was never posted, unless the move is the period's first.
 import { since } from '../../contract.js';
-import type { Runtime } from '../runtime.js';
+import type { Runtime } from '../model.js';
 
 const NOW = "(now() AT TIME ZONE 'UTC')";
 const UNIQUE_VIOLATION = '23505';

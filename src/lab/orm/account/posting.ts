@@ -13,8 +13,7 @@
 import { since } from '../../contract.js';
 import { UserError } from '../../exceptions.js';
 import { ensureExist } from '../generic.js';
-import type { MethodDef } from '../model.js';
-import type { Runtime } from '../runtime.js';
+import type { MethodDef, Runtime } from '../model.js';
 import { todayUtc } from '../models/fields.js';
 import { recomputeLineQuantities } from '../sale/status.js';
 import { computeNames, namingRows } from './move-name.js';

@@ -1,8 +1,7 @@
 // Base models (Odoo's base and uom modules): company, currency, partners, users and their API
 // keys, sequences, configuration parameters, units of measure, product categories.
-import type { ModelDef } from '../model.js';
+import type { ModelDef, Runtime } from '../model.js';
 import { hashSecret } from '../password-hash.js';
-import type { Runtime } from '../runtime.js';
 import { COMPANY_ID, f } from './fields.js';
 
 /** complete_name and commercial_partner_id are stored computed fields in Odoo. */

@@ -2,8 +2,7 @@
 // write through product_tmpl_id). Storable is detailed_type='product' in 16/17 and is_storable
 // in 18; the lab keeps both columns consistent so stock code asks one question.
 import { since } from '../../contract.js';
-import type { FieldDef, ModelDef, Vals } from '../model.js';
-import type { Runtime } from '../runtime.js';
+import type { FieldDef, ModelDef, Runtime, Vals } from '../model.js';
 import { f } from './fields.js';
 
 const DETAILED_TYPES = [

@@ -1,9 +1,8 @@
 // Stock models (Odoo's stock, stock_delivery): warehouses, locations, operation types, transfers,
 // moves, move lines, quants, lots, packages, procurement groups and carriers, with Odoo 17's
 // columns and the indexes Odoo puts on the hot paths. Their business methods live in ../stock/.
-import type { FieldDef, ModelDef } from '../model.js';
+import type { FieldDef, ModelDef, Runtime } from '../model.js';
 import { COMPANY_ID, companyField, f, nowUtc } from './fields.js';
-import type { Runtime } from '../runtime.js';
 import { quantHooks, quantMethods } from '../stock/inventory.js';
 import {
   backorderWizardMethods,

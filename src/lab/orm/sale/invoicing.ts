@@ -4,8 +4,7 @@
 // policy, linked to the order lines through sale_order_line_invoice_rel.
 import { UserError } from '../../exceptions.js';
 import { ensureExist } from '../generic.js';
-import type { MethodDef, Vals } from '../model.js';
-import type { Runtime } from '../runtime.js';
+import type { MethodDef, Runtime, Vals } from '../model.js';
 import { recomputeLineQuantities } from './status.js';
 
 export const NOTHING_TO_INVOICE =

@@ -4,8 +4,7 @@
 import { since } from '../../contract.js';
 import { UserError } from '../../exceptions.js';
 import { ensureExist } from '../generic.js';
-import type { MethodDef, ModelHooks, Vals } from '../model.js';
-import type { Runtime } from '../runtime.js';
+import type { MethodDef, ModelHooks, Runtime, Vals } from '../model.js';
 import { productInfo } from '../product-info.js';
 import { nextByCode } from '../sequence.js';
 import { confirmMoves, unreserveMoves, recomputePickingStates } from '../stock/moves.js';

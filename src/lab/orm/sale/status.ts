@@ -1,7 +1,7 @@
 // The stored computed fields of sales orders and lines, recomputed in SQL when what they depend
 // on changes: line amounts (15% tax per line, rounded to the cent as Odoo's round_per_line),
 // order totals, delivered and invoiced quantities, invoice status and 17's delivery status.
-import type { Runtime } from '../runtime.js';
+import type { Runtime } from '../model.js';
 
 export async function recomputeLineAmounts(rt: Runtime, lineIds: number[]): Promise<void> {
   if (lineIds.length === 0) return;

@@ -4,9 +4,8 @@
 // caller gets fault 1 after the commit, as from Odoo).
 import { UserError } from '../../exceptions.js';
 import { ensureExist } from '../generic.js';
-import type { MethodDef, ModelHooks, Vals } from '../model.js';
+import type { MethodDef, ModelHooks, Runtime, Vals } from '../model.js';
 import { pyRepr, valueError } from '../python.js';
-import type { Runtime } from '../runtime.js';
 import { updateAvailableQuantity } from './quants.js';
 
 const NOW = "(now() AT TIME ZONE 'UTC')";

@@ -3,7 +3,7 @@
 // close moves and lines, split the remainder into a backorder or cancel it), and the picking
 // state computed from its moves.
 import { nextById } from '../sequence.js';
-import type { Runtime } from '../runtime.js';
+import type { Runtime } from '../model.js';
 import {
   reserveQuantity,
   unreserveQuantity,

@@ -4,8 +4,7 @@
 // skip_immediate, skip_sanity_check), do_unreserve, action_cancel; and the two wizards.
 import { UserError } from '../../exceptions.js';
 import { ensureExist } from '../generic.js';
-import type { MethodDef, ModelHooks, Vals } from '../model.js';
-import type { Runtime } from '../runtime.js';
+import type { MethodDef, ModelHooks, Runtime, Vals } from '../model.js';
 import { productInfo } from '../product-info.js';
 import { nextById } from '../sequence.js';
 import { toColumn } from '../values.js';

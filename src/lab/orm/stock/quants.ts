@@ -11,7 +11,7 @@
 //   quant carries the reservation); one that a call committed after this call's snapshot raises
 //   40001 under REPEATABLE READ even with SKIP LOCKED, and the whole call is retried: what caps
 //   order waves on the Zipf head's quants.
-import type { Runtime } from '../runtime.js';
+import type { Runtime } from '../model.js';
 
 export interface QuantRow {
   id: number;

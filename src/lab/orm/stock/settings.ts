@@ -6,10 +6,9 @@
 // switching it off archives it again, as Odoo 17 does. res.groups itself is not modelled: the lab
 // keeps only Odoo's relation table of implied groups.
 import { ensureExist } from '../generic.js';
-import type { MethodDef, ModelHooks, Vals } from '../model.js';
+import type { MethodDef, ModelHooks, Runtime, Vals } from '../model.js';
 import { ApplicationError } from '../../exceptions.js';
 import { pyRepr, valueError } from '../python.js';
-import type { Runtime } from '../runtime.js';
 
 /** Odoo 17's ids of base.group_user and stock.group_stock_multi_locations in a fresh database. */
 export const GROUP_USER = 1;
