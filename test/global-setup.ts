@@ -1,6 +1,5 @@
-// Runs once before the tests: makes sure k6 (installed with Go when missing, as CI and the demo
-// do) and Debian's Chromium for the report's browser test are there, so `npm test` works on a
-// fresh machine.
+// Runs once before the tests: makes sure k6 and Debian's Chromium are installed, so `npm test`
+// works on a fresh machine.
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 

@@ -1,6 +1,5 @@
 // A reader that stops early (`odoo-capacity seed --help | head`) closes the pipe: the CLI stops
-// quietly with exit 0 instead of printing Node's EPIPE stack trace. `true` reads nothing and exits
-// before Node has started, so every write meets a closed pipe.
+// quietly with exit 0 instead of printing Node's EPIPE stack trace.
 import { execFile } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { BIN } from '../helpers/cli.js';

@@ -1,6 +1,5 @@
-// Hostile and careless input as a user hands it over, through the built CLI: each is one line
-// naming the file and the field, exit 2, never a stack trace (issue probes: a YAML alias bomb in
-// models/, a hand-edited step.json, degenerate numbers).
+// Hostile and careless input through the built CLI (a YAML alias bomb, a hand-edited step.json,
+// degenerate numbers): one line naming file and field, exit 2, never a stack trace.
 import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,7 +1,5 @@
-// `init` as a user runs it: from flags (CI) and on a real terminal (a pty from util-linux
-// `script`), the folder it writes loads with the project's own loaders and plans; it refuses an
-// existing folder without --force; and `run` warns when a target that is not the lab is measured
-// with an environment.yaml that still describes the lab.
+// `init` from flags and on a real terminal: the folder it writes loads and plans, an existing one
+// needs --force, and `run` warns when a non-lab target still has the lab's environment.yaml.
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -1,9 +1,5 @@
-// `plan --format` as a user runs it, on a run directory written by the synthetic-run fixture (a
-// peak mix of order waves and month-end billing, so both the web and the cron pool are sized):
-// the files it writes are read by what reads them in production. PostgreSQL 18 (the embedded
-// binaries) starts with postgresql.conf's settings and reports them back; PgBouncer, where
-// installed, loads pgbouncer.ini and shows it on its admin console; the Kubernetes manifests
-// are parsed and checked against the API's shapes. Odoo's own parsing is test/real-odoo's.
+// `plan --format` on a synthetic run: postgresql.conf, pgbouncer.ini and the Kubernetes manifests
+// it writes are read by what reads them in production (Odoo's parsing: test/real-odoo).
 import { spawn, spawnSync } from 'node:child_process';
 import { chmod, cp, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -1,6 +1,5 @@
-// Results on stdout, progress and logs on stderr, as k6, kubectl and gh print: each command runs
-// through the built CLI under a real shell with `> file`, and the file must hold the result while
-// stderr holds only progress, warnings and errors.
+// Results on stdout, progress and logs on stderr: each command runs through the built CLI under a
+// real shell with `> file`, and the file must hold the result alone.
 import { execFile } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

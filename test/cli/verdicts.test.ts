@@ -1,6 +1,5 @@
-// The demo's two verdicts must not read as a contradiction: one judges today's platform (the
-// report's headline), the other is the plan's recommendation, labelled as what to deploy. Both
-// come from plans the real `plan` writes for a synthetic run, feasible and not.
+// The demo's two verdicts (today's platform, and the plan's recommendation to deploy) must not
+// read as a contradiction, on plans the real `plan` writes for a synthetic run.
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,7 +1,5 @@
-// `workload derive` on a small database shaped like Odoo's (test/derive/odoo-schema.ts) in a real
-// PostgreSQL: local time zones, what it must not count (cancelled orders, section and down
-// payment lines), and a database without stock_delivery (no carrier_tracking_ref), whose
-// carrier-burst is kept from the base workload, saying so.
+// `workload derive` on a small Odoo-shaped database (odoo-schema.ts) in a real PostgreSQL: local
+// time zones, what it must not count, and a database without stock_delivery.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,8 +1,10 @@
-// A known history on a real Odoo for `workload derive`: orders, deliveries, receipts, internal
-// transfers and invoices made through Odoo's external API (a few bulk calls), then spread over
-// simulated days and hours by back-dating their timestamps through PostgreSQL. The plan is
-// deterministic, so the test knows every rate and histogram derive must find.
-//
+// A known, deterministic history on a real Odoo for `workload derive`: records made through the
+// external API, then back-dated through PostgreSQL, so the test knows every rate it must find.
+import pg from 'pg';
+import type { OdooClient } from '../../src/odoo/client.js';
+
+type Row = Record<string, unknown> & { id: number };
+
 // The window is the 28 whole UTC days ending on the last day of the previous month (each weekday
 // 4 times). In it:
 // - order-wave: 6 orders each Monday at 10:00-10:25 (the busy hour: 6 an hour), 16 on a
@@ -15,11 +17,6 @@
 // - carrier-burst: 8 spikes of 2 seconds with 6 updates in each second, 120 s apart, on the
 //   second Tuesday from 15:00, and 24 single updates on other days;
 // - month-end-billing: 4 invoicing batches of 5 delivered orders on the window's last day from 18:00.
-import pg from 'pg';
-import type { OdooClient } from '../../src/odoo/client.js';
-
-type Row = Record<string, unknown> & { id: number };
-
 export const WINDOW_DAYS = 28;
 export const GROWTH_MONTHS = 4;
 export const PRIOR_MONTH_ORDERS = [18, 27, 40];

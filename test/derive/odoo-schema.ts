@@ -1,6 +1,5 @@
-// Odoo's tables as `workload derive` reads them: only the columns it reads, as Odoo 16.0-18.0
-// declare them, with Odoo's indexes on them. The scale bench fills them with generate_series; the
-// embedded-PostgreSQL tests put a few rows in. Not Odoo: a database shaped like it.
+// Odoo's tables as `workload derive` reads them (only those columns, with Odoo's indexes), for the
+// scale bench and the embedded-PostgreSQL tests. Not Odoo: a database shaped like it.
 import pg from 'pg';
 export const ODOO_DERIVE_SCHEMA = `
   CREATE TABLE ir_module_module (id serial PRIMARY KEY, name varchar NOT NULL, state varchar, latest_version varchar);

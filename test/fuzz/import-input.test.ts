@@ -1,7 +1,5 @@
-// Fuzzing `run --import`, in-process: the folder a distributed run's pods wrote (import.json, each
-// pod's k6 JSON output and summary), from a real k6 output with one thing made hostile. The run
-// is imported (exit 0, or 1 when partial or without a valid step) or one line names the file
-// (exit 2); never a stack trace or an internal error, and never a run left `running`.
+// Fuzzing `run --import` in-process on a real k6 output with one thing made hostile: imported, or
+// one line naming the file (exit 2); never a stack trace or a run left `running`.
 import { gunzipSync } from 'node:zlib';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -1,6 +1,5 @@
-// What every run of the CLI on a file a user handed over must show, whatever the file holds:
-// a documented exit code, no stack trace and no internal error, and on failure one error line
-// (and at most a hint) naming the file.
+// What every CLI run on a user's file must show: a documented exit code, no stack trace or
+// internal error, and on failure one error line (and at most a hint) naming the file.
 import { expect } from 'vitest';
 import { hasStackTrace, type CliResult } from '../helpers/cli.js';
 

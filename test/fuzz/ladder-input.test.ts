@@ -1,7 +1,5 @@
-// Fuzzing the ladder and workload files `run` reads, in-process: models/ladders/peak-mix.yaml and
-// models/workload/default.yaml, each with one value made hostile, or raw text. The target is a
-// closed port, so files that pass end at the preflight (exit 3, unreachable); files that do not
-// are one line naming the file (exit 2). Never a stack trace or an internal error.
+// Fuzzing the ladder and workload files `run` reads, in-process: files that pass end at the
+// preflight on a closed port (exit 3), the rest are one line naming the file (exit 2).
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

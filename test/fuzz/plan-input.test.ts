@@ -1,7 +1,5 @@
-// Fuzzing what `plan` reads from the user, in-process: the models (YAML) and a run directory
-// (run.json, step.json, histograms.json), each a well-formed file with one value made hostile, or
-// raw text. Whatever they hold, plan exits 0 or 1 with a plan, or 2 with one line naming a file
-// it read; never a stack trace or an internal error. A few samples also go through the built CLI.
+// Fuzzing what `plan` reads (models and a run directory) in-process, a few samples through the
+// built CLI: exit 0 or 1 with a plan, or 2 with one line naming a file.
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,6 +1,5 @@
-// Fuzzing the plan.json `report` reads (the run's own, or last quarter's for --compare), in-process:
-// a well-formed plan with one value made hostile, or raw text. The report is written (exit 0) or
-// one line names the file and the field (exit 2); never a stack trace or an internal error.
+// Fuzzing the plan.json `report` reads (the run's own, or --compare's) in-process: written
+// (exit 0), or one line naming the file and the field (exit 2).
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,7 +1,5 @@
-// A small HTTP server that answers XML-RPC calls with the bodies recorded from Odoo 17
-// (test/fixtures/odoo-17.0-wire). It finds the exchange whose recorded request decodes to the
-// same call as the one received, so it also proves the client encodes calls as Odoo's own
-// clients do.
+// An HTTP server answering XML-RPC calls with the bodies recorded from Odoo 17
+// (test/fixtures/odoo-17.0-wire), matched by decoded call, so it also checks the client's encoding.
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';

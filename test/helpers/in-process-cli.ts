@@ -1,6 +1,5 @@
-// The whole CLI run in this process (src/cli/execute.ts), its stdout and stderr captured: as the
-// built CLI behaves, at a fraction of a subprocess's cost, for fuzzing. Commands print through
-// process.stdout and process.stderr, which are captured here for the call's duration.
+// The whole CLI run in this process (src/cli/execute.ts) with stdout and stderr captured: the
+// built CLI's behaviour at a fraction of a subprocess's cost, for fuzzing.
 import { main } from '../../src/cli/execute.js';
 import type { CliResult } from './cli.js';
 

@@ -1,7 +1,5 @@
-// A small HTTP server that answers JSON-2 requests with the answers recorded from Odoo 19.0
-// (test/fixtures/odoo-19.0-json2): the exchange whose path, body, key and database match the
-// request, so it also proves the client shapes requests as Odoo 19 binds them. Anything
-// unrecorded is a 599 naming the request, which fails the test that sent it.
+// An HTTP server answering JSON-2 requests with answers recorded from Odoo 19.0
+// (test/fixtures/odoo-19.0-json2); anything unrecorded is a 599 naming the request.
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
