@@ -430,13 +430,6 @@ async function runScript(target: Target): Promise<Transcript> {
   return transcript;
 }
 
-/** Steps whose JSON-2 faults the lab words differently from Odoo 19.0 (the traceback's last line). */
-const JSON2_TRACEBACK_GAPS: readonly Step[] = [
-  'unknown model',
-  'unknown method',
-  'a receipt whose move has a name',
-];
-
 /** The key the lab gives its admin for JSON-2 (a test value; Odoo's is made for the run). */
 const LAB_API_KEY = 'parity0000000000000000000000000000000000';
 
@@ -491,12 +484,7 @@ function describeParity(series: OdooSerie, transport: TransportName = 'xmlrpc'):
     });
 
     for (const name of STEPS) {
-      // The lab's JSON-2 tracebacks end in `builtins.ValueError: …` and
-      // `werkzeug.exceptions.NotFound: the model …` where Odoo's end in Python's own line
-      // (`ValueError: …`, `…NotFound: 404 Not Found: the model …`): a known gap of the lab's
-      // JSON-2 errors, marked so that this fails once the lab answers as Odoo does.
-      const gap = transport === 'json2' && JSON2_TRACEBACK_GAPS.includes(name);
-      (gap ? it.fails : it)(name, () => {
+      it(name, () => {
         expect(transcripts.odoo!.has(name), `Odoo answered ${name}`).toBe(true);
         expect(transcripts.lab!.get(name)).toEqual(transcripts.odoo!.get(name));
       });

@@ -4,6 +4,7 @@
 // parameter by name; the value as JSON (None as null, a created record as its ids); errors as
 // {name, message, arguments, context, debug} with Odoo 19's statuses. Real Odoo before 19 has no
 // JSON-2: a lab emulating 16 to 18 offers it only when asked, to exercise the JSON-2 client.
+import { STATUS_CODES } from 'node:http';
 import { json2Fault } from '../../../scenarios/lib/json2.js';
 import { OdooFloat } from '../contract.js';
 import {
@@ -196,19 +197,36 @@ interface ErrorBody {
   debug: string;
 }
 
+/**
+ * The body of an error answer. `name` is the exception's module and class; the traceback's last
+ * line is Python's own: builtins without their module (`ValueError: …`), and a werkzeug
+ * exception as its str(), with the status (`…NotFound: 404 Not Found: the model …`).
+ */
 function errorAnswer(error: unknown): { status: number; body: ErrorBody } {
-  const answer = (status: number, name: string, message: string, args: unknown[] = [message]) => ({
+  const answer = (
+    status: number,
+    name: string,
+    message: string,
+    args: unknown[] = [message],
+    text = message,
+  ) => ({
     status,
     body: {
       name,
       message,
       arguments: args,
       context: {},
-      debug: formatTraceback([FRAMES.rpc], name, message),
+      debug: formatTraceback([FRAMES.rpc], name.replace(/^builtins\./, ''), text),
     },
   });
   if (error instanceof HttpError)
-    return answer(error.status, error.pythonName, error.message, [error.message, error.status]);
+    return answer(
+      error.status,
+      error.pythonName,
+      error.message,
+      [error.message, error.status],
+      `${error.status} ${STATUS_CODES[error.status]}: ${error.message}`,
+    );
   const known = ODOO_EXCEPTIONS.find(([type]) => error instanceof type);
   if (known) return answer(known[2], known[1], (error as Error).message);
   const { type, message } = pythonException(error);
