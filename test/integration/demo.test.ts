@@ -1,8 +1,5 @@
-// The README's main command, for real: `odoo-capacity demo` starts PostgreSQL and the lab, seeds,
-// runs a (shortened) peak-mix ladder in real k6, plans and reports. Then the report it wrote is
-// checked against the run directory it came from, the Markdown against the JSON, and the HTML in
-// headless Chromium (a screenshot is kept under test-output/demo/). Everything the demo started
-// must be gone afterwards, and no credential may be in anything it wrote.
+// `odoo-capacity demo` for real, its report checked against its run directory, Markdown against
+// JSON and HTML in headless Chromium; nothing left running, no credential written.
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

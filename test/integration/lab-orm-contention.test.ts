@@ -1,7 +1,5 @@
-// Contention through the whole lab: many clients at once confirm orders on two hot products and
-// post invoices on one journal. Reservations collide on the same quant rows, so the server's
-// Odoo-style retries of 40001 are visible in its status; every call still succeeds, invoice
-// numbers stay gap-free, and the lab's invariants hold afterwards.
+// Contention through the whole lab: concurrent confirmations on hot products and postings on one
+// journal are retried on 40001, all succeed, numbers stay gap-free, invariants hold.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Logger } from '../../src/core/logger.js';
 import { Secret } from '../../src/core/secret.js';

@@ -1,8 +1,5 @@
-// The order wave's knee on the lab, as on Odoo 17.0: a call's REPEATABLE READ snapshot dates from
-// the call's start, and stock.quant reservations lock the quant FOR NO KEY UPDATE SKIP LOCKED. A
-// confirmation whose snapshot predates another call's commit on the same hot quant fails with
-// 40001 when it comes to reserve, and the server retries the whole call, holding the worker.
-// Every interleaving below is forced by locks and pg_stat_activity, never by timing.
+// The order wave's knee on the lab, as on Odoo 17.0: a stale snapshot meets 40001 when it reserves
+// a hot quant and the call is retried; interleavings forced by locks, never by timing.
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Logger } from '../../src/core/logger.js';

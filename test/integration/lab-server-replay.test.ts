@@ -1,6 +1,5 @@
-// The lab with its real ORM, end to end through its server: Python's xmlrpc.client runs the whole
-// logistics flow, then every recorded Odoo 17.0 exchange is replayed against the data it made and
-// must come back with the recorded structure, XML-RPC types and fault codes.
+// The lab's real ORM through its server: Python's xmlrpc.client runs the logistics flow, then every
+// recorded Odoo 17.0 exchange is replayed and must match in structure, types and fault codes.
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';

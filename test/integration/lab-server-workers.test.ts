@@ -1,6 +1,5 @@
-// The lab's prefork model on real processes, real PostgreSQL and real HTTP: a worker serves one
-// request at a time, queued requests wait, limit_time_real kills and rolls back, concurrent
-// writers to one row meet 40001 and are retried.
+// The lab's prefork model on real processes, PostgreSQL and HTTP: one request per worker, queueing,
+// limit_time_real kills and rolls back, concurrent writers retried on 40001.
 import pg from 'pg';
 import { startLocalPostgres, type PostgresHandle } from '../../src/pg-local/postgres-provider.js';
 import { databaseUrl } from '../../src/lab/server/databases.js';

@@ -1,8 +1,5 @@
-// Inventory's Storage Locations setting on the lab, through its server, against what a fresh
-// Odoo 17.0 answered: test/fixtures/odoo-17.0-settings.json was printed by settings-flow.py
-// (Python's xmlrpc.client) against a real Odoo 17.0 database just restored; the same script
-// against a fresh lab database must print the same document — operation types archived and
-// activated, res.config.settings answers, fault codes and messages.
+// Storage Locations on the lab: test/lab/server/support/settings-flow.py must print the same
+// document as it did against a fresh Odoo 17.0 (test/fixtures/odoo-17.0-settings.json).
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

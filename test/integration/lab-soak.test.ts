@@ -1,7 +1,5 @@
-// The overload soak, short (bench/lab-soak.ts runs it for 10 minutes): the lab with 2 workers
-// under 8× its order-wave knee, driven by `odoo-capacity run` with k6, 40 s of hold (90 s in
-// all). The invariants, never wall-clock figures: every worker alive, `lab check` clean, no
-// confirmed order lost, the queue within its bound, memory flat, the run directory complete.
+// The overload soak, short (bench/lab-soak.ts runs it for 10 minutes): invariants only, never
+// wall-clock figures.
 import { runSoak, soakSummary, type SoakResult } from '../../bench/lab-soak.js';
 
 let result: SoakResult;

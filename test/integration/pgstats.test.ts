@@ -1,7 +1,5 @@
-// PostgreSQL statistics against real servers: the embedded PostgreSQL 18 and the machine's 15
-// (statistics code must work on more than one), read by a role that only has pg_monitor.
-// Snapshots, per-database deltas, the activity sampler, and the one-line note when
-// pg_stat_statements is missing.
+// PostgreSQL statistics against the embedded PostgreSQL 18 and the machine's 15, read by a
+// pg_monitor role: snapshots, deltas, the activity sampler, a missing pg_stat_statements.
 import { existsSync } from 'node:fs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,6 +1,5 @@
-// A real plan: a short order-wave ladder against the lab (real PostgreSQL, real XML-RPC, real
-// k6), then `plan` on that run. Every recommendation's evidence must point at steps that exist
-// in the run directory and were valid, and no secret may reach plan.json.
+// A real plan from a short order-wave ladder against the lab: every recommendation's evidence
+// points at valid steps of the run, and no secret reaches plan.json.
 import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,13 +1,5 @@
-// `run --out experimental-prometheus-rw` into a real Prometheus (its remote-write receiver): a
-// short order-wave run against a seeded lab, then Prometheus' HTTP API must hold the run's
-// metrics under the names the Grafana dashboard (deploy/grafana/odoo-capacity.json) queries,
-// with the tags it filters on (run, step, class, model, call, phase), and every dashboard query
-// is valid PromQL, those an order-wave run feeds returning data. The remote-write URL carries a
-// password: it reaches k6, and nothing the run writes or prints. A K6_* variable that would change
-// the load is left out with a warning.
-// Prometheus: PROMETHEUS_BIN, or `prometheus` on PATH (scripts/ensure-prometheus.sh installs
-// Debian's); without it that test is skipped with one line saying so. Also: a remote write that
-// fails (nothing listens) leaves k6's exit code 0, so the runner says so itself, password masked.
+// `run --out experimental-prometheus-rw` into a real Prometheus: the metrics and tags the Grafana
+// dashboard queries, the URL's password nowhere but k6 (PROMETHEUS_BIN, else skipped).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -271,6 +263,7 @@ describe.skipIf(!PROMETHEUS)('run --out experimental-prometheus-rw', () => {
   });
 });
 
+// A remote write that fails (nothing listens) leaves k6's exit code 0: the runner says so itself.
 describe('an output that fails during a step', () => {
   it('is named from k6’s stderr, its password masked, while k6 exits 0', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'oc-rw-down-'));

@@ -1,7 +1,5 @@
-// The HTML report in a real browser: Debian's headless Chromium (driven by playwright-core)
-// opens report.html from disk; every chart draws paths, the console shows no error, the page
-// asks for nothing beyond its own file, and a screenshot is kept under test-output/.
-// Without Chromium this test FAILS, saying how to install it: it is never skipped silently.
+// The HTML report in Debian's headless Chromium: charts draw, no console error, nothing fetched
+// beyond the file. Without Chromium this test FAILS, saying how to install it.
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

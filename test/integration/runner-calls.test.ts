@@ -1,7 +1,5 @@
-// Per-call statistics from a real run: `run` drives the real order-wave scenario in two real k6
-// processes (execution segments) against a seeded lab (real XML-RPC over HTTP), and step.json's
-// `calls` must hold, for each Odoo call ("model.method"), exactly the http_reqs both k6 counted
-// for it in the hold, with the merged histogram of its http_req_duration in histograms.json.
+// Per-call statistics from a real two-segment run against the lab: step.json's `calls` hold
+// exactly the http_reqs k6 counted per call, with the merged histograms.
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

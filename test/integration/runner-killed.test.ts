@@ -1,7 +1,5 @@
-// SIGKILL of `run` against the lab, with real k6: no k6 is left loading the target (its watchdog
-// kills it when the runner's pipe closes), run.json left `running` is reported as interrupted and
-// refused by `plan`, and `run --resume` stops a k6 that outlived its watchdog too before it
-// measures anything, then finishes the run, which plan accepts.
+// SIGKILL of `run` with real k6: no k6 left loading the target, the run reported interrupted, and
+// `run --resume` stops a surviving k6 before it measures, then finishes the run.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';

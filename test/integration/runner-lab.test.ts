@@ -1,6 +1,5 @@
-// `run` against the real lab (src/lab) over real PostgreSQL: the preflight reads the lab's
-// common.version, the seeded pools are topped up before each step, k6 makes real XML-RPC calls,
-// and the step's database deltas are the lab tenant's own.
+// `run` against the real lab over real PostgreSQL: preflight, pools topped up before each step,
+// real XML-RPC from k6, and the tenant's own database deltas.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

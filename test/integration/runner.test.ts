@@ -1,6 +1,5 @@
-// `odoo-capacity run` end to end: the built CLI drives real k6 (the contract probe) against a
-// small HTTP target whose every business call updates a tenant database in a real PostgreSQL,
-// which the runner watches through a pg_monitor role.
+// `odoo-capacity run` end to end: the built CLI drives real k6 against a small HTTP target backed
+// by a real PostgreSQL, watched through a pg_monitor role.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';

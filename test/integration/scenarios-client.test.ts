@@ -1,7 +1,5 @@
-// The k6 side's Odoo client in real k6 over real HTTP, against the exchanges recorded from
-// Odoo 17: it sends the same calls Odoo's Python client sent (the server matches them), decodes
-// the answers as the xmlrpc package does, tags faults as src/odoo/faults.ts does, treats
-// "committed, then fault 1" as a commit, and tags transport failures.
+// The k6 side's Odoo client in real k6 against exchanges recorded from Odoo 17: the same calls,
+// the same decoding, fault tags as src/odoo/faults.ts, transport failures tagged.
 import { writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';

@@ -1,9 +1,5 @@
-// The scenarios on targets that lack part of what they need, in real k6 against the lab: a fresh
-// database seeded without switching Storage Locations on (Internal Transfers archived, as a fresh
-// Odoo 17 keeps it), one without delivered orders, and one with nothing seeded. stock-moves drops
-// what it cannot run with one warning and runs the rest; it stops with one line only when nothing
-// of its mix can run. The peak mix never stops for one class: it warns once, skips that class and
-// runs the others.
+// The scenarios on lab targets lacking part of what they need: stock-moves drops what it cannot
+// run with one warning, and the peak mix skips a class rather than stopping.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Logger } from '../../src/core/logger.js';

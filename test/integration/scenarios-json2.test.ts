@@ -1,6 +1,5 @@
-// The k6 client's JSON-2 transport (Odoo 19+), in real k6 over HTTP against the answers a real
-// Odoo 19.0 gave (test/helpers/json2-replay.ts): the request bodies Odoo binds, execute_kw's
-// answers (a single create's id), None as committed, and error answers as Odoo's fault tags.
+// The k6 client's JSON-2 transport in real k6 against a real Odoo 19.0's recorded answers
+// (test/helpers/json2-replay.ts): bodies, answers, None as committed, fault tags.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,8 +1,5 @@
-// The k6 scenarios against a seeded lab, in real k6: each class and the peak mix run for 14 s
-// (2 s warm-up, 12 s hold) with no unexpected faults; k6's summary and its JSON output carry the
-// contract's metrics and tags; the business effects are in the lab's database (orders confirmed,
-// pickings done, shipments tracked, invoices posted); and `lab check` finds no broken invariant.
-// Latency thresholds may fail on a busy machine (exit 99); error-rate ones may not.
+// The k6 scenarios against a seeded lab in real k6: contract metrics and tags, the business
+// effects in the database, `lab check` clean; only latency thresholds may fail (exit 99).
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSlo } from '../../src/core/models/slo.js';

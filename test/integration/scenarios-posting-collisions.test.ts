@@ -1,14 +1,5 @@
-// Posting collisions against the lab, which numbers a period's first draft at creation as Odoo 17
-// does: on fresh lab databases, concurrent invoicing batches collide at action_post.
-// month-end-billing retries them (every invoice posted) or, without retries, fails the batch with
-// fault `collision`; k6, the runner's ingest and the lab agree. Then the whole pipeline: a
-// closed ladder step from the first second of a fresh database, its step.json, the plan's finding
-// and the report's section.
-//
-// The databases are seeded by a lab without cost (fast), then served by one with Odoo 17's call
-// costs, so that batches started together are in flight together as on Odoo; and its workers
-// are warmed first (a worker's first call sets it up), or the first batch commits before the
-// second begins.
+// Posting collisions against the lab: month-end-billing retries them or fails the batch with
+// `collision`; k6, ingest and lab agree, through step.json, the plan and the report.
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -57,6 +48,8 @@ beforeAll(async () => {
   postgres = await startLocalPostgres();
   const databases = [WARMUP, RETRIED, UNRETRIED, LADDER];
   const log = new Logger('warn');
+  // Seeded by a lab without cost (fast), then served by one with Odoo 17's call costs, so that
+  // batches started together are in flight together, as on Odoo.
   const seeding = await startLab({ port: 0, databases, pgUrl: postgres.url, costScale: 0, log });
   try {
     for (const db of databases)

@@ -1,8 +1,5 @@
-// The same scenarios, unchanged, against labs emulating Odoo 16 and 18: the client reads the
-// series from common.version and adapts (16 writes quantity_done before validating, 17 and 18
-// let button_validate set the quantities), and finds the seeded orders' deliveries by sale_id,
-// since 18 writes the customer reference into their origin. Short runs of the classes whose
-// calls differ; none of them may leave an operation out for want of its pool.
+// The same scenarios, unchanged, against labs emulating Odoo 16 and 18: the client adapts to the
+// series and finds seeded deliveries by sale_id; no operation left out.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSlo } from '../../src/core/models/slo.js';

@@ -1,7 +1,5 @@
-// Secrets by design, end to end against the lab: with a password that is also a word of every
-// document (ODOO_PASSWORD=lab with database lab; =admin with user admin), run, plan and report
-// write exactly what they measured: no `***` anywhere, every `label` key whole, the path --json
-// prints exists, and plan accepts the run. A long, distinct secret never reaches any file.
+// Secrets by design against the lab: a password that is also a word of every document leaves
+// run, plan and report unmasked, and a long distinct secret reaches no file.
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -1,8 +1,5 @@
-// `seed` against the lab through XML-RPC over HTTP: it creates the pools of docs/contracts.md,
-// tops them up without duplicating anything when run again, and `--cleanup` removes exactly the
-// marked records (as far as Odoo allows), leaving everything else alone. Seed switches Inventory's
-// Storage Locations on when asked and the database has it off, and cleanup switches it off again
-// only then. The lab's invariants hold throughout.
+// `seed` against the lab: pools of docs/contracts.md, top-ups without duplicates, `--cleanup`
+// of exactly the marked records and of Storage Locations only if seed switched it on.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Logger } from '../../src/core/logger.js';
 import { Secret } from '../../src/core/secret.js';
