@@ -1,6 +1,5 @@
-// The Node JSON-2 transport over real HTTP against the answers a real Odoo 19.0 gave
-// (test/helpers/json2-replay.ts): requests shaped as Odoo binds them, answers as execute_kw's,
-// errors as typed faults.
+// The Node JSON-2 transport over real HTTP against a real Odoo 19.0's recorded answers
+// (test/helpers/json2-replay.ts): requests, answers and typed faults.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UnreachableError } from '../../src/core/errors.js';
 import { Secret } from '../../src/core/secret.js';

@@ -1,6 +1,5 @@
-// Posting collisions are a finding: their rate against the billing concurrency of each step
-// caps how many invoicing transactions should run at once, with its grounds; they never make a
-// step count less, and a plan without posting measurements says nothing about them.
+// Posting collisions as a finding: their rate against billing concurrency caps invoicing
+// concurrency with its grounds, never makes a step count less.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { PostingStats } from '../../src/core/run-types.js';

@@ -1,10 +1,5 @@
-// Two REPEATABLE READ transactions on the same hot rows conflict as in Odoo: reservations on one
-// quant (16: the second waits, then 40001; 17/18: SKIP LOCKED, a new quant row, no wait, but
-// 40001 when the first committed after the second's snapshot), postings
-// on one journal (17: the second waits on the unique index, then takes the next number; 16: the
-// second waits on the last move's row lock, then 40001), invoicing a period's first orders from
-// two transactions (16/17: both number a draft INV/<year>/00001, and posting the second fails
-// until its name is cleared; 18 numbers no draft), and concurrent tracking-ref writes.
+// Two REPEATABLE READ transactions on the same hot rows conflict as in each Odoo series: quant
+// reservations, journal postings, first invoices of a period, tracking-ref writes.
 import type { DatabaseError } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkDatabase } from '../../../src/lab/check.js';

@@ -1,7 +1,5 @@
 // The logistics flow at the ORM level on a real PostgreSQL, one REPEATABLE READ transaction per
-// call as the server runs them: stock by inventory adjustment, an order confirmed with its
-// delivery reserved, the delivery validated, invoiced and posted, with Odoo 17's return values
-// and errors.
+// call, with Odoo 17's return values and errors.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PostgresHandle } from '../../../src/pg-local/postgres-provider.js';
 import { UserError } from '../../../src/lab/exceptions.js';

@@ -1,6 +1,5 @@
-// Test harness for the lab's ORM on a real PostgreSQL: a fresh bootstrapped database per suite,
-// and calls run as the server runs them, inside a REPEATABLE READ transaction that commits on
-// success and rolls back on error. Transactions can also be held open to interleave two of them.
+// Test harness for the lab's ORM on a real PostgreSQL: a fresh database per suite, calls run in
+// REPEATABLE READ transactions as the server runs them, or held open to interleave.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { OdooFloat, type LabEnv, type OdooSerie } from '../../../src/lab/contract.js';

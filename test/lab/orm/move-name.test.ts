@@ -1,8 +1,5 @@
-// Journal entry numbers as Odoo's account.move._compute_name gives them, on real PostgreSQL: the
-// first draft of a journal's period is numbered at its creation (16/17), in _compute_name's
-// order (date, reference, id), the others get '/'; each period (monthly for a miscellaneous
-// journal) starts again whatever drafts of other periods hold; a draft moved to a period that
-// already has numbers loses its own; 18 numbers no draft. Facts checked on Odoo 17.0.
+// Journal entry numbers as Odoo's account.move._compute_name gives them per series and period,
+// on real PostgreSQL (facts checked on Odoo 17.0).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OdooSerie } from '../../../src/lab/contract.js';
 import { sequenceMatchesDate, splitSequence } from '../../../src/lab/orm/account/move-name.js';

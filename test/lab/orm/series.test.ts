@@ -1,6 +1,5 @@
-// The 16/17/18/19 differences the lab emulates (docs/odoo-api.md): search's count and
-// search_count's limit, 16's immediate-transfer wizard and quantity_done, 17's quantity writes,
-// 18's is_storable, 19's moves without a name and its invoices action.
+// The 16/17/18/19 differences the lab emulates (docs/odoo-api.md, "Differences between
+// series").
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OdooSerie } from '../../../src/lab/contract.js';
 import type { ApplicationError } from '../../../src/lab/exceptions.js';

@@ -1,6 +1,5 @@
-// The lab's HTTP limits on a real lab over real HTTP: a body over the limit is 413, a request
-// that does not arrive in time is 408, a queue beyond its bound answers 503 at once; each time
-// the lab goes on serving, and a request waiting in the queue is never timed out.
+// The lab's HTTP limits over real HTTP: 413 for a large body, 408 for a late request, 503 beyond
+// the queue's bound; the lab goes on serving, and a queued request never times out.
 import { BODY_LIMIT_BYTES } from '../../../src/lab/server/master.js';
 import type { LabHandle } from '../../../src/lab/server/index.js';
 import { executeKw, rpc, startProbeLab, waitFor, type Captured } from './support/lab-client.js';

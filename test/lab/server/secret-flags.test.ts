@@ -1,6 +1,5 @@
-// `lab start` never takes a secret from argv, where `ps` shows it: --admin-password and a
-// --pg-url holding a password are refused with one line; the password comes from a file or the
-// environment, PostgreSQL's from PGPASSWORD, and no process of the lab shows either.
+// `lab start` never takes a secret from argv, where `ps` shows it: such flags are refused with one
+// line, and no process of the lab shows a password.
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

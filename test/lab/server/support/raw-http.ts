@@ -1,6 +1,5 @@
-// Raw HTTP/1.1 over a TCP socket, for requests no well-behaved client sends: bad paths as they
-// are, partial headers or bodies, lying Content-Length. Resolves with what the server sent
-// before closing the connection (or `status: 0` when it closed without an answer).
+// Raw HTTP/1.1 over a TCP socket for requests no well-behaved client sends; resolves with what the
+// server sent before closing (`status: 0` when it closed without an answer).
 import { connect } from 'node:net';
 
 export interface RawAnswer {

@@ -1,7 +1,5 @@
-// Replays one recorded Odoo 17.0 exchange against a lab and checks what fidelity means here:
-// HTTP 200 text/xml, the recorded structure and XML-RPC types, the same fault code, and the same
-// fault text (the traceback's last line for fault 1). Values are compared only where asked:
-// ids, names and dates depend on the data the lab holds.
+// Replays one recorded Odoo 17.0 exchange against a lab and checks structure, XML-RPC types and
+// fault code and text; values only where asked, since they depend on the lab's data.
 import { decodeResponse, type Exchange } from '../../../helpers/fixture-server.js';
 import { postXml } from './lab-client.js';
 import { responseShape } from './xml-shape.js';

@@ -1,6 +1,5 @@
-// The structure and XML-RPC types of a methodResponse, without its values: what "same
-// structure and types as Odoo's recorded response" compares. Strings, ints, doubles and
-// booleans stay distinct (the xmlrpc package's decoder would fold ints and doubles together).
+// The structure and XML-RPC types of a methodResponse without its values, keeping ints and
+// doubles distinct (the xmlrpc package's decoder folds them together).
 
 export type Shape = string | Shape[] | { [member: string]: Shape };
 
