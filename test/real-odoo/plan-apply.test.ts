@@ -1,8 +1,5 @@
-// The odoo.conf fragment `plan --format odoo-conf` writes, read by a real Odoo 17.0: its own
-// config parser knows every option and casts every value, and its prefork server, started with
-// the fragment, runs the planned number of HTTP workers with limit_memory_hard as their address
-// space limit and limit_time_cpu as their CPU limit (/proc/<pid>/limits). The server needs no
-// database for that: it starts on the harness's tree and port with PostgreSQL stopped.
+// The odoo.conf fragment `plan --format odoo-conf` writes, read by a real Odoo 17.0: its parser
+// takes every option, and its prefork workers run with the planned limits (/proc/<pid>/limits).
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { cp, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

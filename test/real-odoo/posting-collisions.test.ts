@@ -1,13 +1,5 @@
-// Posting collisions on a real, unmodified Odoo 17.0: right after its database is reset, no
-// invoice is numbered in the period, so concurrent invoicing batches each number a first draft
-// INV/<year>/00001 and all but one of them are refused at action_post (fault 2, another entry
-// with the same name). month-end-billing counts the collision, clears the provisional numbers and
-// posts again: every invoice ends up posted. With retries turned off the batch fails with fault
-// `collision` and its invoices stay draft, one of them still holding the duplicate number, until
-// the name is cleared. k6's counts, the runner's ingest of the same output and Odoo agree.
-// Odoo 18.0 names an invoice only when posting it, under a lock on the sequence
-// (_locked_increment): the same start of a period bills without a collision; it runs
-// the retried case only. 16.0 numbers drafts as 17.0 does (the parity test's collision shows it).
+// Posting collisions on a real, unmodified Odoo 17.0 from a fresh database: retried until every
+// invoice is posted, or without retries a failed batch; k6, the runner's ingest and Odoo agree.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OdooClient } from '../../src/odoo/client.js';
@@ -101,4 +93,6 @@ function describeCollisions(series: OdooSeries, collisions: 'some' | 'none', unr
 }
 
 describeCollisions('17.0', 'some', true);
+// 18.0 names an invoice only when posting it, under a lock on the sequence (_locked_increment):
+// no collision, so only the retried case runs.
 describeCollisions('18.0', 'none', false);

@@ -1,6 +1,5 @@
-// The toolkit against each real Odoo series, one after another (one Odoo at a time): 17.0 in
-// full, with the ladder, plan and report; 16.0 and 18.0 with the short set (doctor, seed twice,
-// the five scenarios held 10 s with their effects read back, cleanup), which keeps CI in time.
+// The toolkit against each real Odoo series, one at a time: 17.0 in full (ladder, plan, report),
+// 16.0 and 18.0 with the short set, which keeps CI in time.
 import { describeRealOdoo } from './support/series-suite.js';
 import { SKIP_REASON } from './support/real-odoo.js';
 

@@ -1,12 +1,5 @@
-// `workload derive` on a real, unmodified Odoo 17.0: a known history is made through Odoo's API
-// and back-dated through SQL (test/derive/odoo-history.ts), then derived by a role that is only
-// in pg_read_all_data, and every rate, histogram and fit is checked against what was made.
-// Tolerances: arrival rates, histograms, the mix and the burst shape exactly (the history is
-// deterministic); the Zipf exponent within 0.15 of the s = 1 the products were drawn with (a
-// stratified sample of 100 lines over 10 products); the growth within 3 points of 50 %/month
-// (monthly counts 18, 27, 40, 60, rounded from ×1.5). Then derive → run (a 1-step ladder with
-// the derived workload) → plan with the derived forecast, end to end. OC_DERIVE_SERIES=16.0,18.0
-// adds those series (derive only): the same history gives the same answers there.
+// `workload derive` on a real Odoo 17.0 against a known history (test/derive/odoo-history.ts),
+// read by a pg_read_all_data role, then derive → run → plan end to end.
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -126,6 +119,8 @@ function describeDerive(series: OdooSeries, endToEnd: boolean): void {
       expect(evidence.orderWave!.quantityPerLine!.empirical.weights).toEqual(
         weights(history.orderQuantities),
       );
+      // The Zipf exponent from a stratified sample of 100 lines over 10 products; the growth from
+      // monthly counts 18, 27, 40, 60, rounded from ×1.5. Everything else is exact.
       expect(Math.abs(evidence.orderWave!.productSkew!.s - 1)).toBeLessThan(0.15);
       expect(ow.monthly!.map((m) => m.count)).toEqual(history.monthly);
       expect(Math.abs(ow.growth!.percentPerMonth - 50)).toBeLessThan(3);
@@ -240,5 +235,6 @@ function describeDerive(series: OdooSeries, endToEnd: boolean): void {
 }
 
 describeDerive('17.0', true);
+// OC_DERIVE_SERIES=16.0,18.0 adds those series (derive only): the same history, the same answers.
 for (const series of (process.env.OC_DERIVE_SERIES ?? '').split(',').filter(Boolean))
   describeDerive(series as OdooSeries, false);

@@ -1,6 +1,5 @@
-// Per-call statistics in the report: each step's slowest calls as a table and a chart, the same
-// rows in HTML, Markdown and JSON; a run written before per-call statistics still reads and
-// renders without the section; `--compare` shows each call's p95 then and now.
+// Per-call statistics in the report: the slowest calls per step alike in HTML, Markdown and JSON,
+// older runs without the section, and `--compare`'s p95 then and now.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

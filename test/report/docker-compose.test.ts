@@ -1,7 +1,5 @@
-// docker-compose.yml, checked without a Docker engine: the file is parsed (yaml) and its
-// services, loopback-only ports, healthchecks, pg_stat_statements preload and Odoo worker
-// settings are verified, including the connection budget (1 + workers + cron) × db_maxconn, and
-// the `metrics` profile: Prometheus with its remote-write receiver, Grafana provisioned from deploy/.
+// docker-compose.yml checked without a Docker engine: services, loopback ports, healthchecks,
+// Odoo's connection budget, and the `metrics` profile with Prometheus and Grafana.
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';

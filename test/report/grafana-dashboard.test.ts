@@ -1,10 +1,5 @@
-// The Grafana dashboard, checked without Grafana (docker-compose.test.ts checks how the `metrics`
-// profile provisions it): every
-// query reads a series k6's Prometheus remote write makes of the toolkit's metrics
-// (scenarios/lib/metric-names.ts) or k6's own, under the name that output gives it (k6_<name>
-// with _total, _rate, or a trend statistic the runner asks for), filters on the dashboard's
-// own variables, and every metric the scenarios emit has a panel. A real Prometheus runs the
-// same queries in test/integration/prometheus-remote-write.test.ts.
+// The Grafana dashboard checked without Grafana: every query reads a series k6's remote write
+// makes, and every metric the scenarios emit has a panel (real Prometheus: test/integration).
 import { beforeAll, describe, expect, it } from 'vitest';
 import { METRIC } from '../../scenarios/lib/metric-names.js';
 import { PROMETHEUS_TREND_STATS } from '../../src/runner/k6-outputs.js';

@@ -1,6 +1,5 @@
-// Rendering edge cases: a plan with no tenants, fits, instance catalog or statement statistics
-// still renders in every format and says what is missing; text from the plan is escaped; the
-// HTML stays self-contained.
+// Rendering edge cases: a plan missing tenants, fits, catalog or statement statistics still
+// renders and says so; plan text is escaped; the HTML stays self-contained.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

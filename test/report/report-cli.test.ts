@@ -1,6 +1,5 @@
-// `odoo-capacity report` as a user runs it: three files and exit 0 for a planned run; for a
-// missing or broken run, plan or flag, one line naming the file and what to run first, exit 2,
-// no stack trace and no report written.
+// `odoo-capacity report` as a user runs it: three files and exit 0 for a planned run; otherwise
+// one line naming the file and what to run first, exit 2, nothing written.
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

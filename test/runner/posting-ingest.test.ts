@@ -1,8 +1,5 @@
-// Month-end billing's posting counters from real k6 output: two runs of scenarios/month-end-billing.ts
-// against a real Odoo 17.0 right after its database was reset (3 closed VUs, batches of 10, no
-// warm-up), where two batches numbered their first invoice the same. In the first the collision
-// was retried and posted; in the second (postRetry.maxAttempts 1) the batch failed with its
-// invoices unposted. The expected counts are k6's own end-of-test summary of each run.
+// Month-end billing's posting counters from real k6 output of two runs against a real Odoo 17.0,
+// one collision retried and one failed, against k6's own end-of-test summaries.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ingestFile } from '../../src/runner/k6-output-ingest.js';

@@ -1,6 +1,5 @@
-// The JSON-2 mapping both transports use (scenarios/lib/json2.ts), against what a real Odoo 19.0
-// answered (test/fixtures/odoo-19.0-json2): bodies as Odoo binds them, answers as execute_kw
-// gives them, and each recorded error to the fault XML-RPC gives the same exception.
+// The JSON-2 mapping both transports use (scenarios/lib/json2.ts) against a real Odoo 19.0's
+// answers (test/fixtures/odoo-19.0-json2).
 import { describe, expect, it } from 'vitest';
 import {
   isMissingJson2,

@@ -1,6 +1,5 @@
-// What the posting-collision tests read from a month-end-billing run, whatever the target (a
-// real Odoo or the lab): k6's own counts, the runner's ingest of the same output, and the
-// invoices as the target holds them.
+// What the posting-collision tests read from a month-end-billing run on a real Odoo or the lab:
+// k6's counts, the runner's ingest of the same output, and the target's invoices.
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { loadSlo } from '../../src/core/models/slo.js';

@@ -1,6 +1,5 @@
-// A posting collision is told apart precisely (fault 2 of action_post with the unique-name
-// message, as real Odoo 17 answered it), and the billing job's waits between attempts grow
-// exponentially, stay under their cap and are jittered.
+// A posting collision is told apart precisely (as real Odoo 17 answered it), and the billing job's
+// waits grow exponentially, stay under their cap and are jittered.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';

@@ -1,6 +1,5 @@
-// A lab for the scenario tests: started on a free port with no cost burn (the tests check
-// behaviour, not capacity), its first database seeded through the external API as
-// `odoo-capacity seed` seeds it (Storage Locations switched on) unless the plan says otherwise.
+// A lab for the scenario tests: a free port, no cost burn (behaviour, not capacity), its first
+// database seeded as `odoo-capacity seed` seeds it unless the plan says otherwise.
 import { Logger } from '../../src/core/logger.js';
 import { Secret } from '../../src/core/secret.js';
 import type { OdooSerie } from '../../src/lab/contract.js';

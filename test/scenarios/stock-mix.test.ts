@@ -1,6 +1,5 @@
-// planStockMix: what of the stock-moves mix a target can run. An operation whose need is missing
-// leaves the mix, the rest keeps the mix's total weight in its own proportions, one line names
-// what is missing and the fix; nothing left is one line that stops the class.
+// planStockMix: an operation whose need is missing leaves the stock-moves mix, the rest keeps its
+// total weight, one line names the fix; nothing left stops the class.
 import { planStockMix, type StockTarget } from '../../scenarios/lib/stock-mix.ts';
 import { mixSlot } from '../../scenarios/lib/sampling.ts';
 

@@ -1,8 +1,5 @@
-// The exchanges recorded from real Odoo 16.0, 18.0 and 19.0 (test/fixtures/odoo-<series>-wire,
-// bench/record-wire.ts: seed and the scenarios through a recording proxy, one exchange per kind
-// of call), decoded by the k6 scenarios' codec exactly as the xmlrpc package decodes them, each
-// request re-encoded by the codec to the same call, no password kept, and the answers the
-// toolkit relies on as each series gave them.
+// Exchanges recorded from real Odoo 16.0, 18.0 and 19.0 (bench/record-wire.ts) decoded and
+// re-encoded by the scenarios' codec as the xmlrpc package would, no password kept.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';

@@ -1,6 +1,5 @@
-// models/workload/*.yaml and models/slo.yaml: the shipped files validate, bad input is named by
-// file, line and field, the scenarios' view of the documents matches the schemas, and
-// models/README.md documents every field.
+// models/workload/*.yaml and models/slo.yaml: shipped files validate, bad input is named, the
+// scenarios' view matches the schemas, and models/README.md documents every field.
 /* eslint-disable @typescript-eslint/no-explicit-any -- the tests edit and walk parsed YAML and JSON Schema documents */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

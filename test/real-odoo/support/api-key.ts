@@ -1,7 +1,5 @@
-// An API key of the real Odoo's admin, made for one test run: a random key stored as Odoo's
-// res.users.apikeys._generate stores one (its first 8 characters as the index, the whole key
-// hashed with pbkdf2_sha512 at 6,000 rounds), written through PostgreSQL because Odoo makes keys
-// only in an interactive session. Random, so a test can look for it where it must not be.
+// An API key of the real Odoo's admin for one test run, stored through PostgreSQL as
+// res.users.apikeys._generate stores one (Odoo makes keys only in an interactive session).
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import {

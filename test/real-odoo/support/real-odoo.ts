@@ -1,7 +1,5 @@
-// A real, unmodified Odoo Community for the tests: the maintainers' harness beside the repository
-// (`../shared/odoo/odoo`) starts one series on loopback from a trimmed tree and a fresh database,
-// in its own directory, and prints the ODOO_* and PGURL variables. A user's clone has no harness:
-// the real-Odoo tests then skip with one line saying so.
+// A real, unmodified Odoo Community for the tests, started by an Odoo test harness beside the
+// clone (OC_ODOO_HARNESS; README.md, "Status: proven on real Odoo"); without one the tests skip.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -9,6 +7,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Secret } from '../../../src/core/secret.js';
+import type { OdooSerie } from '../../../src/lab/contract.js';
 import { OdooClient } from '../../../src/odoo/client.js';
 
 const REPO = join(import.meta.dirname, '..', '..', '..');
@@ -24,7 +23,8 @@ export const SKIP_REASON = ODOO_HARNESS
   ? undefined
   : 'real Odoo not available: no Odoo test harness beside this clone (set OC_ODOO_HARNESS to one)';
 
-export type OdooSeries = '16.0' | '17.0' | '18.0' | '19.0';
+/** The series the harness starts: those the lab emulates. */
+export type OdooSeries = OdooSerie;
 
 export interface RealOdooEnv {
   ODOO_URL: string;

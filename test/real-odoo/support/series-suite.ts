@@ -1,10 +1,5 @@
-// The toolkit against a real, unmodified Odoo of one series (fresh database, no demo data, 2
-// prefork workers), as a new user runs it: doctor, seed (twice), each of the five scenarios in real
-// k6 with their business effects read back from Odoo and matched against k6's counters, and seed
-// --cleanup leaving nothing marked that Odoo would let go. The full suite adds a 3-step ladder with
-// PostgreSQL statistics from Odoo's own database, and plan and report from that run; the short one
-// holds each scenario 10 s instead of 15 s and runs no ladder. Everything here was first built
-// against the lab; this is where it is proven on the real thing.
+// The toolkit against a real, unmodified Odoo of one series as a new user runs it: doctor, seed,
+// the five scenarios with effects read back, cleanup; the full suite adds ladder, plan, report.
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

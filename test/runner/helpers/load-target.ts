@@ -1,7 +1,5 @@
-// A small HTTP target for the runner's tests: it answers the contract probe's XML-RPC-shaped
-// POSTs after a delay the test chooses (from the step's rate), and answers faults on request.
-// common.version and authenticate get the bodies recorded from Odoo 17, so the runner's own
-// preflight (the Odoo client over real XML-RPC) talks to it as to Odoo.
+// A small HTTP target for the runner's tests: the contract probe's calls answered after a chosen
+// delay, with Odoo 17's recorded common.version and authenticate for the preflight.
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
