@@ -218,7 +218,7 @@ Examples:
       '--pg-url <url>',
       `PostgreSQL to use, without a password (PGPASSWORD or ~/.pgpass; default: $${PG_URL_ENV}, which may hold one, else an embedded one)`,
     )
-    .option('--serie <serie>', 'Odoo series to emulate: 16.0, 17.0, 18.0 or 19.0', '17.0')
+    .option('--serie <serie>', `Odoo series to emulate: ${LAB_SERIES.join(', ')}`, '17.0')
     .option(
       '--admin-password-file <file>',
       `file holding the password of user admin in new databases (default: $${ADMIN_PASSWORD_ENV}, else admin)`,

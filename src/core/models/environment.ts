@@ -1,6 +1,7 @@
 // models/environment.yaml: the environment under test (Odoo workers and pods, nodes, database),
 // recorded in run.json and sized from by the planner.
 import { z } from 'zod';
+import { LAB_SERIES } from '../../lab/contract.js';
 import { loadYamlFile } from '../load-yaml.js';
 
 export const environmentSchema = z
@@ -15,7 +16,7 @@ export const environmentSchema = z
       .describe('Shared workers and cluster, or one stack per tenant'),
     odoo: z
       .object({
-        version: z.enum(['16.0', '17.0', '18.0']).describe('Odoo series'),
+        version: z.enum(LAB_SERIES).describe('Odoo series'),
         pods: z.number().int().positive().describe('Odoo HTTP pods (replicas)'),
         workersPerPod: z.number().int().positive().describe('--workers in each pod'),
         cronWorkersPerPod: z

@@ -3,8 +3,6 @@
 import type { OdooSerie } from '../contract.js';
 import { COST_PROFILE_NAME } from './cost-profile.js';
 
-export const SERIES: readonly OdooSerie[] = ['16.0', '17.0', '18.0'];
-
 export interface LabIdentity {
   serie: OdooSerie;
   costScale: number;
