@@ -1,6 +1,7 @@
-// The one parser for numeric flags: a number, optionally an integer within bounds; a bad value is
-// one BadInputError line naming the flag and what it got.
+// The one parser for numeric and duration flags: a number, optionally an integer within bounds, a
+// list of them, or a duration; a bad value is one BadInputError line naming the flag and what it got.
 import { BadInputError } from '../core/errors.js';
+import { parseDurationSeconds } from '../core/models/ladder.js';
 
 export interface NumberRule {
   /** Whole numbers only, from `min` (default 0) to `max` (default Number.MAX_SAFE_INTEGER). */
@@ -38,6 +39,26 @@ export function numberFlag(flag: string, raw: string, rule: NumberRule = {}): nu
       (rule.above === undefined || value > rule.above);
   if (!ok) throw new BadInputError(`${flag}: expected ${expected(rule)}, got "${raw}"`);
   return value;
+}
+
+/** `raw` as comma-separated numbers, each following `rule`; `flag` names it in the error. */
+export function numberListFlag(flag: string, raw: string, rule: NumberRule = {}): number[] {
+  try {
+    return raw.split(',').map((item) => numberFlag(flag, item, rule));
+  } catch {
+    throw new BadInputError(
+      `${flag}: expected comma-separated values, each ${expected(rule)}, got "${raw}"`,
+      { hint: `For example ${flag} 2,4,8,16` },
+    );
+  }
+}
+
+/** `raw` as seconds: a k6 duration (90s, 1m30s, 2h) or a bare number of seconds. */
+export function durationFlag(flag: string, raw: string): number {
+  const seconds = parseDurationSeconds(raw);
+  if (seconds === undefined)
+    throw new BadInputError(`${flag}: expected a duration such as 60s, 1m30s or 2h, got "${raw}"`);
+  return seconds;
 }
 
 /** --neighbour-degradation <database>=<fraction>, repeatable, as a map. */

@@ -10,6 +10,7 @@ import { loadYamlFile } from '../core/load-yaml.js';
 import type { WorkloadEnvelope } from '../core/models/workload.js';
 import { packageRoot } from '../core/package-root.js';
 import type { LadderSpec } from '../core/run-types.js';
+import { durationFlag, numberFlag, numberListFlag } from './flags.js';
 
 export interface LadderFlags {
   class?: string;
@@ -28,31 +29,6 @@ export interface LadderFlags {
   p50Factor?: string;
 }
 
-function numberList(flag: string, text: string): number[] {
-  const values = text.split(',').map((s) => s.trim());
-  const numbers = values.map(Number);
-  const bad = values.findIndex(
-    (v, i) => v === '' || !Number.isFinite(numbers[i]) || numbers[i]! <= 0,
-  );
-  if (bad !== -1) {
-    throw new BadInputError(
-      `${flag}: expected positive numbers separated by commas, got "${text}"`,
-      {
-        hint: `For example ${flag} 2,4,8,16`,
-      },
-    );
-  }
-  return numbers;
-}
-
-function positive(flag: string, text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const n = Number(text);
-  if (!Number.isFinite(n) || n < 0)
-    throw new BadInputError(`${flag}: expected a number, got "${text}"`);
-  return n;
-}
-
 /** The ladder from --ladder and the flags, flags overriding the file; validated once. */
 export async function ladderFromFlags(flags: LadderFlags): Promise<LadderSpec> {
   const { loadLadder, toLadderSpec } = await import('../core/models/ladder.js');
@@ -63,29 +39,34 @@ export async function ladderFromFlags(flags: LadderFlags): Promise<LadderSpec> {
   }
   if (flags.rates !== undefined) {
     overrides.model = 'open';
-    overrides.steps = numberList('--rates', flags.rates);
+    overrides.steps = numberListFlag('--rates', flags.rates, { above: 0 });
   }
   if (flags.vus !== undefined) {
     overrides.model = 'closed';
-    overrides.steps = numberList('--vus', flags.vus);
+    overrides.steps = numberListFlag('--vus', flags.vus, { integer: true, min: 1 });
   }
-  if (flags.hold !== undefined) overrides.hold = flags.hold;
-  if (flags.warmup !== undefined) overrides.warmup = flags.warmup;
-  if (flags.segments !== undefined) overrides.segments = positive('--segments', flags.segments);
-  if (flags.sampleInterval !== undefined) overrides.sampleInterval = flags.sampleInterval;
+  if (flags.hold !== undefined) overrides.hold = durationFlag('--hold', flags.hold);
+  if (flags.warmup !== undefined) overrides.warmup = durationFlag('--warmup', flags.warmup);
+  if (flags.segments !== undefined)
+    overrides.segments = numberFlag('--segments', flags.segments, {
+      integer: true,
+      min: 1,
+      max: 64,
+    });
+  if (flags.sampleInterval !== undefined)
+    overrides.sampleInterval = durationFlag('--sample-interval', flags.sampleInterval);
   const caps: Record<string, unknown> = {};
-  if (flags.maxRate !== undefined) caps.maxRate = positive('--max-rate', flags.maxRate);
-  if (flags.maxVus !== undefined) caps.maxVus = positive('--max-vus', flags.maxVus);
-  if (flags.maxDuration !== undefined) caps.maxDuration = flags.maxDuration;
+  if (flags.maxRate !== undefined)
+    caps.maxRate = numberFlag('--max-rate', flags.maxRate, { above: 0 });
+  if (flags.maxVus !== undefined)
+    caps.maxVus = numberFlag('--max-vus', flags.maxVus, { integer: true, min: 1 });
+  if (flags.maxDuration !== undefined)
+    caps.maxDuration = durationFlag('--max-duration', flags.maxDuration);
   if (flags.maxErrorRate !== undefined)
-    caps.maxErrorRate = positive('--max-error-rate', flags.maxErrorRate);
+    caps.maxErrorRate = numberFlag('--max-error-rate', flags.maxErrorRate, { min: 0 });
 
-  if (flags.p50Factor !== undefined) {
-    const factor = Number(flags.p50Factor);
-    if (!Number.isFinite(factor))
-      throw new BadInputError(`--p50-factor: expected a number, got "${flags.p50Factor}"`);
-    overrides.stopAt = { p50Factor: factor };
-  }
+  if (flags.p50Factor !== undefined)
+    overrides.stopAt = { p50Factor: numberFlag('--p50-factor', flags.p50Factor, { above: 1 }) };
 
   if (flags.ladder && Object.keys(overrides).length === 0 && Object.keys(caps).length === 0) {
     return loadLadder(flags.ladder);

@@ -1,7 +1,12 @@
 // The one parser of numeric flags: what it takes, and the one line naming the flag when it refuses.
 import { describe, expect, it } from 'vitest';
 import { BadInputError } from '../../src/core/errors.js';
-import { numberFlag, parseDegradations } from '../../src/cli/flags.js';
+import {
+  durationFlag,
+  numberFlag,
+  numberListFlag,
+  parseDegradations,
+} from '../../src/cli/flags.js';
 
 const refusal = (fn: () => unknown): string => {
   try {
@@ -43,6 +48,40 @@ describe('numberFlag', () => {
     expect(
       refusal(() => numberFlag('--working-set-mib', '0', { above: 0, what: 'MiB per worker' })),
     ).toBe('--working-set-mib: expected MiB per worker, a number > 0, got "0"');
+  });
+});
+
+describe('numberListFlag', () => {
+  it('takes comma-separated numbers, each checked by the rule', () => {
+    expect(numberListFlag('--rates', '2, 4.5,8', { above: 0 })).toEqual([2, 4.5, 8]);
+    expect(numberListFlag('--vus', '1,2', { integer: true, min: 1 })).toEqual([1, 2]);
+  });
+
+  it('refuses the whole list in one line naming the flag when one value is bad', () => {
+    for (const raw of ['2,,4', '2,0', 'x', '', '2;4'])
+      expect(refusal(() => numberListFlag('--rates', raw, { above: 0 }))).toBe(
+        `--rates: expected comma-separated values, each a number > 0, got "${raw}"`,
+      );
+    expect(refusal(() => numberListFlag('--vus', '1,2.5', { integer: true, min: 1 }))).toBe(
+      '--vus: expected comma-separated values, each an integer from 1 to 9007199254740991, got "1,2.5"',
+    );
+  });
+});
+
+describe('durationFlag', () => {
+  it('takes k6 durations and bare seconds', () => {
+    expect(durationFlag('--hold', '90s')).toBe(90);
+    expect(durationFlag('--hold', '1m30s')).toBe(90);
+    expect(durationFlag('--max-duration', '2h')).toBe(7200);
+    expect(durationFlag('--warmup', ' 2.5 ')).toBe(2.5);
+    expect(durationFlag('--warmup', '500ms')).toBe(0.5);
+  });
+
+  it('refuses anything else in one line naming the flag', () => {
+    for (const raw of ['x', '', '60 s', '-5s', '1d'])
+      expect(refusal(() => durationFlag('--hold', raw))).toBe(
+        `--hold: expected a duration such as 60s, 1m30s or 2h, got "${raw}"`,
+      );
   });
 });
 

@@ -483,7 +483,9 @@ describe('odoo-capacity run', () => {
     );
     const bad = await run(['--class', 'order-wave', '--rates', '2,x', ...SHORT]);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/^error: --rates: expected positive numbers/m);
+    expect(bad.stderr).toMatch(
+      /^error: --rates: expected comma-separated values, each a number > 0, got "2,x"/m,
+    );
     for (const r of [over, bad]) expect(hasStackTrace(r.stderr)).toBe(false);
   });
 
