@@ -311,7 +311,8 @@ async function climb(
   await writeRunJson(dir, run);
 }
 
-function finish(run: RunJson, stop: StopReason): void {
+/** Ends a ladder: stopped for a reason, failed when no step measured anything usable. */
+export function finish(run: RunJson, stop: StopReason): void {
   run.stopReason = stop;
   run.finishedAt = new Date().toISOString();
   // A ladder that measured nothing usable failed, whatever stopped it.

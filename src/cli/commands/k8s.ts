@@ -1,6 +1,6 @@
-// `k8s`: k6-operator manifests for a distributed ladder — a ConfigMap with each step's k6 archive
-// and the workload, one TestRun per step with parallelism N — plus import.json, so that the pods'
-// outputs come back through `run --import` and the same ingest as a local run.
+// `k8s run`: a ladder through k6-operator, step by step, with the local runner's stops and the
+// same run directory (src/k8s/k8s-ladder.ts); `--dry-run` prints the manifests instead, for a
+// user to inspect or apply by hand (then `run --import`). docs/kubernetes.md.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,10 +8,14 @@ import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import { writeFileAtomic, writeJsonAtomic } from '../../core/atomic-write.js';
 import { BadInputError } from '../../core/errors.js';
-import { log } from '../../core/logger.js';
 import { stepDirName } from '../../core/run-dir.js';
 import { RUN_SCHEMA_VERSION } from '../../core/run-types.js';
-import { parseHttpUrl, type SecretKind } from '../../core/target.js';
+import {
+  parseHttpUrl,
+  resolveTarget,
+  resolveTransport,
+  type SecretKind,
+} from '../../core/target.js';
 import {
   addLadderOptions,
   ladderFromFlags,
@@ -21,27 +25,53 @@ import {
 } from '../ladder-options.js';
 import { numberFlag } from '../flags.js';
 import { printJson, printLines, type GlobalOptions } from '../output.js';
+import { consoleLadderEvents, interruptControls } from '../steps/ladder.js';
+import { loadEnvironmentChecked, reportRun } from './run.js';
+import {
+  DEFAULT_RESOURCES,
+  quantity,
+  type K8sCluster,
+  type Manifest,
+} from '../../k8s/manifests.js';
+import type { LadderSpec } from '../../core/run-types.js';
+import type { WorkloadEnvelope } from '../../core/models/workload.js';
+import type { K6Binary } from '../../runner/k6-binary.js';
 
-interface K8sFlags extends LadderFlags, GlobalOptions {
+interface K8sRunFlags extends LadderFlags, GlobalOptions {
   url?: string;
   db?: string;
   user?: string;
-  auth: string;
+  auth?: string;
+  transport?: string;
+  passwordFile?: string;
   id?: string;
   parallelism?: string;
   namespace: string;
+  context?: string;
   image?: string;
   secretName: string;
   secretKey?: string;
   resultsClaim: string;
   separate?: boolean;
+  runnerCpu: string;
+  runnerMemory: string;
+  runnerCpuLimit?: string;
+  runnerMemoryLimit?: string;
+  startTimeout: string;
+  keep?: boolean;
+  seed: boolean;
+  dryRun?: boolean;
   out?: string;
+  runsDir: string;
   script?: string;
   workload?: string;
   models: string;
+  environment?: string;
+  allowProduction?: boolean;
 }
 
-function targetFrom(flags: K8sFlags) {
+/** The target as the pods see it: no secret here, the pods read it from the Secret. */
+function podTarget(flags: K8sRunFlags) {
   const rawUrl = flags.url ?? process.env.ODOO_URL;
   const db = flags.db ?? process.env.ODOO_DB;
   if (!rawUrl || !db) {
@@ -49,115 +79,229 @@ function targetFrom(flags: K8sFlags) {
       hint: 'The pods load the Odoo the cluster reaches, e.g. http://odoo.tenant-a.svc:8069.',
     });
   }
-  if (flags.auth !== 'password' && flags.auth !== 'api_key') {
-    throw new BadInputError(`--auth: expected password or api_key, got "${flags.auth}"`);
+  const auth =
+    flags.auth ?? (process.env.ODOO_API_KEY && !process.env.ODOO_PASSWORD ? 'api_key' : 'password');
+  if (auth !== 'password' && auth !== 'api_key') {
+    throw new BadInputError(`--auth: expected password or api_key, got "${auth}"`);
   }
   return {
     url: parseHttpUrl(rawUrl, flags.url ? '--url' : 'ODOO_URL'),
     db,
     user: flags.user ?? process.env.ODOO_USER ?? 'admin',
-    auth: flags.auth as SecretKind,
+    auth: auth as SecretKind,
+    transport: resolveTransport(flags),
   };
 }
 
-async function action(flags: K8sFlags): Promise<void> {
-  const spec = await ladderFromFlags(flags);
-  const target = targetFrom(flags);
-  const parallelism =
-    flags.parallelism === undefined
-      ? spec.segments
-      : numberFlag('--parallelism', flags.parallelism, { integer: true, min: 1 });
-  const script = scriptFor(flags, spec.profile);
-  const workload = await loadWorkloadEnvelope(flags);
-  const { locateK6 } = await import('../../runner/k6-binary.js');
-  const { newRunId } = await import('../../runner/run-ladder.js');
-  const { loadVariables } = await import('../../runner/k6-environment.js');
-  const { buildArchive } = await import('../../runner/k6-archive.js');
-  const { buildManifests } = await import('../../runner/k8s-manifests.js');
-  const { IMPORT_FILE } = await import('../../runner/import-run.js');
-
-  const k6 = await locateK6({ install: false });
-  const runId = flags.id ?? newRunId(spec.profile);
-  const scratch = await mkdtemp(join(tmpdir(), 'oc-k8s-'));
-  let archives: Buffer[];
-  try {
-    archives = [];
-    for (const [i, step] of spec.steps.entries()) {
-      const env = loadVariables({ runId, profile: spec.profile, ladder: spec, step, workload });
-      archives.push(await buildArchive(k6, script, env, join(scratch, `${i}.tar`)));
-    }
-  } finally {
-    await rm(scratch, { recursive: true, force: true });
-  }
-  const manifests = buildManifests({
+function clusterFrom(
+  flags: K8sRunFlags,
+  spec: LadderSpec,
+  runId: string,
+  k6Version: string,
+): K8sCluster {
+  const target = podTarget(flags);
+  const cpuLimit = flags.runnerCpuLimit ?? flags.runnerCpu;
+  const memoryLimit = flags.runnerMemoryLimit ?? flags.runnerMemory;
+  const cluster: K8sCluster = {
     runId,
-    spec,
     namespace: flags.namespace,
-    parallelism,
-    image: flags.image ?? `grafana/k6:${k6.version.replace(/^v/, '')}`,
+    parallelism:
+      flags.parallelism === undefined
+        ? spec.segments
+        : numberFlag('--parallelism', flags.parallelism, { integer: true, min: 1 }),
+    image: flags.image ?? `grafana/k6:${k6Version.replace(/^v/, '')}`,
     target,
     secretName: flags.secretName,
     secretKey: flags.secretKey ?? (target.auth === 'api_key' ? 'api-key' : 'password'),
     resultsClaim: flags.resultsClaim,
     separate: Boolean(flags.separate),
-    archives,
-    workload,
-  });
+    resources: {
+      requests: {
+        cpu: quantity('--runner-cpu', flags.runnerCpu),
+        memory: quantity('--runner-memory', flags.runnerMemory),
+      },
+      limits: {
+        ...(cpuLimit !== 'none' && { cpu: quantity('--runner-cpu-limit', cpuLimit) }),
+        memory: quantity('--runner-memory-limit', memoryLimit),
+      },
+    },
+  };
+  return cluster;
+}
+
+/** Each step's archive, built by the local k6 with the step's OC_* variables (no secret). */
+async function buildArchives(
+  k6: K6Binary,
+  script: string,
+  runId: string,
+  spec: LadderSpec,
+  workload: WorkloadEnvelope | undefined,
+): Promise<Buffer[]> {
+  const { loadVariables } = await import('../../runner/k6-environment.js');
+  const { buildArchive } = await import('../../runner/k6-archive.js');
+  const { checkArchiveSize } = await import('../../k8s/manifests.js');
+  const scratch = await mkdtemp(join(tmpdir(), 'oc-k8s-'));
+  try {
+    const archives: Buffer[] = [];
+    for (const [i, step] of spec.steps.entries()) {
+      const env = loadVariables({ runId, profile: spec.profile, ladder: spec, step, workload });
+      const archive = await buildArchive(k6, script, env, join(scratch, `${i}.tar`));
+      checkArchiveSize(archive.length, stepDirName(i + 1, step.label));
+      archives.push(archive);
+    }
+    return archives;
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+function seedTarget(flags: K8sRunFlags, cluster: K8sCluster) {
+  const hint =
+    'Pools are topped up from this machine before consuming steps: set ODOO_PASSWORD (or ODOO_API_KEY) here, or pass --no-seed and seed the target yourself.';
+  try {
+    const target = resolveTarget({ ...flags, url: cluster.target.url, db: cluster.target.db });
+    if (target) return target;
+  } catch (error) {
+    if (error instanceof BadInputError && /no secret/.test(error.message))
+      throw new BadInputError(error.message, { hint });
+    throw error;
+  }
+  throw new BadInputError('no target', { hint });
+}
+
+async function action(flags: K8sRunFlags): Promise<void> {
+  const { locateK6 } = await import('../../runner/k6-binary.js');
+  const { newRunId } = await import('../../runner/run-ladder.js');
+  const { stepManifests } = await import('../../k8s/manifests.js');
+  const spec = await ladderFromFlags(flags);
+  const runId = flags.id ?? newRunId(spec.profile);
+  const k6 = await locateK6({ install: false });
+  const cluster = clusterFrom(flags, spec, runId, k6.version);
+  const script = scriptFor(flags, spec.profile);
+  const workload = await loadWorkloadEnvelope(flags);
+  const environment = flags.dryRun ? undefined : await loadEnvironmentChecked(flags);
+  const archives = await buildArchives(k6, script, runId, spec, workload);
   const descriptor = {
     schemaVersion: RUN_SCHEMA_VERSION,
     runId,
-    ladder: { ...spec, segments: parallelism },
-    target,
+    ladder: { ...spec, segments: cluster.parallelism },
+    target: { ...cluster.target },
     script,
     ...(workload !== undefined && { workload }),
     k6Version: k6.version,
   };
+  if (flags.dryRun) {
+    const manifests = spec.steps.flatMap((_, i) => {
+      const m = stepManifests(cluster, spec, i + 1, archives[i]!);
+      return [m.configMap, m.testRun];
+    });
+    await printDryRun(flags, manifests, descriptor, archives);
+    return;
+  }
 
+  let prepareStep;
+  if (flags.seed) {
+    // The pools are topped up from here, through the same URL: the secret must be here too.
+    const target = seedTarget(flags, cluster);
+    const { OdooClient } = await import('../../odoo/client.js');
+    const { poolTopUp } = await import('../../runner/pool-top-up.js');
+    prepareStep = poolTopUp(new OdooClient(target));
+  }
+  const { kubectl } = await import('../../k8s/kubectl.js');
+  const { runK8sLadder } = await import('../../k8s/k8s-ladder.js');
+  const controls = interruptControls();
+  try {
+    const { dir, run } = await runK8sLadder({
+      kubectl: kubectl({ namespace: flags.namespace, context: flags.context }),
+      cluster,
+      descriptor,
+      archives,
+      runsDir: flags.runsDir,
+      environment: environment!,
+      startTimeoutSeconds: numberFlag('--start-timeout', flags.startTimeout, { min: 1 }),
+      keep: flags.keep,
+      prepareStep,
+      control: controls.control,
+      events: consoleLadderEvents(Boolean(flags.json)),
+    });
+    reportRun(dir, run, Boolean(flags.json));
+  } finally {
+    controls.dispose();
+  }
+}
+
+/** YAML a user reads and kubectl applies: no anchors, no folded lines. */
+const toYaml = (m: Manifest) => stringify(m, { aliasDuplicateObjects: false, lineWidth: 0 });
+
+async function printDryRun(
+  flags: K8sRunFlags,
+  manifests: Manifest[],
+  descriptor: { runId: string },
+  archives: Buffer[],
+): Promise<void> {
+  const { IMPORT_FILE } = await import('../../runner/import-run.js');
   if (!flags.out) {
     if (flags.json) printJson({ manifests, import: descriptor });
-    else process.stdout.write(manifests.map((m) => stringify(m)).join('---\n'));
+    else process.stdout.write(manifests.map((m) => toYaml(m)).join('---\n'));
     return;
   }
   const files: string[] = [];
   for (const m of manifests) {
-    const name =
-      m.kind === 'ConfigMap'
-        ? 'configmap.yaml'
-        : `testrun-${String(m.metadata.labels && (m.metadata.labels as Record<string, string>)['odoo-capacity/step']).replace(/^oc-/, '')}.yaml`;
-    await writeFileAtomic(join(flags.out, name), stringify(m));
+    const name = `${m.metadata.labels['odoo-capacity/step']!.replace(/^oc-/, '')}-${m.kind.toLowerCase()}.yaml`;
+    await writeFileAtomic(join(flags.out, name), toYaml(m));
     files.push(name);
   }
   await writeJsonAtomic(join(flags.out, IMPORT_FILE), descriptor);
   files.push(IMPORT_FILE);
   if (flags.json) {
-    printJson({ out: flags.out, runId, files });
+    printJson({
+      out: flags.out,
+      runId: descriptor.runId,
+      files,
+      archiveBytes: archives.map((a) => a.length),
+    });
     return;
   }
-  const first = stepDirName(1, spec.steps[0]!.label);
+  const ns = flags.namespace;
   printLines([
-    `wrote ${files.length} files to ${flags.out} (run ${runId}, ${spec.steps.length} TestRuns × ${parallelism} pods)`,
-    `1. kubectl -n ${flags.namespace} create secret generic ${flags.secretName} --from-literal=${flags.secretKey ?? (target.auth === 'api_key' ? 'api-key' : 'password')}=...`,
-    `2. kubectl apply -f ${join(flags.out, 'configmap.yaml')}; then apply each testrun-*.yaml in order, waiting for each to finish (kubectl wait --for=jsonpath='{.status.stage}'=finished testrun/<name>)`,
-    `3. copy ${flags.resultsClaim}:/${runId}/* into ${flags.out}/ (e.g. ${flags.out}/${first}/), then: odoo-capacity run --import ${flags.out}`,
+    `wrote ${files.length} files to ${flags.out} (run ${descriptor.runId})`,
+    `1. the Secret: kubectl -n ${ns} create secret generic ${flags.secretName} --from-literal=<key>=...`,
+    `2. per step, in order: kubectl -n ${ns} apply --server-side -f <NN-step>-configmap.yaml -f <NN-step>-testrun.yaml, then kubectl -n ${ns} wait --for=jsonpath='{.status.stage}'=finished testrun/<name>`,
+    `3. copy the claim ${flags.resultsClaim}'s ${descriptor.runId}/ folders into ${flags.out}/, then: odoo-capacity run --import ${flags.out}`,
   ]);
-  log.debug(`archives: ${archives.map((a) => a.length).join(', ')} bytes`);
 }
 
 export function registerK8s(program: Command): void {
-  const command = program
+  const k8s = program
     .command('k8s')
-    .description('emit k6-operator TestRun and ConfigMap manifests for a distributed ladder');
-  addLadderOptions(command)
+    .description('distributed ladders on Kubernetes through k6-operator (see `k8s run --help`)');
+  const run = k8s
+    .command('run')
+    .description(
+      'run a ladder through k6-operator: a TestRun per step, the runner’s stops, runs/<id>/ as a local run',
+    );
+  addLadderOptions(run)
     .option('--parallelism <n>', 'k6 pods per step (default: the ladder’s segments)')
-    .option('--namespace <ns>', 'namespace of the manifests', 'default')
+    .option('--namespace <ns>', 'namespace of the TestRuns', 'default')
+    .option('--context <name>', 'kubectl context (default: the current one)')
     .option('--image <image>', 'k6 runner image (default: grafana/k6 at the local k6 version)')
+    .option('--runner-cpu <q>', 'CPU request of each k6 pod', DEFAULT_RESOURCES.requests.cpu)
+    .option(
+      '--runner-memory <q>',
+      'memory request of each k6 pod',
+      DEFAULT_RESOURCES.requests.memory,
+    )
+    .option('--runner-cpu-limit <q>', 'CPU limit, or none (default: the request)')
+    .option('--runner-memory-limit <q>', 'memory limit (default: the request)')
     .option('--url <url>', 'Odoo address as the pods reach it (default: $ODOO_URL)')
     .option('--db <name>', 'Odoo database (default: $ODOO_DB)')
     .option('--user <login>', 'Odoo login (default: $ODOO_USER, else admin)')
-    .option('--auth <kind>', 'password or api_key: which secret the pods get', 'password')
+    .option('--auth <kind>', 'password or api_key: which secret the pods get (default: from env)')
+    .option('--transport <name>', 'xmlrpc, or json2 for Odoo 19+ (default: $ODOO_TRANSPORT)')
+    .option('--password-file <file>', 'the secret, for topping up pools from here (default: env)')
     .option(
       '--secret-name <name>',
-      'Kubernetes Secret holding the password or API key',
+      'Kubernetes Secret with the password or API key',
       'odoo-capacity-target',
     )
     .option('--secret-key <key>', 'key inside the Secret (default: password, or api-key)')
@@ -167,28 +311,35 @@ export function registerK8s(program: Command): void {
       'odoo-capacity-results',
     )
     .option('--separate', 'one k6 pod per node')
+    .option('--start-timeout <s>', 'seconds a step may take beyond warm-up and hold', '300')
+    .option('--keep', 'keep each step’s TestRun and ConfigMap in the cluster')
+    .option('--no-seed', 'do not top up the seeded pools from here before consuming steps')
     .option('--id <id>', 'run id (default: UTC time and profile)')
+    .option('--runs-dir <dir>', 'where run directories go', 'runs')
     .option('--script <file>', 'k6 script (default: scenarios/<profile>.ts)')
     .option(
       '--workload <file>',
-      'workload passed as OC_WORKLOAD (default: <models>/workload/default.yaml; with <models>/slo.yaml)',
+      'workload passed as OC_WORKLOAD (default: <models>/workload/default.yaml)',
     )
     .option('--models <dir>', 'models folder', 'models')
-    .option(
-      '--out <dir>',
-      'write configmap.yaml, testrun-*.yaml and import.json there (default: YAML on stdout)',
-    )
-    .option('--json', 'print the manifests (or, with --out, the files written) as JSON')
+    .option('--environment <file>', 'environment under test (default: <models>/environment.yaml)')
+    .option('--allow-production', 'allow load against an environment marked production')
+    .option('--dry-run', 'print the ConfigMaps and TestRuns as YAML; apply nothing')
+    .option('--out <dir>', 'with --dry-run: write one file per manifest and import.json there')
+    .option('--json', 'print {"run": "<dir>", ...} (with --dry-run: the manifests) as JSON')
     .addHelpText(
       'after',
       `
 Examples:
-  $ odoo-capacity k8s --class order-wave --rates 20,40,80 --hold 120s --parallelism 4 --url http://odoo:8069 --db tenant_a --out k8s/
-  $ odoo-capacity k8s --ladder models/ladders/peak-mix.yaml --parallelism 8 --url http://odoo:8069 --db lab > testruns.yaml
+  $ odoo-capacity k8s run --class order-wave --rates 20,40,80,120 --hold 120s --parallelism 4 \\
+      --url http://odoo.tenant-a.svc:8069 --db tenant_a --namespace loadtest
+  $ odoo-capacity k8s run --ladder models/ladders/peak-mix.yaml --parallelism 8 --runner-cpu 2 --runner-memory 2Gi --json
+  $ odoo-capacity k8s run --class order-wave --rates 20,40 --url http://odoo:8069 --db lab --dry-run > testruns.yaml
 
-Apply one TestRun at a time (each is one ladder step). The secret is never in the manifests:
-create the Secret yourself. Afterwards, copy the claim's <run id>/ folder into --out and run
-  $ odoo-capacity run --import k8s/`,
+Needs k6-operator in the cluster, the Secret (kubectl create secret generic odoo-capacity-target
+--from-literal=password=...) and a ReadWriteMany PVC for the pods' outputs. The secret is never in
+the manifests. Each step's k6 archive goes in its own ConfigMap; one over 1 MiB is refused.
+Exit: 0 complete, 1 interrupted or no valid step, 2 bad input, 3 cluster or k6 unreachable.`,
     )
     .action(action);
 }

@@ -35,7 +35,10 @@ interface RunFlags extends LadderFlags, TargetFlags, GlobalOptions {
   seed: boolean;
 }
 
-async function loadEnvironmentChecked(flags: RunFlags): Promise<Environment> {
+/** The environment under test; one marked production needs --allow-production (also `k8s run`). */
+export async function loadEnvironmentChecked(
+  flags: Pick<RunFlags, 'environment' | 'models' | 'allowProduction'>,
+): Promise<Environment> {
   const { loadEnvironment } = await import('../../core/models/environment.js');
   const file = flags.environment ?? join(flags.models, 'environment.yaml');
   const environment = await loadEnvironment(file);
@@ -54,6 +57,18 @@ export interface RunSummary {
   status: RunJson['status'];
   stopReason?: RunJson['stopReason'];
   steps: RunJson['steps'];
+}
+
+/** A finished ladder on stdout (status and directory, or the JSON summary) and its exit code. */
+export function reportRun(dir: string, run: RunJson, json: boolean): void {
+  if (json) printJson(summarize(dir, run));
+  else {
+    printLines([
+      `${run.status}: ${run.stopReason?.kind === 'complete' ? 'every step ran' : (run.stopReason?.detail ?? '')}`,
+      `run directory: ${dir}`,
+    ]);
+  }
+  process.exitCode = exitCodeOf(run);
 }
 
 function summarize(dir: string, run: RunJson): RunSummary {
@@ -128,15 +143,7 @@ async function action(flags: RunFlags): Promise<void> {
         environment,
       });
     }
-    const { dir, run } = outcome;
-    if (flags.json) printJson(summarize(dir, run));
-    else {
-      printLines([
-        `${run.status}: ${run.stopReason?.kind === 'complete' ? 'every step ran' : (run.stopReason?.detail ?? '')}`,
-        `run directory: ${dir}`,
-      ]);
-    }
-    process.exitCode = exitCodeOf(run);
+    reportRun(outcome.dir, outcome.run, Boolean(flags.json));
   } finally {
     controls.dispose();
   }

@@ -1,4 +1,4 @@
-// `odoo-capacity k8s` and `run --import`: the TestRun manifests validate against k6-operator's
+// `odoo-capacity k8s run --dry-run --out` and `run --import`: the TestRun manifests validate against k6-operator's
 // own CRD schema; the step archives run in real k6 split the way k6-operator splits them, and
 // the per-pod outputs come back through the same ingest.
 import { readFileSync } from 'node:fs';
@@ -19,7 +19,7 @@ const PASSWORD = 'k8s-odoo-pw-4b7e';
 
 // k6-operator's TestRun CustomResourceDefinition (k6.io/v1alpha1) as the grafana/k6-operator
 // project publishes it (config/crd/bases/k6.io_testruns.yaml, Apache-2.0).
-const CRD = join(import.meta.dirname, '..', 'fixtures', 'k8s', 'k6-operator-testrun-crd.yaml');
+const CRD = join(import.meta.dirname, '..', 'fixtures', 'k6-operator', 'k6.io_testruns.yaml');
 
 let dir: string;
 let target: LoadTarget;
@@ -31,6 +31,8 @@ beforeAll(async () => {
   const result = await runCli(
     [
       'k8s',
+      'run',
+      '--dry-run',
       '--class',
       'order-wave',
       '--rates',
@@ -61,7 +63,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe('odoo-capacity k8s', () => {
+describe('odoo-capacity k8s run --dry-run', () => {
   it('emits TestRuns that validate against k6-operator’s CRD schema', () => {
     const doc = parseAllDocuments(readFileSync(CRD, 'utf8'))[0]!.toJS() as {
       spec: { versions: { name: string; schema: { openAPIV3Schema: object } }[] };
@@ -75,12 +77,29 @@ describe('odoo-capacity k8s', () => {
     expect(testRuns).toHaveLength(2);
     for (const testRun of testRuns) {
       expect(validate(testRun), JSON.stringify(validate.errors)).toBe(true);
-      expect(testRun).toMatchObject({ apiVersion: 'k6.io/v1alpha1', spec: { parallelism: 2 } });
+      expect(testRun).toMatchObject({
+        apiVersion: 'k6.io/v1alpha1',
+        spec: {
+          parallelism: 2,
+          runner: {
+            resources: {
+              requests: { cpu: '1', memory: '1Gi' },
+              limits: { cpu: '1', memory: '1Gi' },
+            },
+          },
+        },
+      });
     }
     // The schema does judge: a TestRun with a wrong type fails it.
     const broken = structuredClone(testRuns[0]!) as { spec: Record<string, unknown> };
     broken.spec.parallelism = 'two';
     expect(validate(broken)).toBe(false);
+    // And so does a resource quantity k6-operator would refuse.
+    const badCpu = structuredClone(testRuns[0]!) as {
+      spec: { runner: { resources: { requests: { cpu: string } } } };
+    };
+    badCpu.spec.runner.resources.requests.cpu = '2x';
+    expect(validate(badCpu)).toBe(false);
   });
   it('puts no secret in the manifests: the pods read it from a Kubernetes Secret', async () => {
     for (const file of await readdir(join(dir, 'k8s'))) {
@@ -95,11 +114,15 @@ describe('odoo-capacity k8s', () => {
     });
   });
 
-  it('holds each step’s archive in the ConfigMap, and the pods’ outputs come back through --import', async () => {
-    const configMap = manifests.find((m) => m.kind === 'ConfigMap') as {
+  it('holds each step’s archive in a ConfigMap of its own, and the pods’ outputs come back through --import', async () => {
+    const configMaps = manifests.filter((m) => m.kind === 'ConfigMap') as {
       binaryData: Record<string, string>;
-    };
-    expect(Object.keys(configMap.binaryData).sort()).toEqual(['01-rate-8.tar', '02-rate-12.tar']);
+    }[];
+    expect(configMaps.map((c) => Object.keys(c.binaryData))).toEqual([
+      ['01-rate-8.tar'],
+      ['02-rate-12.tar'],
+    ]);
+    const configMap = configMaps[0]!;
     const testRun = manifests.find(
       (m) => m.kind === 'TestRun' && JSON.stringify(m).includes('01-rate-8.tar'),
     ) as { spec: { arguments: string; runner: { env: { name: string; value?: string }[] } } };

@@ -1,0 +1,253 @@
+// `k8s run`: a ladder driven through k6-operator with the local runner's safety. Per step: top up
+// the seeded pools, apply the step's ConfigMap and TestRun, wait for its stage, copy the pods'
+// outputs off the results claim, and ingest them exactly as `run --import` does (importStep);
+// then the same stops as a local ladder (stopAfter: knee, error cap, dropped iterations) and the
+// same run directory. Ctrl-C deletes the running TestRun and leaves the run partial.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BadInputError, isOcError, UnreachableError } from '../core/errors.js';
+import { redact } from '../core/redact.js';
+import { createRunDir, stepDirName, writeRunJson } from '../core/run-dir.js';
+import type { LadderSpec, RunJson, StepJson, StopReason } from '../core/run-types.js';
+import { importedRunJson, importStep, type ImportDescriptor } from '../runner/import-run.js';
+import { finish, type LadderEvents, type PrepareStep } from '../runner/run-ladder.js';
+import { stopAfter } from '../runner/stop-criteria.js';
+import type { Kubectl } from './kubectl.js';
+import {
+  collectorPod,
+  k8sName,
+  RESULTS_MOUNT,
+  runLabels,
+  stepManifests,
+  type K8sCluster,
+  type Manifest,
+} from './manifests.js';
+
+export interface K8sLadderRequest {
+  kubectl: Kubectl;
+  cluster: K8sCluster;
+  /** What the run directory records: the ladder, the target, the script and the workload. */
+  descriptor: ImportDescriptor;
+  /** Each step's k6 archive, in ladder order. */
+  archives: Buffer[];
+  runsDir: string;
+  environment: RunJson['environment'];
+  /** Seconds a TestRun may take to start (images pulled, pods scheduled) and to end. */
+  startTimeoutSeconds: number;
+  /** Keep each step's TestRun and ConfigMap in the cluster after it is collected. */
+  keep?: boolean;
+  prepareStep?: PrepareStep;
+  control: { interrupt: AbortSignal };
+  events?: LadderEvents;
+  /** How often the TestRun's stage is read (default 2 s). */
+  pollMs?: number;
+}
+
+const APPLY = ['apply', '--server-side', '--force-conflicts', '--field-manager', 'odoo-capacity'];
+
+/**
+ * Applies manifests server-side: a client-side apply copies each object into an annotation,
+ * and annotations stop at 256 KiB, well under a ConfigMap's 1 MiB archive.
+ */
+export async function applyManifests(kubectl: Kubectl, manifests: Manifest[]): Promise<void> {
+  await kubectl([...APPLY, '-f', '-'], {
+    input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: manifests }),
+  });
+}
+
+/** The Secret and the results claim exist, and the cluster knows TestRuns (k6-operator). */
+export async function preflight(kubectl: Kubectl, cluster: K8sCluster): Promise<void> {
+  await kubectl(['get', 'testruns.k6.io', '-o', 'name']);
+  // Key names only: the secret's value never leaves the cluster.
+  const keys = await kubectl([
+    'get',
+    'secret',
+    cluster.secretName,
+    '-o',
+    'go-template={{range $k, $v := .data}}{{$k}}{{"\\n"}}{{end}}',
+  ]);
+  if (!keys.split('\n').includes(cluster.secretKey)) {
+    throw new BadInputError(
+      `secret ${cluster.secretName} has no key "${cluster.secretKey}" (keys: ${keys.split('\n').filter(Boolean).join(', ') || 'none'})`,
+      {
+        hint: `kubectl -n ${cluster.namespace} create secret generic ${cluster.secretName} --from-literal=${cluster.secretKey}=...`,
+      },
+    );
+  }
+  await kubectl(['get', 'persistentvolumeclaim', cluster.resultsClaim, '-o', 'name']);
+}
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+  });
+
+export type WaitOutcome = 'finished' | 'interrupted';
+
+/** Waits until the TestRun is finished; its `error` stage, or no end in time, is an error. */
+export async function waitForTestRun(
+  kubectl: Kubectl,
+  name: string,
+  timeoutSeconds: number,
+  signal: AbortSignal,
+  pollMs = 2000,
+): Promise<WaitOutcome> {
+  const deadline = Date.now() + timeoutSeconds * 1000;
+  let stage = '';
+  while (!signal.aborted) {
+    stage = (await kubectl(['get', 'testrun', name, '-o', 'jsonpath={.status.stage}'])).trim();
+    if (stage === 'finished') return 'finished';
+    if (stage === 'error' || stage === 'stopped') {
+      throw new UnreachableError(`TestRun ${name}: k6-operator says stage "${stage}"`, {
+        hint: `kubectl describe testrun ${name}, and the logs of its pods (kubectl logs -l k6_cr=${name}).`,
+      });
+    }
+    if (Date.now() > deadline) {
+      throw new UnreachableError(
+        `TestRun ${name}: not finished after ${timeoutSeconds} s (stage "${stage || 'none'}")`,
+        {
+          hint: 'Is k6-operator running, and can the pods be scheduled? Raise --start-timeout for slow image pulls.',
+        },
+      );
+    }
+    await sleep(pollMs, signal);
+  }
+  return 'interrupted';
+}
+
+async function deleteStep(kubectl: Kubectl, runId: string, folder: string, wait: boolean) {
+  const labels = { ...runLabels(runId), 'odoo-capacity/step': k8sName(folder) };
+  const selector = Object.entries(labels)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+  await kubectl([
+    'delete',
+    'testruns.k6.io,configmap',
+    '-l',
+    selector,
+    '--ignore-not-found',
+    `--wait=${wait}`,
+  ]);
+}
+
+export interface K8sLadderOutcome {
+  dir: string;
+  run: RunJson;
+}
+
+export async function runK8sLadder(request: K8sLadderRequest): Promise<K8sLadderOutcome> {
+  const { kubectl, cluster, descriptor } = request;
+  const spec = descriptor.ladder;
+  await preflight(kubectl, cluster);
+  const dir = await createRunDir(request.runsDir, descriptor.runId);
+  const run = importedRunJson(descriptor.runId, spec, descriptor);
+  run.environment = request.environment;
+  await writeRunJson(dir, run);
+  request.events?.onStart?.(run, dir);
+  const scratch = await mkdtemp(join(tmpdir(), 'oc-k8s-collect-'));
+  const collector = collectorPod(cluster);
+  try {
+    await applyManifests(kubectl, [collector]);
+    await kubectl(
+      [
+        'wait',
+        '--for=condition=Ready',
+        `pod/${collector.metadata.name}`,
+        `--timeout=${request.startTimeoutSeconds}s`,
+      ],
+      { timeoutMs: (request.startTimeoutSeconds + 30) * 1000 },
+    );
+    await climb(request, dir, run, spec, collector.metadata.name, scratch);
+    return { dir, run };
+  } catch (error) {
+    run.status = 'failed';
+    run.stopReason = {
+      kind: 'failed',
+      detail: redact(isOcError(error) ? error.message : String(error)),
+    };
+    run.finishedAt = new Date().toISOString();
+    await writeRunJson(dir, run);
+    throw error;
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+    await kubectl([
+      'delete',
+      'pod',
+      collector.metadata.name,
+      '--ignore-not-found',
+      '--wait=false',
+    ]).catch(() => undefined);
+  }
+}
+
+async function climb(
+  request: K8sLadderRequest,
+  dir: string,
+  run: RunJson,
+  spec: LadderSpec,
+  collector: string,
+  scratch: string,
+): Promise<void> {
+  const { kubectl, cluster } = request;
+  const total = spec.steps.length;
+  let baseline: StepJson | undefined;
+  let stop: StopReason | undefined;
+  for (let i = 0; i < total && !stop; i++) {
+    const step = spec.steps[i]!;
+    const folder = stepDirName(i + 1, step.label);
+    request.events?.onStepStart?.(i + 1, total, step.label);
+    const note = await request.prepareStep?.(step, i + 1, run);
+    if (note) request.events?.onNote?.(note, 'info');
+    const { configMap, testRun } = stepManifests(cluster, spec, i + 1, request.archives[i]!);
+    await applyManifests(kubectl, [configMap, testRun]);
+    request.events?.onNote?.(
+      `${step.label}: TestRun ${testRun.metadata.name} applied (${cluster.parallelism} pods)`,
+      'info',
+    );
+    const timeout = spec.warmupSeconds + spec.holdSeconds + request.startTimeoutSeconds;
+    const outcome = await waitForTestRun(
+      kubectl,
+      testRun.metadata.name,
+      timeout,
+      request.control.interrupt,
+      request.pollMs,
+    );
+    if (outcome === 'interrupted') {
+      await deleteStep(kubectl, cluster.runId, folder, false);
+      run.status = 'partial';
+      run.stopReason = {
+        kind: 'interrupted',
+        detail: `interrupted during step ${i + 1} (${step.label}); its TestRun was deleted`,
+      };
+      await writeRunJson(dir, run);
+      return;
+    }
+    const local = join(scratch, folder);
+    await kubectl(['cp', `${collector}:${RESULTS_MOUNT}/${cluster.runId}/${folder}`, local], {
+      timeoutMs: 600_000,
+    });
+    const stepJson = await importStep(dir, run, spec, {
+      index: i + 1,
+      label: step.label,
+      path: local,
+    });
+    await rm(local, { recursive: true, force: true });
+    request.events?.onStepEnd?.(
+      { kind: 'measured', step: stepJson, dir: run.steps.at(-1)!.dir },
+      i + 1,
+    );
+    if (!request.keep) await deleteStep(kubectl, cluster.runId, folder, false);
+    baseline ??= stepJson;
+    stop = stopAfter(baseline, stepJson, spec);
+    await writeRunJson(dir, run);
+  }
+  finish(run, stop ?? { kind: 'complete' });
+  await writeRunJson(dir, run);
+}

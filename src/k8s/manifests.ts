@@ -1,0 +1,212 @@
+// k6-operator manifests for one ladder step (`odoo-capacity k8s run`): a ConfigMap holding the
+// step's k6 archive and a TestRun (k6.io/v1alpha1) with parallelism N — the same execution
+// segments `run --segments N` uses locally — and runner resources. Each pod writes its JSON output
+// and summary to a PersistentVolumeClaim under <run id>/<NN>-<label>/, which a collector pod
+// mounting the same claim hands back (collect.ts). Secrets come from a Kubernetes Secret
+// (secretKeyRef); the manifests hold none.
+import { BadInputError } from '../core/errors.js';
+import { stepDirName } from '../core/run-dir.js';
+import type { LadderSpec } from '../core/run-types.js';
+import type { SecretKind, TransportName } from '../core/target.js';
+
+export interface K8sTarget {
+  url: string;
+  db: string;
+  user: string;
+  auth: SecretKind;
+  transport: TransportName;
+}
+
+/** Requests and limits of each k6 runner pod, as Kubernetes quantities. */
+export interface RunnerResources {
+  requests: { cpu: string; memory: string };
+  limits: { cpu?: string; memory?: string };
+}
+
+/**
+ * Requests equal to limits (the Guaranteed QoS class): a load generator that is throttled or
+ * evicted mid-step measures itself, not Odoo. One CPU drives a few hundred transactions a second.
+ */
+export const DEFAULT_RESOURCES: RunnerResources = {
+  requests: { cpu: '1', memory: '1Gi' },
+  limits: { cpu: '1', memory: '1Gi' },
+};
+
+export interface K8sCluster {
+  runId: string;
+  namespace: string;
+  parallelism: number;
+  image: string;
+  target: K8sTarget;
+  /** The Secret holding the password or API key, and its key. */
+  secretName: string;
+  secretKey: string;
+  /** A ReadWriteMany PersistentVolumeClaim the pods write their outputs to. */
+  resultsClaim: string;
+  /** One pod per node (k6-operator `separate`). */
+  separate: boolean;
+  resources: RunnerResources;
+}
+
+export type Manifest = Record<string, unknown> & {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace: string; labels: Record<string, string> };
+};
+
+export interface StepManifests {
+  configMap: Manifest;
+  testRun: Manifest;
+}
+
+export const RESULTS_MOUNT = '/results';
+/** Kubernetes refuses a ConfigMap whose data and binaryData together pass 1 MiB (bytes, decoded). */
+export const CONFIGMAP_LIMIT_BYTES = 1024 * 1024;
+const TREND_STATS = 'min,med,avg,p(90),p(95),p(99),max,count';
+/** k6-operator's own pattern for a resource quantity (the TestRun CRD's openAPIV3Schema). */
+const QUANTITY =
+  /^(\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))))?$/;
+
+/** A Kubernetes quantity from a flag, or one line naming the flag. */
+export function quantity(flag: string, value: string): string {
+  if (!QUANTITY.test(value)) {
+    throw new BadInputError(`${flag}: not a Kubernetes quantity: "${value}"`, {
+      hint: 'CPU as 500m or 2, memory as 512Mi or 2Gi.',
+    });
+  }
+  return value;
+}
+
+/**
+ * A Kubernetes name: k6-operator derives Job and Service names from a TestRun's, and a Service
+ * name must be a DNS-1035 label (a letter first, at most 63 characters with its suffix).
+ */
+export function k8sName(...parts: string[]): string {
+  const name = `oc-${parts.join('-')}`
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/-+/g, '-');
+  return name.slice(0, 50).replace(/-$/, '');
+}
+
+export function archiveKey(index: number, label: string): string {
+  return `${stepDirName(index, label)}.tar`;
+}
+
+const mib = (bytes: number) => `${(bytes / CONFIGMAP_LIMIT_BYTES).toFixed(2)} MiB`;
+
+/**
+ * Each step's archive goes in a ConfigMap of its own (a TestRun reads its script from one
+ * ConfigMap key, so an archive cannot be split further); one over the limit is refused.
+ */
+export function checkArchiveSize(bytes: number, step: string): void {
+  if (bytes > CONFIGMAP_LIMIT_BYTES) {
+    throw new BadInputError(
+      `step ${step}: the k6 archive is ${mib(bytes)} (${bytes} bytes), over the ConfigMap limit of 1 MiB (${CONFIGMAP_LIMIT_BYTES} bytes)`,
+      {
+        hint: 'Make the script import less (large JSON data, unused modules), or shrink the workload passed as OC_WORKLOAD.',
+      },
+    );
+  }
+}
+
+export function runLabels(runId: string): Record<string, string> {
+  return { 'app.kubernetes.io/name': 'odoo-capacity', 'odoo-capacity/run': k8sName(runId) };
+}
+
+/** The env of every runner pod: what targetVariables gives a local k6, the secret by reference. */
+function runnerEnv(cluster: K8sCluster): Record<string, unknown>[] {
+  const secretVariable = cluster.target.auth === 'api_key' ? 'ODOO_API_KEY' : 'ODOO_PASSWORD';
+  return [
+    { name: 'ODOO_URL', value: cluster.target.url },
+    { name: 'ODOO_DB', value: cluster.target.db },
+    { name: 'ODOO_USER', value: cluster.target.user },
+    { name: 'ODOO_TRANSPORT', value: cluster.target.transport },
+    {
+      name: secretVariable,
+      valueFrom: { secretKeyRef: { name: cluster.secretName, key: cluster.secretKey } },
+    },
+    { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+  ];
+}
+
+function resourcesOf(r: RunnerResources): Record<string, unknown> {
+  const limits = Object.fromEntries(Object.entries(r.limits).filter(([, v]) => v !== undefined));
+  return { requests: r.requests, ...(Object.keys(limits).length > 0 && { limits }) };
+}
+
+/** The ConfigMap and the TestRun of step `index` (1-based) of the ladder. */
+export function stepManifests(
+  cluster: K8sCluster,
+  spec: LadderSpec,
+  index: number,
+  archive: Buffer,
+): StepManifests {
+  const step = spec.steps[index - 1]!;
+  const folder = stepDirName(index, step.label);
+  checkArchiveSize(archive.length, folder);
+  const labels = { ...runLabels(cluster.runId), 'odoo-capacity/step': k8sName(folder) };
+  const name = k8sName(cluster.runId, folder);
+  const key = archiveKey(index, step.label);
+  const configMap: Manifest = {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name, namespace: cluster.namespace, labels },
+    binaryData: { [key]: archive.toString('base64') },
+  };
+  const out = `${RESULTS_MOUNT}/$(POD_NAME)`;
+  const testRun: Manifest = {
+    apiVersion: 'k6.io/v1alpha1',
+    kind: 'TestRun',
+    metadata: { name, namespace: cluster.namespace, labels },
+    spec: {
+      parallelism: cluster.parallelism,
+      separate: cluster.separate,
+      script: { configMap: { name, file: key } },
+      // Kubernetes expands $(POD_NAME) in the container command from the env below.
+      arguments: `--out json=${out}.ndjson.gz --summary-export ${out}.summary.json --summary-trend-stats ${TREND_STATS}`,
+      runner: {
+        image: cluster.image,
+        metadata: { labels },
+        resources: resourcesOf(cluster.resources),
+        env: runnerEnv(cluster),
+        volumes: [{ name: 'results', persistentVolumeClaim: { claimName: cluster.resultsClaim } }],
+        volumeMounts: [
+          // The kubelet creates the sub-path: one folder per run and step on the claim.
+          { name: 'results', mountPath: RESULTS_MOUNT, subPath: `${cluster.runId}/${folder}` },
+        ],
+      },
+    },
+  };
+  return { configMap, testRun };
+}
+
+/**
+ * A pod that mounts the results claim and idles, so that `kubectl cp` can read what the finished
+ * runner pods wrote (their own containers have exited). Deleted when the ladder ends.
+ */
+export function collectorPod(cluster: K8sCluster): Manifest {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name: k8sName(cluster.runId, 'collector'),
+      namespace: cluster.namespace,
+      labels: runLabels(cluster.runId),
+    },
+    spec: {
+      restartPolicy: 'Never',
+      terminationGracePeriodSeconds: 1,
+      containers: [
+        {
+          name: 'collector',
+          image: cluster.image,
+          command: ['sleep', '86400'],
+          resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '64Mi' } },
+          volumeMounts: [{ name: 'results', mountPath: RESULTS_MOUNT, readOnly: true }],
+        },
+      ],
+      volumes: [{ name: 'results', persistentVolumeClaim: { claimName: cluster.resultsClaim } }],
+    },
+  };
+}
