@@ -75,7 +75,7 @@ async function readSummary(file: string): Promise<unknown> {
 const OUTPUT = /\.ndjson(\.gz)?$/;
 const SUMMARY = /\.summary\.json$/;
 
-/** A step's folder, <dir>/<NN>-<label>/ or <dir>/<label>/: each pod's .ndjson[.gz] and .summary.json. */
+/** A step's folder, <dir>/<NN>-<label>/ or <dir>/<label>/: each pod's output and summary. */
 async function stepFolder(from: string, index: number, label: string): Promise<string | undefined> {
   for (const name of [stepDirName(index, label), label]) {
     if (existsSync(join(from, name))) return join(from, name);
