@@ -2,11 +2,12 @@
 // threshold (F25 in docs/capacity-model.md).
 import type { NodeType } from '../core/models/nodes.js';
 
-export interface Resources {
+// A type, not an interface: plan.json's allocatable (a loose object, open to more keys) takes it.
+export type Resources = {
   /** Cores. */
   cpu: number;
   memoryMiB: number;
-}
+};
 
 /** Tiered reservation: fraction of each slice of capacity, in order. */
 function tiered(amount: number, tiers: readonly (readonly [number, number])[]): number {

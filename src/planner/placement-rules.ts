@@ -27,8 +27,11 @@ export interface PlacementRule {
 
 const pct = (v: number) => `${Math.round(v * 1000) / 10} %`;
 
+/** A firing but its name (Pick, not Omit: Omit of a loose plan type keeps only its index signature). */
+type FiringDetail = Pick<Firing, 'value' | 'threshold' | 'effect' | 'reason'>;
+
 /** One firing named `name` when `cond` holds, else none. */
-function when(cond: boolean, name: string, fired: () => Omit<Firing, 'name'>): Firing[] {
+function when(cond: boolean, name: string, fired: () => FiringDetail): Firing[] {
   if (!cond) return [];
   const { value, threshold, effect, reason } = fired();
   return [{ name, value, threshold, effect, reason }];
@@ -38,7 +41,7 @@ function when(cond: boolean, name: string, fired: () => Omit<Firing, 'name'>): F
 function rule(
   name: string,
   test: (facts: PlacementFacts) => boolean,
-  fired: (facts: PlacementFacts) => Omit<Firing, 'name'>,
+  fired: (facts: PlacementFacts) => FiringDetail,
 ): PlacementRule {
   return { name, fires: (facts) => when(test(facts), name, () => fired(facts)) };
 }

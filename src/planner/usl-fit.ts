@@ -4,7 +4,13 @@ import jstat from 'jstat';
 import { levenbergMarquardt } from 'ml-levenberg-marquardt';
 import { Matrix, pseudoInverse } from 'ml-matrix';
 import { BadInputError } from '../core/errors.js';
-import type { UslCoefficients, UslFitSummary, UslPoint, StepRef } from '../core/plan-types.js';
+import type {
+  StepRef,
+  UslCoefficientName,
+  UslCoefficients,
+  UslFitSummary,
+  UslPoint,
+} from '../core/plan-types.js';
 import {
   uslConstraint,
   uslDenominator,
@@ -95,7 +101,7 @@ function runLm(
 ): UslCoefficients {
   const nMax = Math.max(...points.map((p) => p.n), 1);
   const scale = { sigma: nMax, kappa: nMax * nMax };
-  const names = [...free.filter((f) => f !== null), 'lambda'] as (keyof UslCoefficients)[];
+  const names = [...free.filter((f) => f !== null), 'lambda'] as UslCoefficientName[];
   const toCoefficients = (params: number[]): UslCoefficients => {
     const c: UslCoefficients = { sigma: 0, kappa: 0, lambda: 0 };
     names.forEach((name, i) => {
@@ -218,7 +224,7 @@ export function fitUsl(
   const r2 = sst > 0 ? 1 - residual / sst : 1;
   const se = standardErrors(coefficients, points, residual);
   const t = points.length > 3 ? jstat.studentt.inv(0.975, points.length - 3) : NaN;
-  const interval = (k: keyof UslCoefficients): [number, number] => [
+  const interval = (k: UslCoefficientName): [number, number] => [
     coefficients[k] - t * se[k],
     coefficients[k] + t * se[k],
   ];

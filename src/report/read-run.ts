@@ -6,8 +6,7 @@ import { basename, join } from 'node:path';
 import { BadInputError } from '../core/errors.js';
 import { readRun } from '../core/run-dir.js';
 import type { RunOnDisk } from '../core/run-types.js';
-import { planSchema } from '../core/plan-schema.js';
-import { PLAN_SCHEMA_VERSION, type PlanJson } from '../core/plan-types.js';
+import { PLAN_SCHEMA_VERSION, planSchema, type PlanJson } from '../core/plan-schema.js';
 import { readVersionedJson } from '../core/versioned-json.js';
 
 export interface PlannedRun extends RunOnDisk {
