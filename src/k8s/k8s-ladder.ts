@@ -26,6 +26,8 @@ import {
 
 export interface K8sLadderRequest {
   kubectl: Kubectl;
+  /** The --context given, if any: else kubectl's current context must be set. */
+  context?: string;
   cluster: K8sCluster;
   /** What the run directory records: the ladder, the target, the script and the workload. */
   descriptor: ImportDescriptor;
@@ -57,7 +59,13 @@ export async function applyManifests(kubectl: Kubectl, manifests: Manifest[]): P
 }
 
 /** The Secret and the results claim exist, and the cluster knows TestRuns (k6-operator). */
-export async function preflight(kubectl: Kubectl, cluster: K8sCluster): Promise<void> {
+export async function preflight(
+  kubectl: Kubectl,
+  cluster: K8sCluster,
+  context?: string,
+): Promise<void> {
+  // Without a context kubectl tries localhost:8080, which says nothing of the real cause.
+  if (!context) await kubectl(['config', 'current-context']);
   await kubectl(['get', 'testruns.k6.io', '-o', 'name']);
   // Key names only: the secret's value never leaves the cluster.
   const keys = await kubectl([
@@ -145,7 +153,7 @@ export interface K8sLadderOutcome {
 export async function runK8sLadder(request: K8sLadderRequest): Promise<K8sLadderOutcome> {
   const { kubectl, cluster, descriptor } = request;
   const spec = descriptor.ladder;
-  await preflight(kubectl, cluster);
+  await preflight(kubectl, cluster, request.context);
   const dir = await createRunDir(request.runsDir, descriptor.runId);
   const run = importedRunJson(descriptor.runId, spec, descriptor);
   run.environment = request.environment;

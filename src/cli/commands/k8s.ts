@@ -213,6 +213,7 @@ async function action(flags: K8sRunFlags): Promise<void> {
   try {
     const { dir, run } = await runK8sLadder({
       kubectl: kubectl({ namespace: flags.namespace, context: flags.context }),
+      context: flags.context,
       cluster,
       descriptor,
       archives,

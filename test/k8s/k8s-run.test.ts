@@ -1,0 +1,231 @@
+// `k8s run` with the real kubectl and real k6 archives: the ConfigMap is the one kubectl itself
+// builds from the archive, an archive over 1 MiB is refused in one line, and kubectl's failures
+// (not installed, no context) end with one line and the toolkit's exit codes. With a
+// kube-apiserver (OC_TEST_KUBECONFIG), the server validates the manifests against the installed
+// CRD, refuses a ConfigMap over the limit, and a TestRun's stage drives the wait.
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CONFIGMAP_LIMIT_BYTES } from '../../src/k8s/manifests.js';
+import { cleanEnv, hasStackTrace, runCli } from '../helpers/cli.js';
+
+const KUBECTL = process.env.KUBECTL ?? 'kubectl';
+const CRD = join(import.meta.dirname, '..', 'fixtures', 'k6-operator', 'k6.io_testruns.yaml');
+const TARGET = ['--url', 'http://odoo.loadtest.svc:8069', '--db', 'tenant_a'];
+const LADDER = ['--class', 'order-wave', '--rates', '8,12', '--warmup', '1s', '--hold', '2s'];
+
+interface Manifest {
+  kind: string;
+  metadata: { name: string };
+  binaryData?: Record<string, string>;
+  data?: Record<string, string>;
+  spec?: Record<string, unknown>;
+}
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'oc-k8s-run-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function dryRun(args: string[], env = cleanEnv()) {
+  const result = await runCli(['k8s', 'run', '--dry-run', '--json', ...TARGET, ...args], env);
+  expect(result.code, result.stderr).toBe(0);
+  return (JSON.parse(result.stdout) as { manifests: Manifest[] }).manifests;
+}
+
+describe('k8s run, the real kubectl and k6 archive', () => {
+  it('puts each step’s archive in a ConfigMap exactly as kubectl create configmap --from-file does', async () => {
+    const manifests = await dryRun(LADDER);
+    const configMap = manifests.find((m) => m.kind === 'ConfigMap')!;
+    const [key, data] = Object.entries(configMap.binaryData!)[0]!;
+    const archive = join(dir, key);
+    await writeFile(archive, Buffer.from(data, 'base64'));
+    const byKubectl = JSON.parse(
+      execFileSync(
+        KUBECTL,
+        [
+          'create',
+          'configmap',
+          configMap.metadata.name,
+          `--from-file=${key}=${archive}`,
+          '--dry-run=client',
+          '-o',
+          'json',
+        ],
+        { env: { ...process.env, KUBECONFIG: join(dir, 'none') } },
+      ).toString(),
+    ) as Manifest;
+    // kubectl keeps a UTF-8 file (a tar of scripts is one) in data, other bytes in binaryData.
+    const theirs = byKubectl.data?.[key]
+      ? Buffer.from(byKubectl.data[key], 'utf8')
+      : Buffer.from(byKubectl.binaryData![key]!, 'base64');
+    expect(theirs.equals(Buffer.from(data, 'base64'))).toBe(true);
+  });
+
+  it('keeps the peak-mix archive, the largest scenario, under the ConfigMap limit', async () => {
+    const manifests = await dryRun(['--class', 'peak-mix', '--rates', '8', '--hold', '2s']);
+    const bytes = Buffer.from(
+      Object.values(manifests.find((m) => m.kind === 'ConfigMap')!.binaryData!)[0]!,
+      'base64',
+    ).length;
+    expect(bytes).toBeGreaterThan(10_000);
+    expect(bytes).toBeLessThan(CONFIGMAP_LIMIT_BYTES);
+  });
+
+  it('refuses an archive over 1 MiB with one line naming its size and the limit', async () => {
+    // A script importing 1.2 MB of data: k6 archive bundles it, uncompressed.
+    await writeFile(
+      join(dir, 'big.js'),
+      `export const big = '${randomBytes(600_000).toString('hex')}';\n`,
+    );
+    const script = join(dir, 'big-script.js');
+    await writeFile(
+      script,
+      "import { big } from './big.js';\nexport const options = { vus: 1, iterations: 1 };\nexport default function () { if (big.length === 0) throw new Error('empty'); }\n",
+    );
+    const result = await runCli(
+      ['k8s', 'run', '--dry-run', ...TARGET, ...LADDER, '--script', script],
+      cleanEnv(),
+    );
+    expect(result.code).toBe(2);
+    expect(hasStackTrace(result.stderr)).toBe(false);
+    const line = result.stderr.split('\n').find((l) => l.includes('ConfigMap limit'))!;
+    expect(line).toMatch(
+      /step 01-rate-8: the k6 archive is 1\.\d\d MiB \((\d+) bytes\), over the ConfigMap limit of 1 MiB \(1048576 bytes\)/,
+    );
+    const bytes = Number(/\((\d+) bytes\)/.exec(line)![1]);
+    expect(bytes).toBeGreaterThan(1_200_000);
+    expect(result.stdout).toBe('');
+  });
+
+  it('refuses a resource quantity Kubernetes would refuse, naming the flag', async () => {
+    const result = await runCli(
+      ['k8s', 'run', '--dry-run', ...TARGET, ...LADDER, '--runner-memory', '2GB'],
+      cleanEnv(),
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--runner-memory: not a Kubernetes quantity: "2GB"');
+  });
+
+  it('ends with one line when kubectl is missing (exit 3) or has no context (exit 2)', async () => {
+    const args = ['k8s', 'run', ...TARGET, ...LADDER, '--no-seed', '--runs-dir', join(dir, 'runs')];
+    const missing = await runCli(args, cleanEnv({ KUBECTL: join(dir, 'no-kubectl') }));
+    expect(missing.code).toBe(3);
+    expect(missing.stderr).toContain(`kubectl not found: ${join(dir, 'no-kubectl')}`);
+    expect(hasStackTrace(missing.stderr)).toBe(false);
+
+    await writeFile(join(dir, 'empty-kubeconfig'), '');
+    const noContext = await runCli(
+      args,
+      cleanEnv({ KUBECONFIG: join(dir, 'empty-kubeconfig'), KUBECTL }),
+    );
+    expect(noContext.code).toBe(2);
+    expect(noContext.stderr).toMatch(/kubectl: no Kubernetes context/);
+    expect(hasStackTrace(noContext.stderr)).toBe(false);
+    // Nothing was applied, so no run directory was started.
+    expect(existsSync(join(dir, 'runs'))).toBe(false);
+  });
+});
+
+const kubeconfig = process.env.OC_TEST_KUBECONFIG;
+if (!kubeconfig) {
+  console.log('k8s end-to-end: skipped, no kube-apiserver (set OC_TEST_KUBECONFIG to run it)');
+}
+
+describe.skipIf(!kubeconfig)('k8s run against a kube-apiserver', () => {
+  const ns = `oc-e2e-${process.pid}`;
+  const kc = (args: string[], input?: string) =>
+    execFileSync(KUBECTL, args, {
+      env: { ...process.env, KUBECONFIG: kubeconfig },
+      input,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    }).toString();
+  const kcFails = (args: string[], input?: string): string => {
+    try {
+      kc(args, input);
+    } catch (error) {
+      return String((error as { stderr: Buffer }).stderr);
+    }
+    throw new Error(`kubectl ${args.join(' ')} succeeded`);
+  };
+
+  beforeAll(() => {
+    kc(['apply', '--server-side', '-f', CRD]);
+    kc(['wait', '--for=condition=Established', 'crd/testruns.k6.io', '--timeout=60s']);
+    kc(['create', 'namespace', ns]);
+  });
+  afterAll(() => {
+    if (kubeconfig) kc(['delete', 'namespace', ns, '--wait=false']);
+  });
+
+  it('accepts the manifests in a server-side dry run, and refuses a broken TestRun', async () => {
+    const manifests = await dryRun([...LADDER, '--namespace', ns]);
+    const list = JSON.stringify({ apiVersion: 'v1', kind: 'List', items: manifests });
+    const applied = kc(
+      ['apply', '--server-side', '--dry-run=server', '-f', '-', '-o', 'name'],
+      list,
+    );
+    expect(applied.trim().split('\n')).toHaveLength(4);
+    const broken = structuredClone(manifests.find((m) => m.kind === 'TestRun')!);
+    broken.spec!.parallelism = 'two';
+    expect(
+      kcFails(['apply', '--server-side', '--dry-run=server', '-f', '-'], JSON.stringify(broken)),
+    ).toMatch(/parallelism/);
+  });
+
+  it('refuses a ConfigMap one byte over the limit the toolkit checks, and takes one at it', () => {
+    const configMap = (bytes: number) =>
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: `cm-${bytes}`, namespace: ns },
+        binaryData: { 'a.tar': Buffer.alloc(bytes, 1).toString('base64') },
+      });
+    expect(
+      kcFails(['apply', '--server-side', '-f', '-'], configMap(CONFIGMAP_LIMIT_BYTES + 1)),
+    ).toMatch(/too long|must have at most 1048576 bytes/);
+    kc(['apply', '--server-side', '-f', '-'], configMap(CONFIGMAP_LIMIT_BYTES));
+    // A client-side apply copies the object into an annotation (at most 256 KiB): why k8s run
+    // applies server-side.
+    expect(kcFails(['apply', '-f', '-'], configMap(300_000))).toMatch(/annotations|too long/i);
+  });
+
+  it('waits on the TestRun’s stage: finished ends the wait, error is one line', async () => {
+    const { kubectl } = await import('../../src/k8s/kubectl.js');
+    const { waitForTestRun, applyManifests } = await import('../../src/k8s/k8s-ladder.js');
+    const run = kubectl({ namespace: ns });
+    process.env.KUBECONFIG = kubeconfig;
+    const manifests = await dryRun([...LADDER, '--namespace', ns]);
+    const [configMap, testRun] = manifests as [Manifest, Manifest];
+    await applyManifests(run, [configMap, testRun] as never);
+    const name = testRun.metadata.name;
+    const setStage = (stage: string) =>
+      kc([
+        'patch',
+        'testrun',
+        name,
+        '-n',
+        ns,
+        '--subresource=status',
+        '--type=merge',
+        '-p',
+        JSON.stringify({ status: { stage } }),
+      ]);
+    const signal = new AbortController().signal;
+    setStage('started');
+    const waiting = waitForTestRun(run, name, 60, signal, 200);
+    setTimeout(() => setStage('finished'), 500);
+    await expect(waiting).resolves.toBe('finished');
+    setStage('error');
+    await expect(waitForTestRun(run, name, 60, signal, 200)).rejects.toThrow(
+      `TestRun ${name}: k6-operator says stage "error"`,
+    );
+  });
+});
