@@ -26,7 +26,7 @@ import { stepDocument } from './step-document.js';
 import { stopAfter } from './stop-criteria.js';
 
 export const IMPORT_FILE = 'import.json';
-export const IMPORTED_NOTE =
+const IMPORTED_NOTE =
   'imported from a distributed run: PostgreSQL statistics were not collected by the runner';
 
 export interface ImportRequest {

@@ -5,7 +5,7 @@ import { redact, registerSecretValue, urlPasswords } from '../core/redact.js';
 import { k6LogField } from './k6-process.js';
 
 /** k6 v2's built-in outputs (`k6 run --out bogus` lists them). */
-export const K6_BUILTIN_OUTPUTS = [
+const K6_BUILTIN_OUTPUTS = [
   'cloud',
   'csv',
   'experimental-opentelemetry',
@@ -45,7 +45,7 @@ export interface K6OutputSettings {
 }
 
 /** True for the K6_* variables that reach k6: the ones that configure its outputs. */
-export function passesToK6(name: string): boolean {
+function passesToK6(name: string): boolean {
   return PASSED.some((pattern) => pattern.test(name));
 }
 

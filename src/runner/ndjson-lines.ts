@@ -12,7 +12,7 @@ const NEWLINE = 0x0a;
 
 const CHUNK_BYTES = 1 << 20;
 
-export function isGzipName(file: string): boolean {
+function isGzipName(file: string): boolean {
   return file.endsWith('.gz');
 }
 

@@ -10,7 +10,7 @@ export interface PoolNeeds {
 }
 
 /** Headroom over the planned arrivals: some arrivals fail and retry, pools must not run dry. */
-export const POOL_MARGIN = 1.2;
+const POOL_MARGIN = 1.2;
 const POOL_MINIMUM = 10;
 // A closed-model step has no planned rate; assume no transaction takes under half a second.
 const CLOSED_RATE_PER_VU = 2;

@@ -324,9 +324,3 @@ export function finish(run: RunJson, stop: StopReason): void {
     };
   }
 }
-
-/** Our exit code for a finished ladder (docs/architecture.md): interrupted or failed runs fail. */
-export function ladderExitCode(run: RunJson): number {
-  if (run.status === 'complete') return 0;
-  return 1;
-}

@@ -74,7 +74,7 @@ const MIN_ATTEMPTS_FOR_ABORT = 20;
 // step's own duration, before the wrapper stops a hung k6.
 const K6_OVERHEAD_MS = 120_000;
 
-export const NO_STATS_NOTE = 'no PGURL: PostgreSQL statistics were not collected';
+const NO_STATS_NOTE = 'no PGURL: PostgreSQL statistics were not collected';
 
 export function emptyDatabase(note: string): StepJson['database'] {
   return {

@@ -6,7 +6,7 @@ import type { ClassStepStats, LadderSpec, StepJson, StopReason } from '../core/r
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 /** Iterations the step was meant to start in its hold (open model); undefined when closed. */
-export function plannedIterations(step: StepJson, holdSeconds: number): number | undefined {
+function plannedIterations(step: StepJson, holdSeconds: number): number | undefined {
   return step.load.rate === undefined ? undefined : step.load.rate * holdSeconds;
 }
 

@@ -46,7 +46,7 @@ async function readRecord(file: string): Promise<PidRecord | undefined> {
  * The k6 processes of this run still alive from an earlier runner: pid and staging folder. A pid
  * counts only while its command line is the recorded binary with that staging folder.
  */
-export async function strayK6(runDir: string): Promise<{ pid: number; staging: string }[]> {
+async function strayK6(runDir: string): Promise<{ pid: number; staging: string }[]> {
   const found = [];
   for (const staging of await partialStepDirs(runDir)) {
     for (const entry of await readdir(staging)) {

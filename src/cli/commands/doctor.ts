@@ -220,7 +220,7 @@ async function checkPgStats(flags: TargetFlags): Promise<DoctorCheck> {
   }
 }
 
-export async function runDoctor(flags: TargetFlags): Promise<DoctorResult> {
+async function runDoctor(flags: TargetFlags): Promise<DoctorResult> {
   const [k6, target, pgstats] = await Promise.all([
     checkK6(),
     checkTarget(flags),
@@ -228,7 +228,8 @@ export async function runDoctor(flags: TargetFlags): Promise<DoctorResult> {
   ]);
   const checks = [checkNode(), k6, ...target, pgstats];
   const exitCode = checks.reduce<ExitCode>(
-    (worst, c) => (c.status === 'failed' ? (Math.max(worst, c.exitCode ?? 1) as ExitCode) : worst),
+    (worst, c) =>
+      c.status === 'failed' ? (Math.max(worst, c.exitCode ?? ExitCode.failed) as ExitCode) : worst,
     ExitCode.ok,
   );
   return { ok: exitCode === ExitCode.ok, exitCode, checks };
@@ -236,7 +237,7 @@ export async function runDoctor(flags: TargetFlags): Promise<DoctorResult> {
 
 const MARK: Record<CheckStatus, string> = { ok: 'ok  ', failed: 'FAIL', skipped: 'skip' };
 
-export function renderDoctor(result: DoctorResult): string[] {
+function renderDoctor(result: DoctorResult): string[] {
   return result.checks.map((c) => {
     const fix = c.status === 'failed' && c.fix ? ` Fix: ${c.fix}` : '';
     const warning = c.warning ? ` (warning: ${c.warning})` : '';

@@ -28,7 +28,7 @@ function number(value: unknown, where: string, column: string): number {
 }
 
 /** CSV with a header naming `concurrency` and `throughput` (any order, other columns ignored). */
-export function parseUslCsv(text: string, file: string): UslMeasurement[] {
+function parseUslCsv(text: string, file: string): UslMeasurement[] {
   const lines = text.split(/\r?\n/);
   const headerIndex = lines.findIndex((l) => l.trim() !== '' && !l.trim().startsWith('#'));
   if (headerIndex < 0)
@@ -55,7 +55,7 @@ export function parseUslCsv(text: string, file: string): UslMeasurement[] {
 }
 
 /** JSON: an array of {concurrency, throughput}. */
-export function parseUslJson(text: string, file: string): UslMeasurement[] {
+function parseUslJson(text: string, file: string): UslMeasurement[] {
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -75,7 +75,7 @@ export function parseUslJson(text: string, file: string): UslMeasurement[] {
 
 const sig = (v: number) => (Number.isFinite(v) ? Number(v.toPrecision(4)).toString() : '—');
 
-export function renderFit(fit: UslFitSummary, file: string): string[] {
+function renderFit(fit: UslFitSummary, file: string): string[] {
   const row = (name: string, k: 'sigma' | 'kappa' | 'lambda') =>
     `  ${name.padEnd(16)} ${sig(fit.coefficients[k]).padStart(12)} ${sig(fit.standardErrors[k]).padStart(12)}   [${sig(fit.interval95[k][0])}, ${sig(fit.interval95[k][1])}]`;
   return [

@@ -317,7 +317,7 @@ async function init(dirArg: string, flags: InitFlags): Promise<InitResult> {
   return { dir, files: files.sort(), environment: written };
 }
 
-export function renderInit(result: InitResult, catalog: readonly string[]): string[] {
+function renderInit(result: InitResult, catalog: readonly string[]): string[] {
   const e = result.environment;
   const lines = [
     `wrote ${result.dir}: ${result.files.join(', ')}`,

@@ -159,7 +159,7 @@ async function startInBackground(flags: StartFlags, port: number) {
   return startDetached({ port, args, env });
 }
 
-export function renderStatus(status: LabStatus): string[] {
+function renderStatus(status: LabStatus): string[] {
   const w = status.workers;
   return [
     `lab on port ${status.lab.port} (pid ${status.lab.pid}), serie ${status.lab.serie}, cost scale ${status.lab.cost_scale}, up ${Math.round(status.lab.uptime_s)} s`,

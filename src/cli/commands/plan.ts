@@ -41,7 +41,7 @@ function planInput(options: PlanOptions): PlanInput {
 
 const num = (v: number, digits = 2) => (Number.isFinite(v) ? v.toFixed(digits) : '∞');
 
-export function renderPlan(plan: PlanJson, file: string): string[] {
+function renderPlan(plan: PlanJson, file: string): string[] {
   const lines = [
     `plan for ${plan.runs.map((r) => r.id).join(', ')} → ${file}`,
     `forecast peak: ${plan.forecast.peak.name} ${plan.forecast.peak.date}, ${num(plan.forecast.peak.total)} transactions/s`,
@@ -92,7 +92,7 @@ export function renderPlan(plan: PlanJson, file: string): string[] {
 }
 
 /** --format and --out go together; the formats, or null when neither is given. */
-export function applyOptions(options: PlanOptions): { formats: ApplyFormat[]; out: string } | null {
+function applyOptions(options: PlanOptions): { formats: ApplyFormat[]; out: string } | null {
   if (options.format === undefined && options.out === undefined) return null;
   if (options.format === undefined)
     throw new BadInputError('--out needs --format odoo-conf|k8s|pgbouncer|postgresql|all');
@@ -107,7 +107,7 @@ export function applyOptions(options: PlanOptions): { formats: ApplyFormat[]; ou
 }
 
 /** The files that apply the plan, written atomically into `out`; their paths and warnings. */
-export async function writeApplyFiles(
+async function writeApplyFiles(
   plan: PlanJson,
   planFile: string,
   apply: { formats: ApplyFormat[]; out: string },

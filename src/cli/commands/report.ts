@@ -9,7 +9,7 @@ interface ReportOptions extends ReportInput, GlobalOptions {
   failNotReady?: boolean;
 }
 
-export function renderReportResult(result: ReportResult): string[] {
+function renderReportResult(result: ReportResult): string[] {
   return [
     // The headline names what it judges: today's platform, not the recommendation.
     result.headline,

@@ -30,7 +30,7 @@ interface SeedFlags extends TargetFlags, GlobalOptions {
 const count = (flag: string, raw: string, min = 0): number =>
   numberFlag(flag, raw, { integer: true, min, max: 1_000_000 });
 
-export function parsePlan(flags: SeedFlags): SeedPlan {
+function parsePlan(flags: SeedFlags): SeedPlan {
   return {
     products: count('--products', flags.products),
     customers: count('--customers', flags.customers),
@@ -78,7 +78,7 @@ async function progressBar(): Promise<{ update(p: SeedProgress): void; stop(): v
 }
 
 /** One line on Storage Locations and what it means for stock-moves. */
-export function renderSettings(settings: SettingsSummary): string {
+function renderSettings(settings: SettingsSummary): string {
   const label = 'settings'.padEnd(17);
   const revert = 'seed --cleanup switches Storage Locations off again';
   switch (settings.storageLocations) {
@@ -95,7 +95,7 @@ export function renderSettings(settings: SettingsSummary): string {
   }
 }
 
-export function renderSeed(summary: SeedSummary): string[] {
+function renderSeed(summary: SeedSummary): string[] {
   const pool = (name: string, p: { wanted: number; existing: number; created: number }) =>
     `${name.padEnd(17)} ${p.wanted} wanted: ${p.existing} there, ${p.created} created`;
   return [
@@ -119,7 +119,7 @@ const CLEANUP_SETTINGS: Record<CleanupSummary['settings']['storageLocations'], s
   refused: 'Storage Locations stays on: Odoo refused to switch it off',
 };
 
-export function renderCleanup(summary: CleanupSummary): string[] {
+function renderCleanup(summary: CleanupSummary): string[] {
   return [
     `orders: ${summary.orders.deleted} of ${summary.orders.found} deleted`,
     `invoices: ${summary.invoices.deleted} of ${summary.invoices.found} deleted`,

@@ -17,7 +17,7 @@ interface TenantOptions extends GlobalOptions {
   noisyNeighbour?: string[];
 }
 
-export async function runTenant(options: TenantOptions): Promise<TenantPlacementJson> {
+async function runTenant(options: TenantOptions): Promise<TenantPlacementJson> {
   const degradation = parseDegradations(options.neighbourDegradation);
   const [{ loadTenants }, { loadTenancy }, { readRun }, placement] = await Promise.all([
     import('../../core/models/tenants.js'),
@@ -67,7 +67,7 @@ export async function runTenant(options: TenantOptions): Promise<TenantPlacement
 
 const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)} %`);
 
-export function renderTenants(result: TenantPlacementJson): string[] {
+function renderTenants(result: TenantPlacementJson): string[] {
   const lines: string[] = [];
   for (const d of result.decisions) {
     lines.push(

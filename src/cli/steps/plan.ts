@@ -74,7 +74,7 @@ function today(): string {
 }
 
 /** plan.json for the runs and the models, not written. */
-export async function buildRunPlan(input: PlanInput): Promise<PlanJson> {
+async function buildRunPlan(input: PlanInput): Promise<PlanJson> {
   const { readRun } = await import('../../core/run-dir.js');
   const runs = await Promise.all(input.runs.map((dir) => readRun(dir)));
   const models = await loadPlanModels(input.models);
