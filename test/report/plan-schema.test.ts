@@ -7,13 +7,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BadInputError } from '../../src/core/errors.js';
-import { planSchema } from '../../src/core/plan-schema.js';
+import { planSchema, tenantPlacementSchema } from '../../src/core/plan-schema.js';
 import { readPlanFile } from '../../src/report/read-run.js';
 import { hasStackTrace, runCli } from '../helpers/cli.js';
 import { writeSyntheticRun } from '../fixtures/report/synthetic-run.js';
+import { ORDER_WAVE, syntheticRun, writeRunDir } from '../helpers/synthetic-run.js';
 
 /** plan.json as `plan` wrote it for the golden demo run (test/golden/plan-report.test.ts). */
 const GOLDEN_PLAN = join(import.meta.dirname, '..', 'fixtures', 'golden-expected', 'plan.json');
+const MODELS = join(import.meta.dirname, '..', '..', 'models');
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Path = (string | number)[];
@@ -50,6 +52,32 @@ describe('plan.json schema', () => {
   it('reads the plan the real `plan` command wrote back unchanged', async () => {
     const written = JSON.parse(await readFile(GOLDEN_PLAN, 'utf8')) as unknown;
     expect(await readPlanFile(GOLDEN_PLAN)).toEqual(written);
+  });
+
+  it('takes what `plan` and `tenant --json` write for a two-tenant ladder with a USL fit', async () => {
+    const dir = await writeRunDir(
+      join(root, 'runs'),
+      syntheticRun({
+        id: 'two-tenants',
+        classes: [ORDER_WAVE],
+        rates: [1, 2, 3, 4],
+        workers: 2,
+        databases: [
+          { name: 'lab', share: 0.8, dbMsFactor: 2 },
+          { name: 'lab_b', share: 0.2 },
+        ],
+      }),
+    );
+    const planned = await runCli(['plan', '--run', dir, '--models', MODELS]);
+    expect(planned.stderr).toBe('');
+    const read = await readPlanFile(join(dir, 'plan.json'));
+    expect(read.fits.length).toBeGreaterThan(0);
+    expect(read.tenants?.length).toBe(2);
+    const tenant = await runCli(['tenant', '--run', dir, '--models', MODELS, '--json']);
+    expect(tenant.code).toBe(0);
+    const placement = tenantPlacementSchema.safeParse(JSON.parse(tenant.stdout));
+    expect(placement.error?.issues).toBeUndefined();
+    expect(placement.data?.decisions.map((d) => d.database).sort()).toEqual(['lab', 'lab_b']);
   });
 
   it('checks every field of every section: a wrong type anywhere is refused at that field', () => {
