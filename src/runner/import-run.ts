@@ -47,13 +47,14 @@ const descriptorSchema = z.looseObject({
   k6Version: z.string(),
 });
 
-/** import.json: what `k8s --out` knows that the pods' outputs do not say. */
+/** import.json: what `k8s run --dry-run --out` knows that the pods' outputs do not say. */
 export type ImportDescriptor = z.infer<typeof descriptorSchema>;
 
 async function readDescriptor(from: string): Promise<ImportDescriptor | undefined> {
   const file = join(from, IMPORT_FILE);
   if (!existsSync(file)) return undefined;
-  const remedy = 'write it again with `odoo-capacity k8s --out`, or pass the ladder instead';
+  const remedy =
+    'write it again with `odoo-capacity k8s run --dry-run --out`, or pass the ladder instead';
   return readVersionedJson(file, descriptorSchema, RUN_SCHEMA_VERSION, {
     missing: remedy,
     invalid: remedy,
@@ -118,7 +119,7 @@ export async function importRun(request: ImportRequest): Promise<{ dir: string; 
   const spec = request.spec ?? descriptor?.ladder;
   if (!spec) {
     throw new BadInputError(`${request.from}: no ${IMPORT_FILE} and no ladder`, {
-      hint: 'Pass the ladder the pods ran (--ladder or --class/--rates/--hold), or import the folder `k8s --out` wrote.',
+      hint: 'Pass the ladder the pods ran (--ladder or --class/--rates/--hold), or import the folder `k8s run --dry-run --out` wrote.',
     });
   }
   const folders: StepFolder[] = [];

@@ -25,8 +25,12 @@ import {
 } from '../ladder-options.js';
 import { numberFlag } from '../flags.js';
 import { printJson, printLines, type GlobalOptions } from '../output.js';
-import { consoleLadderEvents, interruptControls } from '../steps/ladder.js';
-import { loadEnvironmentChecked, reportRun } from './run.js';
+import {
+  consoleLadderEvents,
+  interruptControls,
+  loadEnvironmentChecked,
+  reportRun,
+} from '../steps/ladder.js';
 import {
   DEFAULT_RESOURCES,
   quantity,

@@ -1,10 +1,7 @@
 // `run`: a capacity ladder against the target, written to runs/<id>/ (docs/architecture.md);
 // also `--resume <id>` and `--import <dir>` for a distributed run's per-pod outputs.
-import { join } from 'node:path';
 import type { Command } from 'commander';
-import { BadInputError, ExitCode } from '../../core/errors.js';
-import type { Environment } from '../../core/models/environment.js';
-import type { RunJson } from '../../core/run-types.js';
+import { BadInputError } from '../../core/errors.js';
 import { resolvePgUrl, resolveTarget, type TargetFlags } from '../../core/target.js';
 import { printJson, printLines, type GlobalOptions } from '../output.js';
 import {
@@ -16,7 +13,14 @@ import {
 } from '../ladder-options.js';
 import { addTargetOptions } from '../target-options.js';
 import { collect } from '../flags.js';
-import { consoleLadderEvents, interruptControls } from '../steps/ladder.js';
+import {
+  consoleLadderEvents,
+  exitCodeOf,
+  interruptControls,
+  loadEnvironmentChecked,
+  reportRun,
+  summarize,
+} from '../steps/ladder.js';
 
 interface RunFlags extends LadderFlags, TargetFlags, GlobalOptions {
   runsDir: string;
@@ -34,56 +38,6 @@ interface RunFlags extends LadderFlags, TargetFlags, GlobalOptions {
   /** --no-seed sets it false. */
   seed: boolean;
 }
-
-/** The environment under test; one marked production needs --allow-production (also `k8s run`). */
-export async function loadEnvironmentChecked(
-  flags: Pick<RunFlags, 'environment' | 'models' | 'allowProduction'>,
-): Promise<Environment> {
-  const { loadEnvironment } = await import('../../core/models/environment.js');
-  const file = flags.environment ?? join(flags.models, 'environment.yaml');
-  const environment = await loadEnvironment(file);
-  if (environment.production && !flags.allowProduction) {
-    throw new BadInputError(
-      `${file}: environment "${environment.name}" is marked production: load against it needs --allow-production`,
-      { hint: 'Run against staging, or pass --allow-production deliberately.' },
-    );
-  }
-  return environment;
-}
-
-export interface RunSummary {
-  run: string;
-  id: string;
-  status: RunJson['status'];
-  stopReason?: RunJson['stopReason'];
-  steps: RunJson['steps'];
-}
-
-/** A finished ladder on stdout (status and directory, or the JSON summary) and its exit code. */
-export function reportRun(dir: string, run: RunJson, json: boolean): void {
-  if (json) printJson(summarize(dir, run));
-  else {
-    printLines([
-      `${run.status}: ${run.stopReason?.kind === 'complete' ? 'every step ran' : (run.stopReason?.detail ?? '')}`,
-      `run directory: ${dir}`,
-    ]);
-  }
-  process.exitCode = exitCodeOf(run);
-}
-
-function summarize(dir: string, run: RunJson): RunSummary {
-  return {
-    run: dir,
-    id: run.id,
-    status: run.status,
-    ...(run.stopReason && { stopReason: run.stopReason }),
-    steps: run.steps,
-  };
-}
-
-/** 0 when every step ran, 1 when the run was interrupted or stopped with no valid step. */
-const exitCodeOf = (run: RunJson): ExitCode =>
-  run.status === 'complete' ? ExitCode.ok : ExitCode.failed;
 
 async function action(flags: RunFlags): Promise<void> {
   if (flags.import) {

@@ -1,5 +1,10 @@
-// Running a ladder from the command line, shared by `run` and `demo`: Ctrl-C handling and the
-// ladder's progress on stderr.
+// Running a ladder from the command line, shared by `run`, `k8s run` and `demo`: Ctrl-C
+// handling, the ladder's progress on stderr, the environment guard and the outcome on stdout.
+import { join } from 'node:path';
+import { BadInputError, ExitCode } from '../../core/errors.js';
+import type { Environment } from '../../core/models/environment.js';
+import type { RunJson } from '../../core/run-types.js';
+import { printJson, printLines } from '../output.js';
 import { log } from '../../core/logger.js';
 import { describesLab } from '../../core/models/environment.js';
 import type { LadderSpec } from '../../core/run-types.js';
@@ -60,3 +65,55 @@ export function consoleLadderEvents(json: boolean): LadderEvents {
     },
   };
 }
+
+/** The environment under test; one marked production needs --allow-production (`run`, `k8s run`). */
+export async function loadEnvironmentChecked(flags: {
+  environment?: string;
+  models: string;
+  allowProduction?: boolean;
+}): Promise<Environment> {
+  const { loadEnvironment } = await import('../../core/models/environment.js');
+  const file = flags.environment ?? join(flags.models, 'environment.yaml');
+  const environment = await loadEnvironment(file);
+  if (environment.production && !flags.allowProduction) {
+    throw new BadInputError(
+      `${file}: environment "${environment.name}" is marked production: load against it needs --allow-production`,
+      { hint: 'Run against staging, or pass --allow-production deliberately.' },
+    );
+  }
+  return environment;
+}
+
+export interface RunSummary {
+  run: string;
+  id: string;
+  status: RunJson['status'];
+  stopReason?: RunJson['stopReason'];
+  steps: RunJson['steps'];
+}
+
+/** A finished ladder on stdout (status and directory, or the JSON summary) and its exit code. */
+export function reportRun(dir: string, run: RunJson, json: boolean): void {
+  if (json) printJson(summarize(dir, run));
+  else {
+    printLines([
+      `${run.status}: ${run.stopReason?.kind === 'complete' ? 'every step ran' : (run.stopReason?.detail ?? '')}`,
+      `run directory: ${dir}`,
+    ]);
+  }
+  process.exitCode = exitCodeOf(run);
+}
+
+export function summarize(dir: string, run: RunJson): RunSummary {
+  return {
+    run: dir,
+    id: run.id,
+    status: run.status,
+    ...(run.stopReason && { stopReason: run.stopReason }),
+    steps: run.steps,
+  };
+}
+
+/** 0 when every step ran, 1 when the run was interrupted or stopped with no valid step. */
+export const exitCodeOf = (run: RunJson): ExitCode =>
+  run.status === 'complete' ? ExitCode.ok : ExitCode.failed;
