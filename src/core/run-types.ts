@@ -85,6 +85,33 @@ export const targetSchema = z.looseObject({
   transport: z.enum(['xmlrpc', 'json2']).optional(),
 });
 
+/**
+ * How month-end billing posted in runs recorded before the workload model had `postRetry`: one
+ * action_post per batch, a posting collision never retried.
+ */
+const POSTED_ONCE = { maxAttempts: 1, backoffMs: 0, maxBackoffMs: 0 } as const;
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** A recorded OC_WORKLOAD with the fields the model gained since, as the run did without them. */
+function asRecordedThen(envelope: unknown): unknown {
+  if (!isObject(envelope) || !isObject(envelope.workload)) return envelope;
+  const classes = envelope.workload.classes;
+  if (!isObject(classes)) return envelope;
+  const billing = classes['month-end-billing'];
+  if (!isObject(billing) || !isObject(billing.payload) || 'postRetry' in billing.payload)
+    return envelope;
+  const payload = { ...billing.payload, postRetry: POSTED_ONCE };
+  return {
+    ...envelope,
+    workload: {
+      ...envelope.workload,
+      classes: { ...classes, 'month-end-billing': { ...billing, payload } },
+    },
+  };
+}
+
 const runStatus = z.enum(['running', 'complete', 'partial', 'failed']);
 export type RunStatus = z.infer<typeof runStatus>;
 
@@ -120,9 +147,15 @@ export const runSchema = z.looseObject({
       valid: z.boolean(),
     }),
   ),
-  /** The k6 script that drove the load and the workload it was given (OC_WORKLOAD); no secrets. */
+  /**
+   * The k6 script that drove the load and the workload it was given (OC_WORKLOAD); no secrets.
+   * A workload recorded before postRetry existed reads with POSTED_ONCE, what its run did.
+   */
   scenario: z
-    .looseObject({ script: z.string(), workload: workloadEnvelopeSchema.optional() })
+    .looseObject({
+      script: z.string(),
+      workload: z.preprocess(asRecordedThen, workloadEnvelopeSchema).optional(),
+    })
     .optional(),
   /** The PostgreSQL the statistics came from (absent when the run had no PGURL). */
   database: z
