@@ -44,6 +44,11 @@ export interface K8sLadderRequest {
   events?: LadderEvents;
   /** How often the TestRun's stage is read (default 2 s). */
   pollMs?: number;
+  /**
+   * Copies a step's folder on the claim (<run id>/<NN>-<label>) to a local folder. Default:
+   * `kubectl cp` from the collector pod.
+   */
+  collect?: (claimPath: string, into: string) => Promise<void>;
 }
 
 const APPLY = ['apply', '--server-side', '--force-conflicts', '--field-manager', 'odoo-capacity'];
@@ -238,9 +243,12 @@ async function climb(
       return;
     }
     const local = join(scratch, folder);
-    await kubectl(['cp', `${collector}:${RESULTS_MOUNT}/${cluster.runId}/${folder}`, local], {
-      timeoutMs: 600_000,
-    });
+    const claimPath = `${cluster.runId}/${folder}`;
+    if (request.collect) await request.collect(claimPath, local);
+    else
+      await kubectl(['cp', `${collector}:${RESULTS_MOUNT}/${claimPath}`, local], {
+        timeoutMs: 600_000,
+      });
     const stepJson = await importStep(dir, run, spec, {
       index: i + 1,
       label: step.label,

@@ -1,0 +1,240 @@
+// The `k8s run` ladder against a real kube-apiserver (OC_TEST_KUBECONFIG), real k6 and a load
+// target over HTTP. There is no kubelet and no k6-operator: the test plays them. It marks the
+// collector pod Ready, runs each TestRun's archive from its ConfigMap in real k6 as the TestRun's
+// pods would (execution segments, the TestRun's arguments and env), writes their outputs to a
+// folder standing for the claim, and sets the TestRun's stage. Collection reads that folder
+// instead of `kubectl cp` (the one seam: exec needs a kubelet).
+import { execFileSync } from 'node:child_process';
+import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readRun } from '../../src/core/run-dir.js';
+import { RUN_SCHEMA_VERSION, type LadderSpec } from '../../src/core/run-types.js';
+import { runK8sLadder } from '../../src/k8s/k8s-ladder.js';
+import { kubectl } from '../../src/k8s/kubectl.js';
+import { DEFAULT_RESOURCES, type K8sCluster } from '../../src/k8s/manifests.js';
+import { buildArchive } from '../../src/runner/k6-archive.js';
+import { loadVariables } from '../../src/runner/k6-environment.js';
+import { segmentArgs } from '../../src/runner/execution-segments.js';
+import { startK6 } from '../../src/runner/k6-process.js';
+import { k6Binary, PROBE_SCRIPT } from '../runner/helpers/k6.js';
+import { startLoadTarget, type LoadTarget } from '../runner/helpers/load-target.js';
+
+const kubeconfig = process.env.OC_TEST_KUBECONFIG;
+const PASSWORD = 'k8s-ladder-pw-9c1d';
+const KUBECTL = process.env.KUBECTL ?? 'kubectl';
+const CRD = join(import.meta.dirname, '..', 'fixtures', 'k6-operator', 'k6.io_testruns.yaml');
+
+interface TestRun {
+  metadata: { name: string };
+  spec: {
+    parallelism: number;
+    arguments: string;
+    script: { configMap: { name: string; file: string } };
+    runner: { env: { name: string; value?: string }[] };
+  };
+  status?: { stage?: string };
+}
+
+describe.skipIf(!kubeconfig)('k8s run ladder against a kube-apiserver', () => {
+  const ns = `oc-ladder-${process.pid}`;
+  let dir: string;
+  let target: LoadTarget;
+  const kc = (args: string[], input?: string) =>
+    execFileSync(KUBECTL, ['-n', ns, ...args], {
+      env: { ...process.env, KUBECONFIG: kubeconfig },
+      input,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    }).toString();
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'oc-k8s-ladder-'));
+    // Slow enough past 10 tx/s that the second step's p50 is over twice the first's: the knee.
+    target = await startLoadTarget({
+      password: PASSWORD,
+      delayMs: (rate) => (rate > 10 ? 60 : 5),
+    });
+    kc(['apply', '--server-side', '-f', CRD]);
+    kc(['wait', '--for=condition=Established', 'crd/testruns.k6.io', '--timeout=60s']);
+    execFileSync(KUBECTL, ['create', 'namespace', ns], {
+      env: { ...process.env, KUBECONFIG: kubeconfig },
+    });
+    kc(['create', 'secret', 'generic', 'odoo-capacity-target', '--from-literal=password=x']);
+    kc(
+      ['apply', '-f', '-'],
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'PersistentVolumeClaim',
+        metadata: { name: 'odoo-capacity-results' },
+        spec: { accessModes: ['ReadWriteMany'], resources: { requests: { storage: '1Gi' } } },
+      }),
+    );
+  });
+  afterAll(async () => {
+    await target?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** k6-operator and the kubelet, as far as the ladder can tell: pods Ready, TestRuns run. */
+  function playCluster(claim: string): { stop(): void; applied: string[] } {
+    const applied: string[] = [];
+    const busy = new Set<string>();
+    const timer = setInterval(() => {
+      const pods = JSON.parse(kc(['get', 'pods', '-o', 'json'])) as {
+        items: { metadata: { name: string }; status?: { phase?: string } }[];
+      };
+      for (const pod of pods.items.filter((p) => p.status?.phase !== 'Running')) {
+        kc([
+          'patch',
+          'pod',
+          pod.metadata.name,
+          '--subresource=status',
+          '--type=merge',
+          '-p',
+          JSON.stringify({
+            status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] },
+          }),
+        ]);
+      }
+      const runs = JSON.parse(kc(['get', 'testruns', '-o', 'json'])) as { items: TestRun[] };
+      for (const run of runs.items.filter((r) => !r.status?.stage)) {
+        if (busy.has(run.metadata.name)) continue;
+        busy.add(run.metadata.name);
+        applied.push(run.metadata.name);
+        void runPods(run, claim);
+      }
+    }, 300);
+    return { stop: () => clearInterval(timer), applied };
+  }
+
+  async function runPods(run: TestRun, claim: string): Promise<void> {
+    const setStage = (stage: string) =>
+      kc([
+        'patch',
+        'testrun',
+        run.metadata.name,
+        '--subresource=status',
+        '--type=merge',
+        '-p',
+        JSON.stringify({ status: { stage } }),
+      ]);
+    setStage('started');
+    const configMap = JSON.parse(
+      kc(['get', 'configmap', run.spec.script.configMap.name, '-o', 'json']),
+    ) as { binaryData: Record<string, string> };
+    const archive = join(dir, run.spec.script.configMap.file);
+    await writeFile(
+      archive,
+      Buffer.from(configMap.binaryData[run.spec.script.configMap.file]!, 'base64'),
+    );
+    const folder = run.spec.script.configMap.file.replace(/\.tar$/, '');
+    const results = join(claim, 'dist', folder);
+    await mkdir(results, { recursive: true });
+    const env = Object.fromEntries(
+      run.spec.runner.env.filter((e) => e.value !== undefined).map((e) => [e.name, e.value!]),
+    );
+    const n = run.spec.parallelism;
+    const outcomes = await Promise.all(
+      Array.from({ length: n }, (_, i) => {
+        const pod = `${run.metadata.name}-${i + 1}`;
+        const args = run.spec.arguments
+          .replaceAll('$(POD_NAME)', pod)
+          .replaceAll('/results', results)
+          .split(' ');
+        return startK6({
+          binary: k6Binary(),
+          args: ['run', '--quiet', ...segmentArgs(i, n), ...args, archive],
+          env: { ...env, ODOO_PASSWORD: PASSWORD },
+          timeoutMs: 60_000,
+          label: pod,
+        }).done;
+      }),
+    );
+    setStage(outcomes.every((o) => o.exitCode === 0) ? 'finished' : 'error');
+  }
+
+  it('applies a step at a time, merges its pods, stops at the knee and cleans up', async () => {
+    const spec: LadderSpec = {
+      profile: 'order-wave',
+      model: 'open',
+      warmupSeconds: 1,
+      holdSeconds: 3,
+      segments: 2,
+      steps: [
+        { label: 'rate-8', rate: 8 },
+        { label: 'rate-16', rate: 16 },
+        { label: 'rate-24', rate: 24 },
+      ],
+      caps: { maxRate: 1000, maxVus: 1000, maxSeconds: 3600, maxErrorRate: 0.05 },
+    };
+    const cluster: K8sCluster = {
+      runId: 'dist',
+      namespace: ns,
+      parallelism: 2,
+      image: 'grafana/k6:test',
+      target: {
+        url: target.url,
+        db: 'lab',
+        user: 'admin',
+        auth: 'password',
+        transport: 'xmlrpc',
+      },
+      secretName: 'odoo-capacity-target',
+      secretKey: 'password',
+      resultsClaim: 'odoo-capacity-results',
+      separate: false,
+      resources: DEFAULT_RESOURCES,
+    };
+    const archives = await Promise.all(
+      spec.steps.map((step, i) =>
+        buildArchive(
+          { path: k6Binary(), version: 'v0' } as never,
+          PROBE_SCRIPT,
+          loadVariables({ runId: 'dist', profile: spec.profile, ladder: spec, step }),
+          join(dir, `build-${i}.tar`),
+        ),
+      ),
+    );
+    const claim = join(dir, 'claim');
+    const cluster$ = playCluster(claim);
+    process.env.KUBECONFIG = kubeconfig;
+    let outcome;
+    try {
+      outcome = await runK8sLadder({
+        kubectl: kubectl({ namespace: ns }),
+        cluster,
+        descriptor: {
+          schemaVersion: RUN_SCHEMA_VERSION,
+          runId: 'dist',
+          ladder: spec,
+          target: { ...cluster.target },
+          script: PROBE_SCRIPT,
+          k6Version: 'v0',
+        },
+        archives,
+        runsDir: join(dir, 'runs'),
+        environment: {},
+        startTimeoutSeconds: 60,
+        control: { interrupt: new AbortController().signal },
+        pollMs: 300,
+        collect: (claimPath, into) => cp(join(claim, claimPath), into, { recursive: true }),
+      });
+    } finally {
+      cluster$.stop();
+    }
+    const onDisk = await readRun(outcome.dir);
+    expect(onDisk.run.status).toBe('complete');
+    expect(onDisk.run.stopReason?.kind, JSON.stringify(onDisk.run.stopReason)).toBe('knee');
+    // The third step's TestRun was never applied: the knee stopped the ladder first.
+    expect(cluster$.applied).toEqual(['oc-dist-01-rate-8', 'oc-dist-02-rate-16']);
+    expect(onDisk.steps).toHaveLength(2);
+    const first = onDisk.steps[0]!.step.classes['order-wave']!;
+    // Both pods' outputs, merged: the hold's 8 arrivals a second for 3 s.
+    expect(first.transactions + first.errors.total).toBe(24);
+    // Each step's TestRun and ConfigMap, and the collector pod, are gone.
+    expect(
+      kc(['get', 'testruns,configmaps', '-l', 'odoo-capacity/run=oc-dist', '-o', 'name']),
+    ).toBe('');
+  });
+});
