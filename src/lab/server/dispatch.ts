@@ -2,44 +2,19 @@
 // every failure becomes the fault Odoo would send, nothing throws to the caller.
 import type pg from 'pg';
 import type { Logger } from '../../core/logger.js';
-import type { CostKey, LabEnv, LabOrm } from '../contract.js';
+import type { LabEnv, LabOrm } from '../contract.js';
 import { AccessDenied, AccessError, ApplicationError, UserError } from '../exceptions.js';
 import type { Authenticator } from './auth.js';
 import { decodeCall, encodeFault, encodeResponse } from './codec.js';
 import { burnCpu, costKey, type CostModel } from './cost-profile.js';
 import { intFault, stringFault } from './faults.js';
-import {
-  INTERNAL_SERVER_ERROR,
-  METHOD_NOT_ALLOWED,
-  NOT_FOUND,
-  routePath,
-  type HttpAnswer,
-} from './http.js';
+import { INTERNAL_SERVER_ERROR, METHOD_NOT_ALLOWED, NOT_FOUND, routePath } from './http.js';
 import { handleJson2, isJson2Path, type Json2Deps } from './json2.js';
+import type { RequestStats, RpcRequest, RpcResponse } from './messages.js';
 import { isPgError } from './pg-errors.js';
 import { FRAMES, type Frame } from './traceback.js';
 import { retryLogLine, retrying } from './transaction.js';
 import { versionInfo, type LabIdentity } from './version.js';
-
-export interface RpcRequest {
-  path: string;
-  httpMethod: string;
-  body: string;
-  ip: string;
-  /** The headers JSON-2 reads (Authorization, X-Odoo-Database), and Content-Type. */
-  headers?: { authorization?: string; database?: string; contentType?: string };
-}
-
-export type RpcResponse = HttpAnswer;
-
-/** What one request did, for the master's status counters. */
-export interface RequestStats {
-  retries: Record<string, number>;
-  /** The fault code answered, if any. */
-  fault?: number | string;
-  /** An answered call without retries: its cost key, and the ms the worker spent on it. */
-  cost?: { key: CostKey; workerMs: number };
-}
 
 /** One request as it goes through the stages: what it is, where it is, what it did. */
 interface RequestScope {

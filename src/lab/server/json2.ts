@@ -16,8 +16,8 @@ import {
   UserError,
   ValidationError,
 } from '../exceptions.js';
-import type { RequestStats, RpcRequest, RpcResponse } from './dispatch.js';
 import { pythonException } from './faults.js';
+import type { RequestStats, RpcRequest, RpcResponse } from './messages.js';
 import { FRAMES, formatTraceback } from './traceback.js';
 
 // On the decoded path (http.ts routePath).

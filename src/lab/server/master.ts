@@ -5,9 +5,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Logger } from '../../core/logger.js';
 import type { CostKey } from '../contract.js';
 import type { LoginFailures } from './auth.js';
-import type { RpcRequest } from './dispatch.js';
 import { PAYLOAD_TOO_LARGE, SERVICE_UNAVAILABLE, type HttpAnswer } from './http.js';
-import type { MasterMessage, WorkerConfig, WorkerMessage } from './messages.js';
+import type { MasterMessage, RpcRequest, WorkerConfig, WorkerMessage } from './messages.js';
 import { LAB_STATUS_SCHEMA, type LabStatus } from './status.js';
 import type { LabIdentity } from './version.js';
 

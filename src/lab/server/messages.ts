@@ -1,8 +1,29 @@
 // The messages the master and its workers exchange over the IPC channel of child_process.fork.
 import type { CostKey } from '../contract.js';
 import type { AuthPolicy, LoginFailures } from './auth.js';
-import type { RequestStats, RpcRequest, RpcResponse } from './dispatch.js';
+import type { HttpAnswer } from './http.js';
 import type { LabIdentity } from './version.js';
+
+/** One HTTP request as the master hands it to a worker's Dispatcher. */
+export interface RpcRequest {
+  path: string;
+  httpMethod: string;
+  body: string;
+  ip: string;
+  /** The headers JSON-2 reads (Authorization, X-Odoo-Database), and Content-Type. */
+  headers?: { authorization?: string; database?: string; contentType?: string };
+}
+
+export type RpcResponse = HttpAnswer;
+
+/** What one request did, for the master's status counters. */
+export interface RequestStats {
+  retries: Record<string, number>;
+  /** The fault code answered, if any. */
+  fault?: number | string;
+  /** An answered call without retries: its cost key, and the ms the worker spent on it. */
+  cost?: { key: CostKey; workerMs: number };
+}
 
 /** Sent once to a new worker: everything it needs, secrets included (never on argv or env). */
 export interface WorkerConfig {
@@ -26,7 +47,7 @@ export type MasterMessage =
       type: 'request';
       id: number;
       request: RpcRequest;
-      /** The master's part of this worker's previous call (dispatch.ts RequestStats.cost). */
+      /** The master's part of this worker's previous call (RequestStats.cost above). */
       masterTime?: { key: CostKey; ms: number };
     }
   | { type: 'shutdown' };

@@ -7,9 +7,15 @@ import type { LabOrm } from '../contract.js';
 import { Authenticator } from './auth.js';
 import { CostModel } from './cost-profile.js';
 import { databaseUrl } from './databases.js';
-import { Dispatcher, type RequestStats, type RpcResponse } from './dispatch.js';
+import { Dispatcher } from './dispatch.js';
 import { INTERNAL_SERVER_ERROR } from './http.js';
-import type { MasterMessage, WorkerConfig, WorkerMessage } from './messages.js';
+import type {
+  MasterMessage,
+  RequestStats,
+  RpcResponse,
+  WorkerConfig,
+  WorkerMessage,
+} from './messages.js';
 
 function send(message: WorkerMessage): void {
   process.send?.(message);
