@@ -1,7 +1,8 @@
 // What the benches that drive a target share: the CLI run as a child process, the lab started
-// from dist with its embedded PostgreSQL, and a real Odoo started, restarted with another worker
-// count, and stopped through the Odoo test harness (its directory kept between restarts, so the
-// database and what was seeded stay).
+// from dist with its embedded PostgreSQL (emulating a series, JSON-2 on request), and a real Odoo
+// of any series started, restarted with another worker count, and stopped through the Odoo test
+// harness (its directory kept between restarts, so the database and what was seeded stay). Either
+// gives an API key of admin for JSON-2.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -12,7 +13,13 @@ import type * as Logging from '../../src/core/logger.js';
 import type * as Provider from '../../src/pg-local/postgres-provider.js';
 import type * as Secrets from '../../src/core/secret.js';
 import type * as LabServer from '../../src/lab/server/index.js';
-import { ODOO_HARNESS, SKIP_REASON } from '../../test/real-odoo/support/real-odoo.js';
+import type { OdooSerie } from '../../src/lab/contract.js';
+import { createApiKey } from '../../test/real-odoo/support/api-key.js';
+import {
+  ODOO_HARNESS,
+  SKIP_REASON,
+  type RealOdoo,
+} from '../../test/real-odoo/support/real-odoo.js';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'odoo-capacity.js');
@@ -55,7 +62,18 @@ export interface Target {
   restart(workers: number, costScale?: number): Promise<void>;
   /** `odoo-capacity seed <args>`; the lab seeds at cost scale 0 (seeding is not measured). */
   seed(args: string[]): Promise<string>;
+  /**
+   * An API key of admin, for JSON-2: the lab's (started with `json2`), or one made on the real
+   * Odoo the first time it is asked for.
+   */
+  apiKey(): Promise<string>;
   stop(): Promise<void>;
+}
+
+/** What the lab emulates: the series (default 17.0) and, with `json2`, Odoo 19's JSON-2 too. */
+export interface LabTargetOptions {
+  serie?: OdooSerie;
+  json2?: boolean;
 }
 
 /**
@@ -67,6 +85,7 @@ export async function startLabTarget(
   workers: number,
   port?: number,
   root = ROOT,
+  options: LabTargetOptions = {},
 ): Promise<Target> {
   const { startLocalPostgres, freePort } = await dist<typeof Provider>(
     'pg-local/postgres-provider.js',
@@ -76,6 +95,7 @@ export async function startLabTarget(
   const { Logger } = await dist<typeof Logging>('core/logger.js');
   const pg = await startLocalPostgres();
   const password = randomBytes(12).toString('base64url');
+  const key = options.json2 ? randomBytes(20).toString('hex') : undefined;
   const labPort = port ?? (await freePort());
   let lab: { stop(): Promise<void> } | undefined;
   let running = 0;
@@ -89,6 +109,9 @@ export async function startLabTarget(
       costScale,
       databases: [db],
       pgUrl: pg.url,
+      serie: options.serie,
+      json2: options.json2,
+      apiKey: key === undefined ? undefined : new Secret(key),
       adminPassword: new Secret(password),
       log: new Logger('warn'),
       onProgress: () => undefined,
@@ -118,6 +141,10 @@ export async function startLabTarget(
         await up(n, 1);
       }
     },
+    apiKey: () =>
+      key === undefined
+        ? Promise.reject(new Error('the lab was started without JSON-2'))
+        : Promise.resolve(key),
     stop: async () => {
       await lab?.stop();
       await pg.stop();
@@ -143,17 +170,28 @@ function harness(args: string[]): Promise<string> {
 /**
  * Real Odoo `series` on 127.0.0.1:`port` with `workers` prefork workers, in `dir` (default
  * $TMPDIR/odoo-PORT). A restart stops Odoo and starts it again on the same directory: the
- * database stays, only the worker count changes.
+ * database stays, only the worker count changes. `fresh`: a database an earlier start left in
+ * `dir` is reset to the fresh one first.
  */
 export async function startOdooTarget(
   series: string,
   port: number,
   workers: number,
   dir = join(tmpdir(), `odoo-${port}`),
+  { fresh = false } = {},
 ): Promise<Target> {
   const where = ['--dir', dir];
   let vars: Record<string, string> = {};
   let running = 0;
+  const read = (line: string) => {
+    vars = Object.fromEntries(
+      line
+        .trim()
+        .split(/\s+/)
+        .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+    );
+    if (!vars.ODOO_URL || !vars.PGURL) throw new Error(`odoo start printed no ODOO_URL/PGURL`);
+  };
   const up = async (n: number) => {
     const line = await harness([
       'start',
@@ -165,21 +203,20 @@ export async function startOdooTarget(
       String(n),
       ...where,
     ]);
-    vars = Object.fromEntries(
-      line
-        .trim()
-        .split(/\s+/)
-        .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
-    );
-    if (!vars.ODOO_URL || !vars.PGURL) throw new Error(`odoo start printed no ODOO_URL/PGURL`);
+    read(line);
     running = n;
   };
+  const used = existsSync(join(dir, 'pgport'));
   await harness(['stop', ...where]);
   await up(workers);
+  if (fresh && used) read(await harness(['reset', ...where]));
+  let key: Promise<string> | undefined;
   return {
     name: `odoo${series.split('.')[0]}`,
     env: () => ({ ...process.env, ...vars }),
     seed: (args) => cli(['seed', ...args], { ...process.env, ...vars }),
+    // createApiKey reads only the PostgreSQL URL of the harness's environment.
+    apiKey: () => (key ??= createApiKey({ env: vars } as unknown as RealOdoo)),
     restart: async (n) => {
       if (n === running) return;
       await harness(['stop', ...where]);
