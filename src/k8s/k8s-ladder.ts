@@ -6,7 +6,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BadInputError, isOcError, UnreachableError } from '../core/errors.js';
+import { BadInputError, isOcError, OcError, UnreachableError } from '../core/errors.js';
 import { redact } from '../core/redact.js';
 import { createRunDir, stepDirName, writeRunJson } from '../core/run-dir.js';
 import type { LadderSpec, RunJson, StepJson, StopReason } from '../core/run-types.js';
@@ -73,22 +73,38 @@ export async function preflight(
   if (!context) await kubectl(['config', 'current-context']);
   await kubectl(['get', 'testruns.k6.io', '-o', 'name']);
   // Key names only: the secret's value never leaves the cluster.
-  const keys = await kubectl([
-    'get',
-    'secret',
-    cluster.secretName,
-    '-o',
-    'go-template={{range $k, $v := .data}}{{$k}}{{"\\n"}}{{end}}',
-  ]);
+  const createSecret = `kubectl -n ${cluster.namespace} create secret generic ${cluster.secretName} --from-literal=${cluster.secretKey}=...`;
+  const keys = await withHint(
+    kubectl([
+      'get',
+      'secret',
+      cluster.secretName,
+      '-o',
+      'go-template={{range $k, $v := .data}}{{$k}}{{"\\n"}}{{end}}',
+    ]),
+    `Create it: ${createSecret}`,
+  );
   if (!keys.split('\n').includes(cluster.secretKey)) {
     throw new BadInputError(
       `secret ${cluster.secretName} has no key "${cluster.secretKey}" (keys: ${keys.split('\n').filter(Boolean).join(', ') || 'none'})`,
-      {
-        hint: `kubectl -n ${cluster.namespace} create secret generic ${cluster.secretName} --from-literal=${cluster.secretKey}=...`,
-      },
+      { hint: createSecret },
     );
   }
-  await kubectl(['get', 'persistentvolumeclaim', cluster.resultsClaim, '-o', 'name']);
+  await withHint(
+    kubectl(['get', 'persistentvolumeclaim', cluster.resultsClaim, '-o', 'name']),
+    'The runner pods write their outputs to a ReadWriteMany PersistentVolumeClaim: create it, or name yours with --results-claim.',
+  );
+}
+
+/** A missing object's error, with what to do about it. */
+async function withHint<T>(call: Promise<T>, hint: string): Promise<T> {
+  try {
+    return await call;
+  } catch (error) {
+    if (error instanceof OcError && /\(NotFound\)/.test(error.message))
+      throw new BadInputError(error.message, { hint });
+    throw error;
+  }
 }
 
 const sleep = (ms: number, signal: AbortSignal) =>

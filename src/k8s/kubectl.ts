@@ -74,7 +74,10 @@ export function kubectl(options: KubectlOptions): Kubectl {
   ];
   return (args, call = {}) =>
     new Promise((resolve, reject) => {
-      const what = args.slice(0, 2).join(' ');
+      // The verb and its objects, e.g. "get secret odoo-capacity-target" (never "secret: …",
+      // which log redaction would read as an assignment).
+      const firstFlag = args.findIndex((a) => a.startsWith('-'));
+      const what = args.slice(0, Math.min(firstFlag === -1 ? args.length : firstFlag, 3)).join(' ');
       const child = spawn(binary, [...scope, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
       const out: Buffer[] = [];
       const err: Buffer[] = [];

@@ -197,6 +197,42 @@ describe.skipIf(!kubeconfig)('k8s run against a kube-apiserver', () => {
     expect(kcFails(['apply', '-f', '-'], configMap(300_000))).toMatch(/annotations|too long/i);
   });
 
+  it('checks the Secret and the claim before applying anything, in one line each', async () => {
+    const args = ['k8s', 'run', ...TARGET, ...LADDER, '--no-seed', '--namespace', ns];
+    const env = cleanEnv({ KUBECONFIG: kubeconfig!, KUBECTL });
+    const noSecret = await runCli([...args, '--runs-dir', join(dir, 'runs-a')], env);
+    expect(noSecret.code).toBe(2);
+    expect(noSecret.stderr).toContain(
+      'kubectl get secret odoo-capacity-target: Error from server (NotFound): secrets "odoo-capacity-target" not found',
+    );
+    expect(noSecret.stderr).toContain(
+      `kubectl -n ${ns} create secret generic odoo-capacity-target`,
+    );
+    kc([
+      '-n',
+      ns,
+      'create',
+      'secret',
+      'generic',
+      'odoo-capacity-target',
+      '--from-literal=api-key=x',
+    ]);
+    const wrongKey = await runCli([...args, '--runs-dir', join(dir, 'runs-b')], env);
+    expect(wrongKey.code).toBe(2);
+    expect(wrongKey.stderr).toContain(
+      'secret odoo-capacity-target has no key "password" (keys: api-key)',
+    );
+    expect(wrongKey.stderr).not.toMatch(/\bx\b.*keys/);
+    const noClaim = await runCli(
+      [...args, '--auth', 'api_key', '--runs-dir', join(dir, 'runs-c')],
+      env,
+    );
+    expect(noClaim.code).toBe(2);
+    expect(noClaim.stderr).toContain('persistentvolumeclaims "odoo-capacity-results" not found');
+    for (const r of [noSecret, wrongKey, noClaim]) expect(hasStackTrace(r.stderr)).toBe(false);
+    expect(existsSync(join(dir, 'runs-c'))).toBe(false);
+  });
+
   it('waits on the TestRun’s stage: finished ends the wait, error is one line', async () => {
     const { kubectl } = await import('../../src/k8s/kubectl.js');
     const { waitForTestRun, applyManifests } = await import('../../src/k8s/k8s-ladder.js');
