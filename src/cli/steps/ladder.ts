@@ -52,7 +52,7 @@ export function consoleLadderEvents(json: boolean): LadderEvents {
       if (!json) log.info(`run ${run.id} → ${dir}`);
       if (!run.target.odoo.lab && describesLab(run.environment))
         log.warn(
-          `${run.target.url} is not the lab, but environment "${String(run.environment.name)}" still describes the lab: the plan would size the lab; describe your stack with \`odoo-capacity init\``,
+          `${run.target.url} is not the lab, but environment "${run.environment.name}" still describes the lab: the plan would size the lab; describe your stack with \`odoo-capacity init\``,
         );
     },
     onTick: live

@@ -62,9 +62,11 @@ export const LAB_ENVIRONMENT_NAME = 'lab-local';
  * True when an environment (as loaded, or as run.json records it) still describes the lab on this
  * machine, as the shipped models/environment.yaml does: its name or its node type is the lab's.
  */
-export function describesLab(environment: Record<string, unknown>): boolean {
-  const nodes = environment.nodes as { type?: unknown } | undefined;
-  return environment.name === LAB_ENVIRONMENT_NAME || nodes?.type === LAB_NODE_TYPE;
+export function describesLab(
+  environment: Environment | Record<string, never>,
+): environment is Environment {
+  if (!('name' in environment)) return false;
+  return environment.name === LAB_ENVIRONMENT_NAME || environment.nodes.type === LAB_NODE_TYPE;
 }
 
 export function loadEnvironment(file: string): Promise<Environment> {
