@@ -9,9 +9,9 @@ import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readRun } from '../../src/core/run-dir.js';
+import { readRun, readRunJson } from '../../src/core/run-dir.js';
 import { RUN_SCHEMA_VERSION, type LadderSpec } from '../../src/core/run-types.js';
-import { runK8sLadder } from '../../src/k8s/k8s-ladder.js';
+import { runK8sLadder, type K8sLadderRequest } from '../../src/k8s/k8s-ladder.js';
 import { kubectl } from '../../src/k8s/kubectl.js';
 import { DEFAULT_RESOURCES, type K8sCluster } from '../../src/k8s/manifests.js';
 import { buildArchive } from '../../src/runner/k6-archive.js';
@@ -32,7 +32,7 @@ interface TestRun {
     parallelism: number;
     arguments: string;
     script: { configMap: { name: string; file: string } };
-    runner: { env: { name: string; value?: string }[] };
+    runner: { env: { name: string; value?: string }[]; volumeMounts: { subPath: string }[] };
   };
   status?: { stage?: string };
 }
@@ -77,7 +77,7 @@ describe.skipIf(!kubeconfig)('k8s run ladder against a kube-apiserver', () => {
   });
 
   /** k6-operator and the kubelet, as far as the ladder can tell: pods Ready, TestRuns run. */
-  function playCluster(claim: string): { stop(): void; applied: string[] } {
+  function playCluster(claim: string, runTestRuns = true): { stop(): void; applied: string[] } {
     const applied: string[] = [];
     const busy = new Set<string>();
     const timer = setInterval(() => {
@@ -102,7 +102,7 @@ describe.skipIf(!kubeconfig)('k8s run ladder against a kube-apiserver', () => {
         if (busy.has(run.metadata.name)) continue;
         busy.add(run.metadata.name);
         applied.push(run.metadata.name);
-        void runPods(run, claim);
+        if (runTestRuns) void runPods(run, claim);
       }
     }, 300);
     return { stop: () => clearInterval(timer), applied };
@@ -128,8 +128,7 @@ describe.skipIf(!kubeconfig)('k8s run ladder against a kube-apiserver', () => {
       archive,
       Buffer.from(configMap.binaryData[run.spec.script.configMap.file]!, 'base64'),
     );
-    const folder = run.spec.script.configMap.file.replace(/\.tar$/, '');
-    const results = join(claim, 'dist', folder);
+    const results = join(claim, run.spec.runner.volumeMounts[0]!.subPath);
     await mkdir(results, { recursive: true });
     const env = Object.fromEntries(
       run.spec.runner.env.filter((e) => e.value !== undefined).map((e) => [e.name, e.value!]),
@@ -154,32 +153,32 @@ describe.skipIf(!kubeconfig)('k8s run ladder against a kube-apiserver', () => {
     setStage(outcomes.every((o) => o.exitCode === 0) ? 'finished' : 'error');
   }
 
-  it('applies a step at a time, merges its pods, stops at the knee and cleans up', async () => {
-    const spec: LadderSpec = {
-      profile: 'order-wave',
-      model: 'open',
-      warmupSeconds: 1,
-      holdSeconds: 3,
-      segments: 2,
-      steps: [
-        { label: 'rate-8', rate: 8 },
-        { label: 'rate-16', rate: 16 },
-        { label: 'rate-24', rate: 24 },
-      ],
-      caps: { maxRate: 1000, maxVus: 1000, maxSeconds: 3600, maxErrorRate: 0.05 },
-    };
+  const spec: LadderSpec = {
+    profile: 'order-wave',
+    model: 'open',
+    warmupSeconds: 1,
+    holdSeconds: 3,
+    segments: 2,
+    steps: [
+      { label: 'rate-8', rate: 8 },
+      { label: 'rate-16', rate: 16 },
+      { label: 'rate-24', rate: 24 },
+    ],
+    caps: { maxRate: 1000, maxVus: 1000, maxSeconds: 3600, maxErrorRate: 0.05 },
+  };
+
+  /** runK8sLadder's request for run `runId`: the probe's archives, the claim a local folder. */
+  async function request(
+    runId: string,
+    claim: string,
+    extra: { interrupt?: AbortSignal; startTimeoutSeconds?: number } = {},
+  ): Promise<K8sLadderRequest> {
     const cluster: K8sCluster = {
-      runId: 'dist',
+      runId,
       namespace: ns,
       parallelism: 2,
       image: 'grafana/k6:test',
-      target: {
-        url: target.url,
-        db: 'lab',
-        user: 'admin',
-        auth: 'password',
-        transport: 'xmlrpc',
-      },
+      target: { url: target.url, db: 'lab', user: 'admin', auth: 'password', transport: 'xmlrpc' },
       secretName: 'odoo-capacity-target',
       secretKey: 'password',
       resultsClaim: 'odoo-capacity-results',
@@ -191,35 +190,40 @@ describe.skipIf(!kubeconfig)('k8s run ladder against a kube-apiserver', () => {
         buildArchive(
           { path: k6Binary(), version: 'v0' } as never,
           PROBE_SCRIPT,
-          loadVariables({ runId: 'dist', profile: spec.profile, ladder: spec, step }),
-          join(dir, `build-${i}.tar`),
+          loadVariables({ runId, profile: spec.profile, ladder: spec, step }),
+          join(dir, `${runId}-${i}.tar`),
         ),
       ),
     );
-    const claim = join(dir, 'claim');
-    const cluster$ = playCluster(claim);
     process.env.KUBECONFIG = kubeconfig;
+    return {
+      kubectl: kubectl({ namespace: ns }),
+      cluster,
+      descriptor: {
+        schemaVersion: RUN_SCHEMA_VERSION,
+        runId,
+        ladder: spec,
+        target: { ...cluster.target },
+        script: PROBE_SCRIPT,
+        k6Version: 'v0',
+      },
+      archives,
+      runsDir: join(dir, 'runs'),
+      environment: {},
+      startTimeoutSeconds: extra.startTimeoutSeconds ?? 60,
+      control: { interrupt: extra.interrupt ?? new AbortController().signal },
+      pollMs: 300,
+      collect: (claimPath, into) => cp(join(claim, claimPath), into, { recursive: true }),
+    };
+  }
+
+  it('applies a step at a time, merges its pods, stops at the knee and cleans up', async () => {
+    const claim = join(dir, 'claim');
+    const ladder = await request('dist', claim);
+    const cluster$ = playCluster(claim);
     let outcome;
     try {
-      outcome = await runK8sLadder({
-        kubectl: kubectl({ namespace: ns }),
-        cluster,
-        descriptor: {
-          schemaVersion: RUN_SCHEMA_VERSION,
-          runId: 'dist',
-          ladder: spec,
-          target: { ...cluster.target },
-          script: PROBE_SCRIPT,
-          k6Version: 'v0',
-        },
-        archives,
-        runsDir: join(dir, 'runs'),
-        environment: {},
-        startTimeoutSeconds: 60,
-        control: { interrupt: new AbortController().signal },
-        pollMs: 300,
-        collect: (claimPath, into) => cp(join(claim, claimPath), into, { recursive: true }),
-      });
+      outcome = await runK8sLadder(ladder);
     } finally {
       cluster$.stop();
     }
@@ -236,5 +240,45 @@ describe.skipIf(!kubeconfig)('k8s run ladder against a kube-apiserver', () => {
     expect(
       kc(['get', 'testruns,configmaps', '-l', 'odoo-capacity/run=oc-dist', '-o', 'name']),
     ).toBe('');
+  });
+
+  it('on Ctrl-C deletes the running TestRun and leaves the run partial', async () => {
+    const claim = join(dir, 'claim-interrupt');
+    const interrupt = new AbortController();
+    const ladder = await request('stop', claim, { interrupt: interrupt.signal });
+    // Pods are Ready, but the TestRun never finishes: the user interrupts it.
+    const cluster$ = playCluster(claim, false);
+    const waiting = setInterval(() => {
+      if (cluster$.applied.length > 0) interrupt.abort();
+    }, 100);
+    let outcome;
+    try {
+      outcome = await runK8sLadder(ladder);
+    } finally {
+      clearInterval(waiting);
+      cluster$.stop();
+    }
+    expect(outcome.run.status).toBe('partial');
+    expect(outcome.run.stopReason).toEqual({
+      kind: 'interrupted',
+      detail: 'interrupted during step 1 (rate-8); its TestRun was deleted',
+    });
+    expect(kc(['get', 'testruns', '-l', 'odoo-capacity/run=oc-stop', '-o', 'name'])).toBe('');
+  });
+
+  it('fails the run in one line when a TestRun does not finish in time', async () => {
+    const claim = join(dir, 'claim-timeout');
+    const ladder = await request('late', claim, { startTimeoutSeconds: 1 });
+    const cluster$ = playCluster(claim, false);
+    try {
+      await expect(runK8sLadder(ladder)).rejects.toThrow(
+        'TestRun oc-late-01-rate-8: not finished after 5 s (stage "none")',
+      );
+    } finally {
+      cluster$.stop();
+    }
+    const run = await readRunJson(join(dir, 'runs', 'late'));
+    expect(run.status).toBe('failed');
+    expect(run.stopReason?.kind).toBe('failed');
   });
 });
