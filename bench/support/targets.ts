@@ -16,9 +16,10 @@ import type * as LabServer from '../../src/lab/server/index.js';
 import type { OdooSerie } from '../../src/lab/contract.js';
 import { createApiKey } from '../../test/real-odoo/support/api-key.js';
 import {
-  ODOO_HARNESS,
-  SKIP_REASON,
+  harness,
+  parseEnv,
   type RealOdoo,
+  type RealOdooEnv,
 } from '../../test/real-odoo/support/real-odoo.js';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
@@ -152,21 +153,6 @@ export async function startLabTarget(
   };
 }
 
-function harness(args: string[]): Promise<string> {
-  if (!ODOO_HARNESS) return Promise.reject(new Error(SKIP_REASON));
-  return new Promise((resolve, reject) =>
-    execFile(
-      'bash',
-      [ODOO_HARNESS!, ...args],
-      { maxBuffer: 16 * 1024 * 1024, timeout: 15 * 60_000 },
-      (error, stdout, stderr) =>
-        error
-          ? reject(new Error(`odoo ${args[0]}: ${stderr.trim().split('\n').slice(-5).join(' | ')}`))
-          : resolve(stdout),
-    ),
-  );
-}
-
 /**
  * Real Odoo `series` on 127.0.0.1:`port` with `workers` prefork workers, in `dir` (default
  * $TMPDIR/odoo-PORT). A restart stops Odoo and starts it again on the same directory: the
@@ -181,16 +167,10 @@ export async function startOdooTarget(
   { fresh = false } = {},
 ): Promise<Target> {
   const where = ['--dir', dir];
-  let vars: Record<string, string> = {};
+  let vars!: RealOdooEnv;
   let running = 0;
   const read = (line: string) => {
-    vars = Object.fromEntries(
-      line
-        .trim()
-        .split(/\s+/)
-        .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
-    );
-    if (!vars.ODOO_URL || !vars.PGURL) throw new Error(`odoo start printed no ODOO_URL/PGURL`);
+    vars = parseEnv(line);
   };
   const up = async (n: number) => {
     const line = await harness([

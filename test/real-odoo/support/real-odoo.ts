@@ -44,7 +44,9 @@ export interface RealOdoo {
   stop(): Promise<void>;
 }
 
-function harness(args: string[]): Promise<string> {
+/** Runs the harness with `args`; its stdout, or its last lines of stderr as the error. */
+export function harness(args: string[]): Promise<string> {
+  if (!ODOO_HARNESS) return Promise.reject(new Error(SKIP_REASON));
   return new Promise((resolve, reject) => {
     execFile(
       'bash',
@@ -62,7 +64,8 @@ function harness(args: string[]): Promise<string> {
   });
 }
 
-function parseEnv(line: string): RealOdooEnv {
+/** The environment line `odoo start` and `odoo reset` print. */
+export function parseEnv(line: string): RealOdooEnv {
   const env = Object.fromEntries(
     line
       .trim()
