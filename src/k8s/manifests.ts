@@ -127,6 +127,12 @@ function runnerEnv(cluster: K8sCluster): Record<string, unknown>[] {
       valueFrom: { secretKeyRef: { name: cluster.secretName, key: cluster.secretKey } },
     },
     { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+    // k6's outputs as K6_* variables, not command-line arguments: k6-operator's initializer runs
+    // `k6 archive` with the arguments, through `sh -c` for `arguments` (where p(90) is a syntax
+    // error), and `k6 archive` refuses --out. Kubernetes expands $(POD_NAME), defined above.
+    { name: 'K6_OUT', value: `json=${RESULTS_MOUNT}/$(POD_NAME).ndjson.gz` },
+    { name: 'K6_SUMMARY_EXPORT', value: `${RESULTS_MOUNT}/$(POD_NAME).summary.json` },
+    { name: 'K6_SUMMARY_TREND_STATS', value: TREND_STATS },
   ];
 }
 
@@ -154,7 +160,6 @@ export function stepManifests(
     metadata: { name, namespace: cluster.namespace, labels },
     binaryData: { [key]: archive.toString('base64') },
   };
-  const out = `${RESULTS_MOUNT}/$(POD_NAME)`;
   const testRun: Manifest = {
     apiVersion: 'k6.io/v1alpha1',
     kind: 'TestRun',
@@ -163,8 +168,6 @@ export function stepManifests(
       parallelism: cluster.parallelism,
       separate: cluster.separate,
       script: { configMap: { name, file: key } },
-      // Kubernetes expands $(POD_NAME) in the container command from the env below.
-      arguments: `--out json=${out}.ndjson.gz --summary-export ${out}.summary.json --summary-trend-stats ${TREND_STATS}`,
       runner: {
         image: cluster.image,
         metadata: { labels },

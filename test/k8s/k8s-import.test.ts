@@ -2,17 +2,17 @@
 // own CRD schema; the step archives run in real k6 split the way k6-operator splits them, and
 // the per-pod outputs come back through the same ingest.
 import { readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { parse, parseAllDocuments } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readRun } from '../../src/core/run-dir.js';
-import { segmentArgs } from '../../src/runner/execution-segments.js';
-import { startK6 } from '../../src/runner/k6-process.js';
 import { cleanEnv, hasStackTrace, runCli } from '../helpers/cli.js';
+import { startK6 } from '../../src/runner/k6-process.js';
 import { k6Binary, PROBE_SCRIPT } from '../runner/helpers/k6.js';
+import { runAsPods } from './helpers/pods.js';
 import { startLoadTarget, type LoadTarget } from '../runner/helpers/load-target.js';
 
 const PASSWORD = 'k8s-odoo-pw-4b7e';
@@ -101,6 +101,33 @@ describe('odoo-capacity k8s run --dry-run', () => {
     badCpu.spec.runner.resources.requests.cpu = '2x';
     expect(validate(badCpu)).toBe(false);
   });
+  it('passes k6 its outputs in the env, so k6-operator’s initializer can archive the script', async () => {
+    // k6-operator's initializer runs `k6 archive` with the TestRun's arguments (through `sh -c`
+    // for .spec.arguments) and the runner's env: no arguments, and k6 archive takes the env.
+    const testRun = manifests.find((m) => m.kind === 'TestRun') as {
+      spec: { runner: { env: { name: string; value?: string }[] } } & Record<string, unknown>;
+    };
+    expect(testRun.spec).not.toHaveProperty('arguments');
+    expect(testRun.spec).not.toHaveProperty('args');
+    const configMap = manifests.find((m) => m.kind === 'ConfigMap') as {
+      binaryData: Record<string, string>;
+    };
+    const [key, data] = Object.entries(configMap.binaryData)[0]!;
+    await writeFile(join(dir, key), Buffer.from(data, 'base64'));
+    const env = Object.fromEntries(
+      testRun.spec.runner.env.filter((e) => e.value !== undefined).map((e) => [e.name, e.value!]),
+    );
+    expect(env.K6_SUMMARY_TREND_STATS).toContain('p(95)');
+    const outcome = await startK6({
+      binary: k6Binary(),
+      args: ['archive', join(dir, key), '-O', join(dir, 'initializer.tar')],
+      env: { ...env, POD_NAME: 'initializer' },
+      timeoutMs: 60_000,
+      label: 'initializer',
+    }).done;
+    expect(outcome.exitCode).toBe(0);
+  });
+
   it('puts no secret in the manifests: the pods read it from a Kubernetes Secret', async () => {
     for (const file of await readdir(join(dir, 'k8s'))) {
       expect(await readFile(join(dir, 'k8s', file), 'utf8'), file).not.toContain(PASSWORD);
@@ -125,32 +152,19 @@ describe('odoo-capacity k8s run --dry-run', () => {
     const configMap = configMaps[0]!;
     const testRun = manifests.find(
       (m) => m.kind === 'TestRun' && JSON.stringify(m).includes('01-rate-8.tar'),
-    ) as { spec: { arguments: string; runner: { env: { name: string; value?: string }[] } } };
+    ) as { spec: { runner: { env: { name: string; value?: string }[] } } };
 
     // Run the archive as two k6-operator pods would: segments of one sequence, the TestRun's
-    // arguments with $(POD_NAME) expanded, the target from its env and the secret from ours.
+    // env with $(POD_NAME) expanded, the target from its env and the secret from ours.
     const archive = join(dir, '01-rate-8.tar');
     await writeFile(archive, Buffer.from(configMap.binaryData['01-rate-8.tar']!, 'base64'));
     const results = join(dir, 'k8s', '01-rate-8');
-    await mkdir(results, { recursive: true });
-    const env = Object.fromEntries(
-      testRun.spec.runner.env.filter((e) => e.value !== undefined).map((e) => [e.name, e.value!]),
-    );
-    const outcomes = await Promise.all(
-      [0, 1].map((i) => {
-        const pod = `oc-dist-01-rate-8-${i}`;
-        const args = testRun.spec.arguments
-          .replaceAll('$(POD_NAME)', pod)
-          .replaceAll('/results', results)
-          .split(' ');
-        return startK6({
-          binary: k6Binary(),
-          args: ['run', '--quiet', ...segmentArgs(i, 2), ...args, archive],
-          env: { ...env, ODOO_PASSWORD: PASSWORD },
-          timeoutMs: 60_000,
-          label: pod,
-        }).done;
-      }),
+    const outcomes = await runAsPods(
+      { parallelism: 2, runner: testRun.spec.runner },
+      archive,
+      results,
+      'oc-dist-01-rate-8-',
+      { ODOO_PASSWORD: PASSWORD },
     );
     expect(outcomes.map((o) => o.exitCode)).toEqual([0, 0]);
 

@@ -1,11 +1,11 @@
 // The `k8s run` ladder against a real kube-apiserver (OC_TEST_KUBECONFIG), real k6 and a load
 // target over HTTP. There is no kubelet and no k6-operator: the test plays them. It marks the
 // collector pod Ready, runs each TestRun's archive from its ConfigMap in real k6 as the TestRun's
-// pods would (execution segments, the TestRun's arguments and env), writes their outputs to a
+// pods would (execution segments, the TestRun's args and env), writes their outputs to a
 // folder standing for the claim, and sets the TestRun's stage. Collection reads that folder
 // instead of `kubectl cp` (the one seam: exec needs a kubelet).
 import { execFileSync } from 'node:child_process';
-import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,10 +16,9 @@ import { kubectl } from '../../src/k8s/kubectl.js';
 import { DEFAULT_RESOURCES, type K8sCluster } from '../../src/k8s/manifests.js';
 import { buildArchive } from '../../src/runner/k6-archive.js';
 import { loadVariables } from '../../src/runner/k6-environment.js';
-import { segmentArgs } from '../../src/runner/execution-segments.js';
-import { startK6 } from '../../src/runner/k6-process.js';
 import { k6Binary, PROBE_SCRIPT } from '../runner/helpers/k6.js';
 import { startLoadTarget, type LoadTarget } from '../runner/helpers/load-target.js';
+import { runAsPods } from './helpers/pods.js';
 
 const kubeconfig = process.env.OC_TEST_KUBECONFIG;
 const PASSWORD = 'k8s-ladder-pw-9c1d';
@@ -30,7 +29,6 @@ interface TestRun {
   metadata: { name: string };
   spec: {
     parallelism: number;
-    arguments: string;
     script: { configMap: { name: string; file: string } };
     runner: { env: { name: string; value?: string }[]; volumeMounts: { subPath: string }[] };
   };
@@ -128,27 +126,12 @@ describe.skipIf(!kubeconfig)('k8s run ladder against a kube-apiserver', () => {
       archive,
       Buffer.from(configMap.binaryData[run.spec.script.configMap.file]!, 'base64'),
     );
-    const results = join(claim, run.spec.runner.volumeMounts[0]!.subPath);
-    await mkdir(results, { recursive: true });
-    const env = Object.fromEntries(
-      run.spec.runner.env.filter((e) => e.value !== undefined).map((e) => [e.name, e.value!]),
-    );
-    const n = run.spec.parallelism;
-    const outcomes = await Promise.all(
-      Array.from({ length: n }, (_, i) => {
-        const pod = `${run.metadata.name}-${i + 1}`;
-        const args = run.spec.arguments
-          .replaceAll('$(POD_NAME)', pod)
-          .replaceAll('/results', results)
-          .split(' ');
-        return startK6({
-          binary: k6Binary(),
-          args: ['run', '--quiet', ...segmentArgs(i, n), ...args, archive],
-          env: { ...env, ODOO_PASSWORD: PASSWORD },
-          timeoutMs: 60_000,
-          label: pod,
-        }).done;
-      }),
+    const outcomes = await runAsPods(
+      run.spec,
+      archive,
+      join(claim, run.spec.runner.volumeMounts[0]!.subPath),
+      `${run.metadata.name}-`,
+      { ODOO_PASSWORD: PASSWORD },
     );
     setStage(outcomes.every((o) => o.exitCode === 0) ? 'finished' : 'error');
   }
