@@ -133,7 +133,8 @@ export async function waitForTestRun(
   while (!signal.aborted) {
     stage = (await kubectl(['get', 'testrun', name, '-o', 'jsonpath={.status.stage}'])).trim();
     if (stage === 'finished') return 'finished';
-    if (stage === 'error' || stage === 'stopped') {
+    // k6-operator: … started → stopped (every runner pod ended) → finished; error on failure.
+    if (stage === 'error') {
       throw new UnreachableError(`TestRun ${name}: k6-operator says stage "${stage}"`, {
         hint: `kubectl describe testrun ${name}, and the logs of its pods (kubectl logs -l k6_cr=${name}).`,
       });

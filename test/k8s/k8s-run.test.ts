@@ -257,7 +257,9 @@ describe.skipIf(!kubeconfig)('k8s run against a kube-apiserver', () => {
     const signal = new AbortController().signal;
     setStage('started');
     const waiting = waitForTestRun(run, name, 60, signal, 200);
-    setTimeout(() => setStage('finished'), 500);
+    // k6-operator passes through stopped (every runner pod ended) on its way to finished.
+    setTimeout(() => setStage('stopped'), 300);
+    setTimeout(() => setStage('finished'), 900);
     await expect(waiting).resolves.toBe('finished');
     setStage('error');
     await expect(waitForTestRun(run, name, 60, signal, 200)).rejects.toThrow(
