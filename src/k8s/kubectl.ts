@@ -58,6 +58,11 @@ export function kubectlFailure(what: string, stderr: string): OcError {
       hint: 'Install k6-operator in the cluster (its TestRun CRD, testruns.k6.io), then try again.',
     });
   }
+  if (/timed out waiting for the condition/i.test(stderr)) {
+    return new UnreachableError(`kubectl ${what}: timed out (${line})`, {
+      hint: 'Can the pod be scheduled, pull its image and mount the results claim? kubectl describe pod <name> says why not.',
+    });
+  }
   if (/connection refused|Unable to connect|i\/o timeout|no such host|was refused/i.test(stderr)) {
     return new UnreachableError(`kubectl ${what}: cluster unreachable (${line})`);
   }

@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -231,6 +231,58 @@ describe.skipIf(!kubeconfig)('k8s run against a kube-apiserver', () => {
     expect(noClaim.stderr).toContain('persistentvolumeclaims "odoo-capacity-results" not found');
     for (const r of [noSecret, wrongKey, noClaim]) expect(hasStackTrace(r.stderr)).toBe(false);
     expect(existsSync(join(dir, 'runs-c'))).toBe(false);
+  });
+
+  it('fails in one line (exit 3) when the collector pod never gets Ready, and removes it', async () => {
+    const ns2 = `${ns}-wait`;
+    kc(['create', 'namespace', ns2]);
+    kc([
+      '-n',
+      ns2,
+      'create',
+      'secret',
+      'generic',
+      'odoo-capacity-target',
+      '--from-literal=password=x',
+    ]);
+    kc(
+      ['-n', ns2, 'apply', '-f', '-'],
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'PersistentVolumeClaim',
+        metadata: { name: 'odoo-capacity-results' },
+        spec: { accessModes: ['ReadWriteMany'], resources: { requests: { storage: '1Gi' } } },
+      }),
+    );
+    const runs = join(dir, 'runs-wait');
+    const result = await runCli(
+      [
+        'k8s',
+        'run',
+        ...TARGET,
+        ...LADDER,
+        '--no-seed',
+        '--namespace',
+        ns2,
+        '--id',
+        'wait2',
+        '--start-timeout',
+        '2',
+        '--runs-dir',
+        runs,
+      ],
+      cleanEnv({ KUBECONFIG: kubeconfig!, KUBECTL }),
+    );
+    expect(result.code, result.stderr).toBe(3);
+    expect(result.stderr).toMatch(
+      /kubectl wait: timed out \(error: timed out waiting for the condition/,
+    );
+    expect(hasStackTrace(result.stderr)).toBe(false);
+    const run = JSON.parse(await readFile(join(runs, 'wait2', 'run.json'), 'utf8')) as {
+      status: string;
+    };
+    expect(run.status).toBe('failed');
+    expect(kc(['-n', ns2, 'get', 'pods', '-o', 'name'])).toBe('');
   });
 
   it('waits on the TestRun’s stage: finished ends the wait, error is one line', async () => {
