@@ -136,7 +136,9 @@ describe('k8s run, the real kubectl and k6 archive', () => {
 
 const kubeconfig = process.env.OC_TEST_KUBECONFIG;
 if (!kubeconfig) {
-  console.log('k8s end-to-end: skipped, no kube-apiserver (set OC_TEST_KUBECONFIG to run it)');
+  console.log(
+    'k8s end-to-end: skipped, no kube-apiserver (OC_TEST_KUBECONFIG; scripts/kube-apiserver.sh)',
+  );
 }
 
 describe.skipIf(!kubeconfig)('k8s run against a kube-apiserver', () => {
