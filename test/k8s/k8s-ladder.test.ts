@@ -19,11 +19,11 @@ import { loadVariables } from '../../src/runner/k6-environment.js';
 import { k6Binary, PROBE_SCRIPT } from '../runner/helpers/k6.js';
 import { startLoadTarget, type LoadTarget } from '../runner/helpers/load-target.js';
 import { runAsPods } from './helpers/pods.js';
+import { installTestRunCrd } from './helpers/crd.js';
 
 const kubeconfig = process.env.OC_TEST_KUBECONFIG;
 const PASSWORD = 'k8s-ladder-pw-9c1d';
 const KUBECTL = process.env.KUBECTL ?? 'kubectl';
-const CRD = join(import.meta.dirname, '..', 'fixtures', 'k6-operator', 'k6.io_testruns.yaml');
 
 interface TestRun {
   metadata: { name: string };
@@ -53,8 +53,7 @@ describe.skipIf(!kubeconfig)('k8s run ladder against a kube-apiserver', () => {
       password: PASSWORD,
       delayMs: (rate) => (rate > 10 ? 60 : 5),
     });
-    kc(['apply', '--server-side', '-f', CRD]);
-    kc(['wait', '--for=condition=Established', 'crd/testruns.k6.io', '--timeout=60s']);
+    await installTestRunCrd(KUBECTL, kubeconfig!);
     execFileSync(KUBECTL, ['create', 'namespace', ns], {
       env: { ...process.env, KUBECONFIG: kubeconfig },
     });

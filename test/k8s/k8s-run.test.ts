@@ -12,9 +12,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONFIGMAP_LIMIT_BYTES } from '../../src/k8s/manifests.js';
 import { cleanEnv, hasStackTrace, runCli } from '../helpers/cli.js';
+import { installTestRunCrd } from './helpers/crd.js';
 
 const KUBECTL = process.env.KUBECTL ?? 'kubectl';
-const CRD = join(import.meta.dirname, '..', 'fixtures', 'k6-operator', 'k6.io_testruns.yaml');
 const TARGET = ['--url', 'http://odoo.loadtest.svc:8069', '--db', 'tenant_a'];
 const LADDER = ['--class', 'order-wave', '--rates', '8,12', '--warmup', '1s', '--hold', '2s'];
 
@@ -158,9 +158,8 @@ describe.skipIf(!kubeconfig)('k8s run against a kube-apiserver', () => {
     throw new Error(`kubectl ${args.join(' ')} succeeded`);
   };
 
-  beforeAll(() => {
-    kc(['apply', '--server-side', '-f', CRD]);
-    kc(['wait', '--for=condition=Established', 'crd/testruns.k6.io', '--timeout=60s']);
+  beforeAll(async () => {
+    await installTestRunCrd(KUBECTL, kubeconfig!);
     kc(['create', 'namespace', ns]);
   });
   afterAll(() => {
