@@ -6,12 +6,20 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BadInputError, isOcError, OcError, UnreachableError } from '../core/errors.js';
+import { BadInputError, ExitCode, isOcError, OcError, UnreachableError } from '../core/errors.js';
 import { redact } from '../core/redact.js';
 import { createRunDir, stepDirName, writeRunJson } from '../core/run-dir.js';
 import type { LadderSpec, RunJson, StepJson, StopReason } from '../core/run-types.js';
-import { importedRunJson, importStep, type ImportDescriptor } from '../runner/import-run.js';
-import { finish, type LadderEvents, type PrepareStep } from '../runner/run-ladder.js';
+import type { ActivitySampler } from '../pgstats/activity-sampler.js';
+import type { PgStatsSession } from '../pgstats/stats-session.js';
+import {
+  importedRunJson,
+  importStep,
+  type ImportDescriptor,
+  type StepPgEvidence,
+} from '../runner/import-run.js';
+import { databaseInfo, finish, type LadderEvents, type PrepareStep } from '../runner/run-ladder.js';
+import { k6ExitMeaning } from '../runner/k6-exit-codes.js';
 import { stopAfter } from '../runner/stop-criteria.js';
 import type { Kubectl } from './kubectl.js';
 import {
@@ -40,6 +48,11 @@ export interface K8sLadderRequest {
   /** Keep each step's TestRun and ConfigMap in the cluster after it is collected. */
   keep?: boolean;
   prepareStep?: PrepareStep;
+  /**
+   * PostgreSQL statistics from this machine (`--pg-url`): snapshots around each TestRun, activity
+   * sampled from `warmupSeconds` after it starts until it ends.
+   */
+  stats?: PgStatsSession;
   control: { interrupt: AbortSignal };
   events?: LadderEvents;
   /** How often the TestRun's stage is read (default 2 s). */
@@ -127,11 +140,14 @@ export async function waitForTestRun(
   timeoutSeconds: number,
   signal: AbortSignal,
   pollMs = 2000,
+  onStage?: (stage: string) => void,
 ): Promise<WaitOutcome> {
   const deadline = Date.now() + timeoutSeconds * 1000;
   let stage = '';
   while (!signal.aborted) {
+    const seen = stage;
     stage = (await kubectl(['get', 'testrun', name, '-o', 'jsonpath={.status.stage}'])).trim();
+    if (stage !== seen) onStage?.(stage);
     if (stage === 'finished') return 'finished';
     // k6-operator: … started → stopped (every runner pod ended) → finished; error on failure.
     if (stage === 'error') {
@@ -150,6 +166,59 @@ export async function waitForTestRun(
     await sleep(pollMs, signal);
   }
   return 'interrupted';
+}
+
+/**
+ * The highest exit code of a finished TestRun's k6 pods. k6-operator calls a TestRun finished
+ * whether its runner Jobs succeeded or failed, so a pod whose k6 ended in a script error, a
+ * crash or a stop before the step's end fails the run here, in one line naming the pod; failed
+ * thresholds (99) are measurements, as in a local run.
+ */
+export async function runnerExitCode(
+  kubectl: Kubectl,
+  testRun: string,
+  events?: LadderEvents,
+): Promise<number> {
+  const pods = JSON.parse(
+    await kubectl(['get', 'pods', '-l', `k6_cr=${testRun},runner=true`, '-o', 'json']),
+  ) as { items: RunnerPod[] };
+  const codes: number[] = [];
+  for (const pod of pods.items) {
+    const name = pod.metadata.name;
+    const k6 =
+      pod.status?.containerStatuses?.find((c) => c.name === 'k6') ??
+      pod.status?.containerStatuses?.[0];
+    const code = k6?.state?.terminated?.exitCode;
+    const meaning = k6ExitMeaning(code ?? null);
+    if (!meaning.measured) {
+      const reason = k6?.state?.terminated?.reason;
+      throw new OcError(
+        code === undefined
+          ? `TestRun ${testRun}: pod ${name} has no k6 exit code (phase ${pod.status?.phase ?? 'unknown'}): its outputs are not a whole step`
+          : `TestRun ${testRun}: pod ${name}: k6 exited ${code} (${meaning.name}${reason && reason !== 'Error' ? `, ${reason}` : ''})`,
+        meaning.error ?? ExitCode.unreachable,
+        { hint: `kubectl logs ${name} -c k6; kubectl describe pod ${name}` },
+      );
+    }
+    codes.push(code!);
+  }
+  if (codes.length === 0)
+    events?.onNote?.(
+      `TestRun ${testRun}: no runner pods left to read k6's exit codes from; step.json records 0`,
+      'warning',
+    );
+  return Math.max(0, ...codes);
+}
+
+interface RunnerPod {
+  metadata: { name: string };
+  status?: {
+    phase?: string;
+    containerStatuses?: {
+      name: string;
+      state?: { terminated?: { exitCode: number; reason?: string } };
+    }[];
+  };
 }
 
 async function deleteStep(kubectl: Kubectl, runId: string, folder: string, wait: boolean) {
@@ -179,6 +248,7 @@ export async function runK8sLadder(request: K8sLadderRequest): Promise<K8sLadder
   const dir = await createRunDir(request.runsDir, descriptor.runId);
   const run = importedRunJson(descriptor.runId, spec, descriptor);
   run.environment = request.environment;
+  if (request.stats) run.database = databaseInfo(request.stats);
   await writeRunJson(dir, run);
   request.events?.onStart?.(run, dir);
   const scratch = await mkdtemp(join(tmpdir(), 'oc-k8s-collect-'));
@@ -236,19 +306,27 @@ async function climb(
     const note = await request.prepareStep?.(step, i + 1, run);
     if (note) request.events?.onNote?.(note, 'info');
     const { configMap, testRun } = stepManifests(cluster, spec, i + 1, request.archives[i]!);
+    const pg = request.stats && pgAroundStep(request.stats, spec);
+    await pg?.begin();
     await applyManifests(kubectl, [configMap, testRun]);
     request.events?.onNote?.(
       `${step.label}: TestRun ${testRun.metadata.name} applied (${cluster.parallelism} pods)`,
       'info',
     );
     const timeout = spec.warmupSeconds + spec.holdSeconds + request.startTimeoutSeconds;
-    const outcome = await waitForTestRun(
-      kubectl,
-      testRun.metadata.name,
-      timeout,
-      request.control.interrupt,
-      request.pollMs,
-    );
+    let outcome: WaitOutcome;
+    try {
+      outcome = await waitForTestRun(
+        kubectl,
+        testRun.metadata.name,
+        timeout,
+        request.control.interrupt,
+        request.pollMs,
+        pg?.onStage,
+      );
+    } finally {
+      await pg?.stopSampling();
+    }
     if (outcome === 'interrupted') {
       await deleteStep(kubectl, cluster.runId, folder, false);
       run.status = 'partial';
@@ -259,6 +337,7 @@ async function climb(
       await writeRunJson(dir, run);
       return;
     }
+    const k6ExitCode = await runnerExitCode(kubectl, testRun.metadata.name, request.events);
     const local = join(scratch, folder);
     const claimPath = `${cluster.runId}/${folder}`;
     if (request.collect) await request.collect(claimPath, local);
@@ -266,11 +345,13 @@ async function climb(
       await kubectl(['cp', `${collector}:${RESULTS_MOUNT}/${claimPath}`, local], {
         timeoutMs: 600_000,
       });
-    const stepJson = await importStep(dir, run, spec, {
-      index: i + 1,
-      label: step.label,
-      path: local,
-    });
+    const stepJson = await importStep(
+      dir,
+      run,
+      spec,
+      { index: i + 1, label: step.label, path: local },
+      { pg: await pg?.end(), k6ExitCode },
+    );
     await rm(local, { recursive: true, force: true });
     request.events?.onStepEnd?.(
       { kind: 'measured', step: stepJson, dir: run.steps.at(-1)!.dir },
@@ -283,4 +364,34 @@ async function climb(
   }
   finish(run, stop ?? { kind: 'complete' });
   await writeRunJson(dir, run);
+}
+
+/**
+ * PostgreSQL around one TestRun: a snapshot before it is applied, samples from the end of its
+ * warm-up (its `started` stage plus warmupSeconds; k6-operator starts the pods together) until it
+ * ends, and a snapshot once it has finished.
+ */
+function pgAroundStep(stats: PgStatsSession, spec: LadderSpec) {
+  let before: StepPgEvidence['before'] | undefined;
+  let sampler: ActivitySampler | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let samples: StepPgEvidence['samples'] = [];
+  return {
+    async begin() {
+      before = await stats.snapshot();
+    },
+    onStage(stage: string) {
+      if (stage !== 'started' || timer || sampler) return;
+      timer = setTimeout(() => {
+        sampler = stats.startSampler(spec.sampleIntervalSeconds ?? 5);
+      }, spec.warmupSeconds * 1000);
+    },
+    async stopSampling() {
+      clearTimeout(timer);
+      samples = (await sampler?.stop()) ?? [];
+    },
+    async end(): Promise<StepPgEvidence> {
+      return { before: before!, after: await stats.snapshot(), samples };
+    },
+  };
 }

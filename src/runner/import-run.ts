@@ -18,6 +18,9 @@ import {
   type StepJson,
   type StopReason,
 } from '../core/run-types.js';
+import { databaseDeltas } from '../pgstats/delta.js';
+import type { ActivitySample } from '../pgstats/activity-sampler.js';
+import type { PgSnapshot } from '../pgstats/snapshot.js';
 import { ingestFile } from './k6-output-ingest.js';
 import { emptyDatabase } from './run-step.js';
 import { mergeMeasurements } from './step-measurements.js';
@@ -159,6 +162,22 @@ export interface StepFolder {
   path: string;
 }
 
+/** What `k8s run` knows of a step beyond its pods' outputs. */
+export interface StepEvidence {
+  /** PostgreSQL around the step, when the database was reachable (`k8s run --pg-url`). */
+  pg?: StepPgEvidence;
+  /** The highest exit code of the step's k6 pods (default 0: unknown, as in `run --import`). */
+  k6ExitCode?: number;
+}
+
+/** PostgreSQL around a step: snapshots before and after, samples during the hold. */
+export interface StepPgEvidence {
+  before: PgSnapshot;
+  after: PgSnapshot;
+  /** Activity samples taken during the hold. */
+  samples: ActivitySample[];
+}
+
 /**
  * One step from its pods' outputs: ingested, merged exactly, committed to the run directory
  * like a local step, and listed in run.json (not yet written).
@@ -168,6 +187,7 @@ export async function importStep(
   run: RunJson,
   spec: LadderSpec,
   folder: StepFolder,
+  { pg, k6ExitCode = 0 }: StepEvidence = {},
 ): Promise<StepJson> {
   const entries = (await readdir(folder.path)).sort();
   const outputs = entries.filter((e) => OUTPUT.test(e)).map((e) => join(folder.path, e));
@@ -180,8 +200,8 @@ export async function importStep(
     index: folder.index,
     spec,
     figures,
-    database: emptyDatabase(IMPORTED_NOTE),
-    k6ExitCode: 0,
+    database: pg ? databaseDeltas(pg.before, pg.after, pg.samples) : emptyDatabase(IMPORTED_NOTE),
+    k6ExitCode,
   });
   const summaries = await Promise.all(
     entries
@@ -196,6 +216,7 @@ export async function importStep(
     step: stepJson,
     histograms: figures.histograms,
     k6Summary: { pods: summaries, outputs: outputs.length },
+    ...(pg && { pgBefore: pg.before, pgAfter: pg.after, pgSamples: pg.samples }),
   });
   run.steps.push({ index: folder.index, label: folder.label, dir: rel, valid: stepJson.valid });
   return stepJson;

@@ -121,7 +121,8 @@ async function preflight(target: OdooTarget): Promise<RunJson['target']> {
   };
 }
 
-async function openStats(
+/** A statistics session for the run, or a warning that there is none (no PGURL). */
+export async function openStats(
   pgUrl: Secret | undefined,
   events: LadderEvents | undefined,
 ): Promise<PgStatsSession | undefined> {
@@ -138,6 +139,15 @@ async function openStats(
     events?.onNote?.(session.features.statStatements.note, 'warning');
   }
   return session;
+}
+
+/** run.json's `database`: which PostgreSQL the statistics came from. */
+export function databaseInfo(stats: PgStatsSession): NonNullable<RunJson['database']> {
+  return {
+    serverVersion: stats.features.serverVersion,
+    versionNum: stats.features.versionNum,
+    statStatements: stats.features.statStatements.available,
+  };
 }
 
 export function runLadder(request: NewLadderRequest): Promise<LadderOutcome> {
@@ -160,13 +170,7 @@ export function runLadder(request: NewLadderRequest): Promise<LadderOutcome> {
         script: request.script,
         ...(request.workload !== undefined && { workload: request.workload }),
       },
-      ...(stats && {
-        database: {
-          serverVersion: stats.features.serverVersion,
-          versionNum: stats.features.versionNum,
-          statStatements: stats.features.statStatements.available,
-        },
-      }),
+      ...(stats && { database: databaseInfo(stats) }),
       source: 'local',
     };
     return { dir, run };

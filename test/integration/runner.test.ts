@@ -8,10 +8,11 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { startLocalPostgres, type PostgresHandle } from '../../src/pg-local/postgres-provider.js';
+import type { PostgresHandle } from '../../src/pg-local/postgres-provider.js';
 import { readRun } from '../../src/core/run-dir.js';
 import type { RunJson, StepJson } from '../../src/core/run-types.js';
 import { BIN, cleanEnv, hasStackTrace, runCli } from '../helpers/cli.js';
+import { startWatchedTenant, type WatchedTenant } from '../helpers/postgres.js';
 import { PROBE_SCRIPT } from '../runner/helpers/k6.js';
 import { startLoadTarget, type LoadTarget } from '../runner/helpers/load-target.js';
 
@@ -22,7 +23,7 @@ const PG_PASSWORD = 'monitor-pw-51e0b2';
 const SHORT = ['--warmup', '1s', '--hold', '2s', '--sample-interval', '1s'];
 
 let pgHandle: PostgresHandle;
-let tenantPool: pg.Pool;
+let tenant: WatchedTenant;
 let target: LoadTarget;
 let runsDir: string;
 let pgUrl: string;
@@ -62,37 +63,19 @@ async function filesUnder(dir: string): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  pgHandle = await startLocalPostgres();
-  const admin = new pg.Client({ connectionString: pgHandle.url.reveal() });
-  await admin.connect();
-  await admin.query(`CREATE ROLE oc_monitor LOGIN PASSWORD '${PG_PASSWORD}' IN ROLE pg_monitor`);
-  await admin.query('CREATE DATABASE lab');
-  await admin.end();
-  const base = new URL(pgHandle.url.reveal());
-  pgUrl = `postgres://oc_monitor:${PG_PASSWORD}@${base.host}/postgres`;
-  const labUrl = new URL(pgHandle.url.reveal());
-  labUrl.pathname = '/lab';
-  tenantPool = new pg.Pool({ connectionString: labUrl.toString(), max: 4 });
-  // PostgreSQL stopping at teardown ends a client still closing (57P01): not the test's concern,
-  // and without a listener the pool would raise it as an uncaught error.
-  tenantPool.on('error', () => undefined);
-  await tenantPool.query('CREATE TABLE sale_order (id int PRIMARY KEY, amount_total numeric)');
-  await tenantPool.query('INSERT INTO sale_order SELECT g, 0 FROM generate_series(1, 50) g');
-  let n = 0;
+  tenant = await startWatchedTenant(PG_PASSWORD);
+  pgHandle = tenant.postgres;
+  pgUrl = tenant.monitorUrl;
   target = await startLoadTarget({
     password: ODOO_PASSWORD,
     delayMs: () => 3,
-    onCall: () =>
-      tenantPool.query('UPDATE sale_order SET amount_total = amount_total + 1 WHERE id = $1', [
-        (n++ % 50) + 1,
-      ]),
+    onCall: () => tenant.write(),
   });
   runsDir = await mkdtemp(join(tmpdir(), 'oc-runs-'));
 });
 afterAll(async () => {
   await target?.close();
-  await tenantPool?.end();
-  await pgHandle?.stop();
+  await tenant?.stop();
   await rm(runsDir, { recursive: true, force: true });
 });
 

@@ -5,10 +5,10 @@
 // folder standing for the claim, and sets the TestRun's stage. Collection reads that folder
 // instead of `kubectl cp` (the one seam: exec needs a kubelet).
 import { execFileSync } from 'node:child_process';
-import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { readRun, readRunJson } from '../../src/core/run-dir.js';
 import { RUN_SCHEMA_VERSION, type LadderSpec } from '../../src/core/run-types.js';
 import { runK8sLadder, type K8sLadderRequest } from '../../src/k8s/k8s-ladder.js';
@@ -18,10 +18,13 @@ import { buildArchive } from '../../src/runner/k6-archive.js';
 import { loadVariables } from '../../src/runner/k6-environment.js';
 import { k6Binary, PROBE_SCRIPT } from '../runner/helpers/k6.js';
 import { startLoadTarget, type LoadTarget } from '../runner/helpers/load-target.js';
+import { Secret } from '../../src/core/secret.js';
+import { PgStatsSession } from '../../src/pgstats/stats-session.js';
+import { startWatchedTenant } from '../helpers/postgres.js';
 import { runAsPods } from './helpers/pods.js';
 import { installTestRunCrd } from './helpers/crd.js';
+import { describeWithApiServer, kubeconfig } from './helpers/apiserver.js';
 
-const kubeconfig = process.env.OC_TEST_KUBECONFIG;
 const PASSWORD = 'k8s-ladder-pw-9c1d';
 const KUBECTL = process.env.KUBECTL ?? 'kubectl';
 
@@ -35,7 +38,7 @@ interface TestRun {
   status?: { stage?: string };
 }
 
-describe.skipIf(!kubeconfig)('k8s run ladder against a kube-apiserver', () => {
+describeWithApiServer('k8s run ladder against a kube-apiserver', () => {
   const ns = `oc-ladder-${process.pid}`;
   let dir: string;
   let target: LoadTarget;
@@ -78,7 +81,8 @@ describe.skipIf(!kubeconfig)('k8s run ladder against a kube-apiserver', () => {
     const applied: string[] = [];
     const busy = new Set<string>();
     const timer = setInterval(() => {
-      const pods = JSON.parse(kc(['get', 'pods', '-o', 'json'])) as {
+      // The collector pod: k6 runner pods (runner=true) are created ended, by runPods.
+      const pods = JSON.parse(kc(['get', 'pods', '-l', '!runner', '-o', 'json'])) as {
         items: { metadata: { name: string }; status?: { phase?: string } }[];
       };
       for (const pod of pods.items.filter((p) => p.status?.phase !== 'Running')) {
@@ -132,7 +136,50 @@ describe.skipIf(!kubeconfig)('k8s run ladder against a kube-apiserver', () => {
       `${run.metadata.name}-`,
       { ODOO_PASSWORD: PASSWORD },
     );
-    setStage(outcomes.every((o) => o.exitCode === 0) ? 'finished' : 'error');
+    // The runner Jobs' pods, ended with k6's exit codes as the kubelet reports them.
+    for (const [i, outcome] of outcomes.entries()) {
+      const pod = `${run.metadata.name}-${i}`;
+      kc(
+        ['apply', '-f', '-'],
+        JSON.stringify({
+          apiVersion: 'v1',
+          kind: 'Pod',
+          metadata: { name: pod, labels: { app: 'k6', k6_cr: run.metadata.name, runner: 'true' } },
+          spec: { containers: [{ name: 'k6', image: 'grafana/k6:test' }] },
+        }),
+      );
+      kc([
+        'patch',
+        'pod',
+        pod,
+        '--subresource=status',
+        '--type=merge',
+        '-p',
+        JSON.stringify({
+          status: {
+            phase: outcome.exitCode === 0 ? 'Succeeded' : 'Failed',
+            containerStatuses: [
+              {
+                name: 'k6',
+                image: 'grafana/k6:test',
+                imageID: '',
+                ready: false,
+                restartCount: 0,
+                state: {
+                  terminated: {
+                    exitCode: outcome.exitCode ?? 137,
+                    reason: outcome.exitCode === 0 ? 'Completed' : 'Error',
+                  },
+                },
+              },
+            ],
+          },
+        }),
+      ]);
+    }
+    // k6-operator: every runner Job inactive, failed or not → stopped → finished.
+    setStage('stopped');
+    setStage('finished');
   }
 
   const spec: LadderSpec = {
@@ -153,14 +200,27 @@ describe.skipIf(!kubeconfig)('k8s run ladder against a kube-apiserver', () => {
   async function request(
     runId: string,
     claim: string,
-    extra: { interrupt?: AbortSignal; startTimeoutSeconds?: number } = {},
+    extra: {
+      interrupt?: AbortSignal;
+      startTimeoutSeconds?: number;
+      spec?: LadderSpec;
+      url?: string;
+      script?: string;
+    } = {},
   ): Promise<K8sLadderRequest> {
+    const ladder = extra.spec ?? spec;
     const cluster: K8sCluster = {
       runId,
       namespace: ns,
       parallelism: 2,
       image: 'grafana/k6:test',
-      target: { url: target.url, db: 'lab', user: 'admin', auth: 'password', transport: 'xmlrpc' },
+      target: {
+        url: extra.url ?? target.url,
+        db: 'lab',
+        user: 'admin',
+        auth: 'password',
+        transport: 'xmlrpc',
+      },
       secretName: 'odoo-capacity-target',
       secretKey: 'password',
       resultsClaim: 'odoo-capacity-results',
@@ -168,11 +228,11 @@ describe.skipIf(!kubeconfig)('k8s run ladder against a kube-apiserver', () => {
       resources: DEFAULT_RESOURCES,
     };
     const archives = await Promise.all(
-      spec.steps.map((step, i) =>
+      ladder.steps.map((step, i) =>
         buildArchive(
           { path: k6Binary(), version: 'v0' } as never,
-          PROBE_SCRIPT,
-          loadVariables({ runId, profile: spec.profile, ladder: spec, step }),
+          extra.script ?? PROBE_SCRIPT,
+          loadVariables({ runId, profile: ladder.profile, ladder, step }),
           join(dir, `${runId}-${i}.tar`),
         ),
       ),
@@ -184,7 +244,7 @@ describe.skipIf(!kubeconfig)('k8s run ladder against a kube-apiserver', () => {
       descriptor: {
         schemaVersion: RUN_SCHEMA_VERSION,
         runId,
-        ladder: spec,
+        ladder,
         target: { ...cluster.target },
         script: PROBE_SCRIPT,
         k6Version: 'v0',
@@ -262,5 +322,89 @@ describe.skipIf(!kubeconfig)('k8s run ladder against a kube-apiserver', () => {
     const run = await readRunJson(join(dir, 'runs', 'late'));
     expect(run.status).toBe('failed');
     expect(run.stopReason?.kind).toBe('failed');
+  });
+
+  it('fails the run in one line naming the pod whose k6 failed, though the TestRun finished', async () => {
+    // k6-operator marks a TestRun finished once its runner Jobs end, failed or not: the pods'
+    // exit codes are what tell a crashed step from a measured one.
+    const script = join(dir, 'aborts.js');
+    await writeFile(
+      script,
+      `import exec from 'k6/execution';
+export const options = { vus: 1, iterations: 1 };
+export default function () { exec.test.abort('the target refused the test'); }
+`,
+    );
+    const claim = join(dir, 'claim-crash');
+    const ladder = await request('crash', claim, { script });
+    const cluster$ = playCluster(claim);
+    try {
+      await expect(runK8sLadder(ladder)).rejects.toThrow(
+        'TestRun oc-crash-01-rate-8: pod oc-crash-01-rate-8-0: k6 exited 108 (script aborted)',
+      );
+    } finally {
+      cluster$.stop();
+    }
+    const run = await readRunJson(join(dir, 'runs', 'crash'));
+    expect(run.status).toBe('failed');
+    expect(run.steps).toHaveLength(0);
+  });
+
+  it('reads PostgreSQL around each step when given a database', async () => {
+    // A target whose every business call updates a table in a real PostgreSQL, watched through
+    // a pg_monitor role as `k8s run --pg-url` would from the machine running the ladder.
+    const tenant = await startWatchedTenant('mon-pw-k8s');
+    const dbTarget = await startLoadTarget({
+      password: PASSWORD,
+      delayMs: () => 3,
+      onCall: () => tenant.write(),
+    });
+    const stats = await PgStatsSession.open(new Secret(tenant.monitorUrl));
+    const claim = join(dir, 'claim-pg');
+    const twoSteps: LadderSpec = {
+      ...spec,
+      sampleIntervalSeconds: 1,
+      steps: [
+        { label: 'rate-4', rate: 4 },
+        { label: 'rate-8', rate: 8 },
+      ],
+    };
+    const ladder = await request('pg', claim, { spec: twoSteps, url: dbTarget.url });
+    const cluster$ = playCluster(claim);
+    let outcome;
+    try {
+      outcome = await runK8sLadder({ ...ladder, stats });
+    } finally {
+      cluster$.stop();
+      await stats.close();
+      await dbTarget.close();
+      await tenant.stop();
+    }
+    const onDisk = await readRun(outcome.dir);
+    expect(onDisk.run.status).toBe('complete');
+    expect(onDisk.run.database?.statStatements).toBe(true);
+    expect(onDisk.steps).toHaveLength(2);
+    for (const [i, { step }] of onDisk.steps.entries()) {
+      expect((await readdir(join(outcome.dir, onDisk.run.steps[i]!.dir))).sort()).toEqual([
+        'histograms.json',
+        'k6-summary.json',
+        'pg-after.json',
+        'pg-before.json',
+        'pg-samples.ndjson',
+        'step.json',
+      ]);
+      const c = step.classes['order-wave']!;
+      const lab = step.database.databases.find((d) => d.datname === 'lab')!;
+      // Both pods' business calls updated the lab database: its deltas show every one.
+      expect(lab.xactCommit).toBeGreaterThanOrEqual(c.requests);
+      expect(lab.topStatements[0]?.query).toMatch(/^UPDATE sale_order/);
+      expect(step.database.activity.samples).toBeGreaterThanOrEqual(1);
+    }
+    // The monitor's password is in no file of the run directory.
+    for (const file of await readdir(outcome.dir, { recursive: true, withFileTypes: true }))
+      if (file.isFile())
+        expect(await readFile(join(file.parentPath, file.name), 'utf8')).not.toContain(
+          'mon-pw-k8s',
+        );
   });
 });

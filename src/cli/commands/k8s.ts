@@ -12,6 +12,7 @@ import { stepDirName } from '../../core/run-dir.js';
 import { RUN_SCHEMA_VERSION } from '../../core/run-types.js';
 import {
   parseHttpUrl,
+  resolvePgUrl,
   resolveTarget,
   resolveTransport,
   type SecretKind,
@@ -48,6 +49,7 @@ interface K8sRunFlags extends LadderFlags, GlobalOptions {
   auth?: string;
   transport?: string;
   passwordFile?: string;
+  pgUrl?: string;
   id?: string;
   parallelism?: string;
   namespace: string;
@@ -211,8 +213,12 @@ async function action(flags: K8sRunFlags): Promise<void> {
     const { poolTopUp } = await import('../../runner/pool-top-up.js');
     prepareStep = poolTopUp(new OdooClient(target));
   }
+  const pgUrl = resolvePgUrl(flags);
   const { kubectl } = await import('../../k8s/kubectl.js');
   const { runK8sLadder } = await import('../../k8s/k8s-ladder.js');
+  const { openStats } = await import('../../runner/run-ladder.js');
+  const events = consoleLadderEvents(Boolean(flags.json));
+  const stats = await openStats(pgUrl, events);
   const controls = interruptControls();
   try {
     const { dir, run } = await runK8sLadder({
@@ -226,12 +232,14 @@ async function action(flags: K8sRunFlags): Promise<void> {
       startTimeoutSeconds: numberFlag('--start-timeout', flags.startTimeout, { min: 1 }),
       keep: flags.keep,
       prepareStep,
+      stats,
       control: controls.control,
-      events: consoleLadderEvents(Boolean(flags.json)),
+      events,
     });
     reportRun(dir, run, Boolean(flags.json));
   } finally {
     controls.dispose();
+    await stats?.close();
   }
 }
 
@@ -305,6 +313,10 @@ export function registerK8s(program: Command): void {
     .option('--transport <name>', 'xmlrpc, or json2 for Odoo 19+ (default: $ODOO_TRANSPORT)')
     .option('--password-file <file>', 'the secret, for topping up pools from here (default: env)')
     .option(
+      '--pg-url <url>',
+      'PostgreSQL for statistics, as this machine reaches it, without a password (default: $PGURL)',
+    )
+    .option(
       '--secret-name <name>',
       'Kubernetes Secret with the password or API key',
       'odoo-capacity-target',
@@ -344,6 +356,8 @@ Examples:
 Needs k6-operator in the cluster, the Secret (kubectl create secret generic odoo-capacity-target
 --from-literal=password=...) and a ReadWriteMany PVC for the pods' outputs. The secret is never in
 the manifests. Each step's k6 archive goes in its own ConfigMap; one over 1 MiB is refused.
+With PGURL (or --pg-url) the database's statistics are read from this machine around each step,
+as in a local run.
 Exit: 0 complete, 1 interrupted or no valid step, 2 bad input, 3 cluster or k6 unreachable.`,
     )
     .action(action);
