@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONFIGMAP_LIMIT_BYTES } from '../../src/k8s/manifests.js';
 import { cleanEnv, hasStackTrace, runCli } from '../helpers/cli.js';
 import { installTestRunCrd } from './helpers/crd.js';
+import { describeWithApiServer, kubeconfig } from './helpers/apiserver.js';
 
 const KUBECTL = process.env.KUBECTL ?? 'kubectl';
 const TARGET = ['--url', 'http://odoo.loadtest.svc:8069', '--db', 'tenant_a'];
@@ -134,14 +135,13 @@ describe('k8s run, the real kubectl and k6 archive', () => {
   });
 });
 
-const kubeconfig = process.env.OC_TEST_KUBECONFIG;
 if (!kubeconfig) {
   console.log(
     'k8s end-to-end: skipped, no kube-apiserver (OC_TEST_KUBECONFIG; scripts/kube-apiserver.sh)',
   );
 }
 
-describe.skipIf(!kubeconfig)('k8s run against a kube-apiserver', () => {
+describeWithApiServer('k8s run against a kube-apiserver', () => {
   const ns = `oc-e2e-${process.pid}`;
   const kc = (args: string[], input?: string) =>
     execFileSync(KUBECTL, args, {
