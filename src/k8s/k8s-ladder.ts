@@ -39,6 +39,8 @@ export interface K8sLadderRequest {
   cluster: K8sCluster;
   /** What the run directory records: the ladder, the target, the script and the workload. */
   descriptor: ImportDescriptor;
+  /** What run.json records of `--k6-out`: outputs masked, variables by name. */
+  k6Outputs?: { outputs: string[]; variables: string[] };
   /** Each step's k6 archive, in ladder order. */
   archives: Buffer[];
   runsDir: string;
@@ -86,7 +88,8 @@ export async function preflight(
   if (!context) await kubectl(['config', 'current-context']);
   await kubectl(['get', 'testruns.k6.io', '-o', 'name']);
   // Key names only: the secret's value never leaves the cluster.
-  const createSecret = `kubectl -n ${cluster.namespace} create secret generic ${cluster.secretName} --from-literal=${cluster.secretKey}=...`;
+  const needed = [cluster.secretKey, ...Object.values(cluster.outputs?.secretKeys ?? {})];
+  const createSecret = `kubectl -n ${cluster.namespace} create secret generic ${cluster.secretName} ${needed.map((k) => `--from-literal=${k}=...`).join(' ')}`;
   const keys = await withHint(
     kubectl([
       'get',
@@ -97,9 +100,11 @@ export async function preflight(
     ]),
     `Create it: ${createSecret}`,
   );
-  if (!keys.split('\n').includes(cluster.secretKey)) {
+  const present = keys.split('\n').filter(Boolean);
+  const missing = needed.filter((k) => !present.includes(k));
+  if (missing.length > 0) {
     throw new BadInputError(
-      `secret ${cluster.secretName} has no key "${cluster.secretKey}" (keys: ${keys.split('\n').filter(Boolean).join(', ') || 'none'})`,
+      `secret ${cluster.secretName} has no key ${missing.map((k) => `"${k}"`).join(', ')} (keys: ${present.join(', ') || 'none'})`,
       { hint: createSecret },
     );
   }
@@ -249,6 +254,8 @@ export async function runK8sLadder(request: K8sLadderRequest): Promise<K8sLadder
   const run = importedRunJson(descriptor.runId, spec, descriptor);
   run.environment = request.environment;
   if (request.stats) run.database = databaseInfo(request.stats);
+  if (request.k6Outputs?.outputs.length) run.k6.outputs = request.k6Outputs.outputs;
+  if (request.k6Outputs?.variables.length) run.k6.variables = request.k6Outputs.variables;
   await writeRunJson(dir, run);
   request.events?.onStart?.(run, dir);
   const scratch = await mkdtemp(join(tmpdir(), 'oc-k8s-collect-'));

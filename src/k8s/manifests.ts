@@ -7,7 +7,9 @@
 import { BadInputError } from '../core/errors.js';
 import { stepDirName } from '../core/run-dir.js';
 import type { LadderSpec } from '../core/run-types.js';
+import { urlPasswords } from '../core/redact.js';
 import type { SecretKind, TransportName } from '../core/target.js';
+import { isCredentialName, type K6OutputSettings } from '../runner/k6-outputs.js';
 
 export interface K8sTarget {
   url: string;
@@ -46,6 +48,55 @@ export interface K8sCluster {
   /** One pod per node (k6-operator `separate`). */
   separate: boolean;
   resources: RunnerResources;
+  /** k6 outputs beside the toolkit's own (`--k6-out`), when any. */
+  outputs?: PodOutputs;
+}
+
+/** k6's outputs in the pods: added to K6_OUT, their K6_* settings, credentials from the Secret. */
+export interface PodOutputs {
+  outputs: string[];
+  /** K6_* settings written into the TestRun as they are. */
+  env: Record<string, string>;
+  /** K6_* credentials, each read from the Secret: variable name → key in the Secret. */
+  secretKeys: Record<string, string>;
+}
+
+/** The Secret's key for a credential variable: K6_PROMETHEUS_RW_PASSWORD → k6-prometheus-rw-password. */
+export const credentialKey = (variable: string) => variable.toLowerCase().replaceAll('_', '-');
+
+/**
+ * The pods' share of `--k6-out` and the K6_* variables: nothing secret may go into a TestRun,
+ * which anyone who can read it in the cluster sees, so credentials are read from the Secret
+ * and a password inside a URL is refused.
+ */
+export function podOutputs(settings: K6OutputSettings, secretName: string): PodOutputs {
+  const byCredential = `Give it as a credential variable instead (e.g. K6_PROMETHEUS_RW_USERNAME and K6_PROMETHEUS_RW_PASSWORD): k8s run reads those from the Secret ${secretName}.`;
+  for (const output of settings.outputs) {
+    if (output.includes(',')) {
+      throw new BadInputError(
+        `--k6-out ${JSON.stringify(settings.record.outputs[settings.outputs.indexOf(output)])}: k6-operator's pods get their outputs in K6_OUT, which k6 splits at commas`,
+        { hint: "Give the output's settings as its K6_* variables instead of in its argument." },
+      );
+    }
+    if (urlPasswords(output).length > 0) {
+      throw new BadInputError(
+        `--k6-out ${output.split('=')[0]}: a password inside its URL would be written into the TestRun`,
+        { hint: byCredential },
+      );
+    }
+  }
+  const env: Record<string, string> = {};
+  const secretKeys: Record<string, string> = {};
+  for (const [name, value] of Object.entries(settings.env)) {
+    if (isCredentialName(name)) secretKeys[name] = credentialKey(name);
+    else if (urlPasswords(value).length > 0)
+      throw new BadInputError(
+        `${name}: a password inside its URL would be written into the TestRun`,
+        { hint: byCredential },
+      );
+    else env[name] = value;
+  }
+  return { outputs: settings.outputs, env, secretKeys };
 }
 
 export type Manifest = Record<string, unknown> & {
@@ -116,6 +167,7 @@ export function runLabels(runId: string): Record<string, string> {
 
 /** The env of every runner pod: what targetVariables gives a local k6, the secret by reference. */
 function runnerEnv(cluster: K8sCluster): Record<string, unknown>[] {
+  const { outputs } = cluster;
   const secretVariable = cluster.target.auth === 'api_key' ? 'ODOO_API_KEY' : 'ODOO_PASSWORD';
   return [
     { name: 'ODOO_URL', value: cluster.target.url },
@@ -130,9 +182,18 @@ function runnerEnv(cluster: K8sCluster): Record<string, unknown>[] {
     // k6's outputs as K6_* variables, not command-line arguments: k6-operator's initializer runs
     // `k6 archive` with the arguments, through `sh -c` for `arguments` (where p(90) is a syntax
     // error), and `k6 archive` refuses --out. Kubernetes expands $(POD_NAME), defined above.
-    { name: 'K6_OUT', value: `json=${RESULTS_MOUNT}/$(POD_NAME).ndjson.gz` },
+    // k6 splits K6_OUT at commas into one output each, as repeated --out flags.
+    {
+      name: 'K6_OUT',
+      value: [`json=${RESULTS_MOUNT}/$(POD_NAME).ndjson.gz`, ...(outputs?.outputs ?? [])].join(','),
+    },
     { name: 'K6_SUMMARY_EXPORT', value: `${RESULTS_MOUNT}/$(POD_NAME).summary.json` },
     { name: 'K6_SUMMARY_TREND_STATS', value: TREND_STATS },
+    ...Object.entries(outputs?.env ?? {}).map(([name, value]) => ({ name, value })),
+    ...Object.entries(outputs?.secretKeys ?? {}).map(([name, key]) => ({
+      name,
+      valueFrom: { secretKeyRef: { name: cluster.secretName, key } },
+    })),
   ];
 }
 

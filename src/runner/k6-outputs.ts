@@ -44,6 +44,11 @@ export interface K6OutputSettings {
   notes: string[];
 }
 
+/** True for a variable whose value is a credential (a password, token, key or auth header). */
+export function isCredentialName(name: string): boolean {
+  return SECRET_NAME.test(name);
+}
+
 /** True for the K6_* variables that reach k6: the ones that configure its outputs. */
 function passesToK6(name: string): boolean {
   return PASSED.some((pattern) => pattern.test(name));
@@ -51,7 +56,7 @@ function passesToK6(name: string): boolean {
 
 /** Masks a value wherever a log line would show it, when it can carry a credential. */
 function registerSecrets(name: string, value: string): void {
-  if (SECRET_NAME.test(name)) {
+  if (isCredentialName(name)) {
     registerSecretValue(value);
     // "Bearer <token>", "Basic <base64>": the token alone may be what an error line shows.
     for (const word of value.split(/\s+/)) registerSecretValue(word);
@@ -69,11 +74,11 @@ function webDashboard(names: string[], env: Record<string, string>): boolean {
 
 const OUTPUT = /^([a-z][a-z0-9-]*)(?:=(.+))?$/s;
 
-function checkOutput(value: string): { name: string; arg?: string } {
+function checkOutput(value: string, flag = 'run --out'): { name: string; arg?: string } {
   const match = OUTPUT.exec(value);
   if (!match) {
     throw new BadInputError(
-      `run --out ${JSON.stringify(value)}: not a k6 output (expected <name> or <name>=<argument>)`,
+      `${flag} ${JSON.stringify(value)}: not a k6 output (expected <name> or <name>=<argument>)`,
       { hint: `k6 v2's outputs: ${K6_BUILTIN_OUTPUTS.join(', ')}.` },
     );
   }
@@ -87,16 +92,17 @@ function checkOutput(value: string): { name: string; arg?: string } {
 export function k6OutputSettings(
   outputs: readonly string[],
   environ: NodeJS.ProcessEnv,
+  flag = 'run --out',
 ): K6OutputSettings {
   const notes: string[] = [];
   const record: string[] = [];
   for (const value of outputs) {
-    const { name, arg } = checkOutput(value);
+    const { name, arg } = checkOutput(value, flag);
     if (arg !== undefined) registerSecrets(name, arg);
     record.push(arg === undefined ? name : `${name}=${redact(arg)}`);
     if (!(K6_BUILTIN_OUTPUTS as readonly string[]).includes(name)) {
       notes.push(
-        `--out ${name}: not an output built into k6 v2 (${K6_BUILTIN_OUTPUTS.join(', ')}); passed as is, for a k6 built with an extension`,
+        `${flag.split(' ').at(-1)} ${name}: not an output built into k6 v2 (${K6_BUILTIN_OUTPUTS.join(', ')}); passed as is, for a k6 built with an extension`,
       );
     }
   }
@@ -107,14 +113,14 @@ export function k6OutputSettings(
       registerSecrets(name, value);
       env[name] = value;
     } else if (name === 'K6_OUT') {
-      notes.push('K6_OUT is not passed to k6: name each output with run --out');
+      notes.push(`K6_OUT is not passed to k6: name each output with ${flag}`);
     } else {
       notes.push(
         `${name} is not passed to k6: the runner sets the load and k6's flags; only output settings (K6_PROMETHEUS_RW_*, K6_WEB_DASHBOARD*, K6_INFLUXDB_*, K6_OTEL_*, ...) and K6_INSECURE_SKIP_TLS_VERIFY are`,
       );
     }
   }
-  const names = outputs.map((o) => checkOutput(o).name);
+  const names = outputs.map((o) => checkOutput(o, flag).name);
   // What the dashboard (deploy/grafana) plots: k6's default sends only p(99) of each Trend.
   if (names.includes('experimental-prometheus-rw'))
     env.K6_PROMETHEUS_RW_TREND_STATS ??= PROMETHEUS_TREND_STATS;
@@ -139,12 +145,14 @@ export function k6OutputArgs(
 ): string[] {
   if (!settings || (settings.outputs.length === 0 && Object.keys(settings.env).length === 0))
     return [];
-  return [
-    ...settings.outputs.flatMap((o) => ['--out', o]),
-    ...Object.entries(tags)
-      .filter(([, value]) => value !== undefined)
-      .flatMap(([name, value]) => ['--tag', `${name}=${value}`]),
-  ];
+  return [...settings.outputs.flatMap((o) => ['--out', o]), ...outputTagArgs(tags)];
+}
+
+/** `--tag name=value` for each tag given: what tells runs, steps and segments apart in outputs. */
+export function outputTagArgs(tags: Record<string, string | undefined>): string[] {
+  return Object.entries(tags)
+    .filter(([, value]) => value !== undefined)
+    .flatMap(([name, value]) => ['--tag', `${name}=${value}`]);
 }
 
 /**

@@ -106,6 +106,77 @@ describe('k8s run, the real kubectl and k6 archive', () => {
     expect(result.stdout).toBe('');
   });
 
+  it('sends the pods’ metrics to --k6-out outputs too, credentials from the Secret only', async () => {
+    const password = 'rw-pw-k8s-3f9a1c';
+    const env = cleanEnv({
+      K6_PROMETHEUS_RW_SERVER_URL: 'http://prometheus.monitoring.svc:9090/api/v1/write',
+      K6_PROMETHEUS_RW_USERNAME: 'k6',
+      K6_PROMETHEUS_RW_PASSWORD: password,
+    });
+    const args = [
+      ...LADDER,
+      '--k6-out',
+      'experimental-prometheus-rw',
+      '--k6-out',
+      'csv=/tmp/k6.csv',
+    ];
+    const manifests = await dryRun(args, env);
+    const testRun = manifests.find((m) => m.kind === 'TestRun')!;
+    const runner = testRun.spec!.runner as {
+      env: { name: string; value?: string; valueFrom?: unknown }[];
+    };
+    const byName = Object.fromEntries(runner.env.map((e) => [e.name, e]));
+    // k6 splits K6_OUT at commas: the toolkit's own JSON output, then each --k6-out.
+    expect(byName.K6_OUT!.value).toBe(
+      'json=/results/$(POD_NAME).ndjson.gz,experimental-prometheus-rw,csv=/tmp/k6.csv',
+    );
+    expect(byName.K6_PROMETHEUS_RW_SERVER_URL!.value).toBe(
+      'http://prometheus.monitoring.svc:9090/api/v1/write',
+    );
+    expect(byName.K6_PROMETHEUS_RW_TREND_STATS!.value).toBe('p(50),p(95),p(99),max,count');
+    expect(byName.K6_PROMETHEUS_RW_PASSWORD).toEqual({
+      name: 'K6_PROMETHEUS_RW_PASSWORD',
+      valueFrom: {
+        secretKeyRef: { name: 'odoo-capacity-target', key: 'k6-prometheus-rw-password' },
+      },
+    });
+    expect(JSON.stringify(manifests)).not.toContain(password);
+    // Each step's archive tags its samples with the run and the step, as a local run's do.
+    const configMap = manifests.find((m) => m.kind === 'ConfigMap')!;
+    const archive = join(dir, 'tagged.tar');
+    await writeFile(archive, Buffer.from(Object.values(configMap.binaryData!)[0]!, 'base64'));
+    const metadata = JSON.parse(
+      execFileSync('tar', ['-xOf', archive, 'metadata.json']).toString(),
+    ) as {
+      options: { tags?: Record<string, string> };
+    };
+    expect(metadata.options.tags).toEqual({
+      run: expect.stringMatching(/-order-wave$/),
+      step: 'rate-8',
+    });
+
+    // A password inside a URL, or an output k6 would split, is refused in one line.
+    const inUrl = await runCli(
+      ['k8s', 'run', '--dry-run', ...TARGET, ...args],
+      cleanEnv({
+        K6_PROMETHEUS_RW_SERVER_URL: `http://k6:${password}@prometheus:9090/api/v1/write`,
+      }),
+    );
+    expect(inUrl.code).toBe(2);
+    expect(inUrl.stderr).toMatch(
+      /^error: K6_PROMETHEUS_RW_SERVER_URL: a password inside its URL would be written into the TestRun$/m,
+    );
+    expect(inUrl.stderr + inUrl.stdout).not.toContain(password);
+    const comma = await runCli(
+      ['k8s', 'run', '--dry-run', ...TARGET, ...LADDER, '--k6-out', 'csv=a.csv,b'],
+      cleanEnv(),
+    );
+    expect(comma.code).toBe(2);
+    expect(comma.stderr).toContain(
+      '--k6-out "csv=a.csv,b": k6-operator\'s pods get their outputs in K6_OUT, which k6 splits at commas',
+    );
+  });
+
   it('refuses a resource quantity Kubernetes would refuse, naming the flag', async () => {
     const result = await runCli(
       ['k8s', 'run', '--dry-run', ...TARGET, ...LADDER, '--runner-memory', '2GB'],

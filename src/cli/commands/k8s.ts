@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import { writeFileAtomic, writeJsonAtomic } from '../../core/atomic-write.js';
 import { BadInputError } from '../../core/errors.js';
+import { log } from '../../core/logger.js';
 import { stepDirName } from '../../core/run-dir.js';
 import { RUN_SCHEMA_VERSION } from '../../core/run-types.js';
 import {
@@ -24,7 +25,7 @@ import {
   scriptFor,
   type LadderFlags,
 } from '../ladder-options.js';
-import { numberFlag } from '../flags.js';
+import { collect, numberFlag } from '../flags.js';
 import { printJson, printLines, type GlobalOptions } from '../output.js';
 import {
   consoleLadderEvents,
@@ -34,6 +35,7 @@ import {
 } from '../steps/ladder.js';
 import {
   DEFAULT_RESOURCES,
+  podOutputs,
   quantity,
   type K8sCluster,
   type Manifest,
@@ -50,6 +52,7 @@ interface K8sRunFlags extends LadderFlags, GlobalOptions {
   transport?: string;
   passwordFile?: string;
   pgUrl?: string;
+  k6Out?: string[];
   id?: string;
   parallelism?: string;
   namespace: string;
@@ -142,16 +145,21 @@ async function buildArchives(
   runId: string,
   spec: LadderSpec,
   workload: WorkloadEnvelope | undefined,
+  tagged: boolean,
 ): Promise<Buffer[]> {
   const { loadVariables } = await import('../../runner/k6-environment.js');
   const { buildArchive } = await import('../../runner/k6-archive.js');
+  const { outputTagArgs } = await import('../../runner/k6-outputs.js');
   const { checkArchiveSize } = await import('../../k8s/manifests.js');
   const scratch = await mkdtemp(join(tmpdir(), 'oc-k8s-'));
   try {
     const archives: Buffer[] = [];
     for (const [i, step] of spec.steps.entries()) {
       const env = loadVariables({ runId, profile: spec.profile, ladder: spec, step, workload });
-      const archive = await buildArchive(k6, script, env, join(scratch, `${i}.tar`));
+      // With outputs of its own, each sample carries run and step, as in a local run (k6-operator
+      // adds instance_id and testrun_name).
+      const tags = tagged ? outputTagArgs({ run: runId, step: step.label }) : [];
+      const archive = await buildArchive(k6, script, env, join(scratch, `${i}.tar`), tags);
       checkArchiveSize(archive.length, stepDirName(i + 1, step.label));
       archives.push(archive);
     }
@@ -183,10 +191,15 @@ async function action(flags: K8sRunFlags): Promise<void> {
   const runId = flags.id ?? newRunId(spec.profile);
   const k6 = await locateK6({ install: false });
   const cluster = clusterFrom(flags, spec, runId, k6.version);
+  const { k6OutputSettings } = await import('../../runner/k6-outputs.js');
+  const outputs = k6OutputSettings(flags.k6Out ?? [], process.env, 'k8s run --k6-out');
+  const tagged = outputs.outputs.length > 0 || Object.keys(outputs.env).length > 0;
+  if (tagged) cluster.outputs = podOutputs(outputs, cluster.secretName);
+  for (const note of outputs.notes) log.warn(note);
   const script = scriptFor(flags, spec.profile);
   const workload = await loadWorkloadEnvelope(flags);
   const environment = flags.dryRun ? undefined : await loadEnvironmentChecked(flags);
-  const archives = await buildArchives(k6, script, runId, spec, workload);
+  const archives = await buildArchives(k6, script, runId, spec, workload, tagged);
   const descriptor = {
     schemaVersion: RUN_SCHEMA_VERSION,
     runId,
@@ -233,6 +246,7 @@ async function action(flags: K8sRunFlags): Promise<void> {
       keep: flags.keep,
       prepareStep,
       stats,
+      k6Outputs: outputs.record,
       control: controls.control,
       events,
     });
@@ -315,6 +329,11 @@ export function registerK8s(program: Command): void {
     .option(
       '--pg-url <url>',
       'PostgreSQL for statistics, as this machine reaches it, without a password (default: $PGURL)',
+    )
+    .option(
+      '--k6-out <output>',
+      'also send the pods’ k6 metrics to this k6 output, repeatable, as run --out (settings: K6_* variables; credentials from the Secret)',
+      collect,
     )
     .option(
       '--secret-name <name>',
