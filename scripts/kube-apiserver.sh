@@ -1,31 +1,38 @@
 #!/usr/bin/env bash
 # A local kube-apiserver + etcd on 127.0.0.1 for test/k8s (no kubelet: pods never run).
-# Usage: kube-apiserver.sh build | start | stop   (start prints the kubeconfig's path on stdout)
+# Usage: kube-apiserver.sh build | start | stop | prepare
+#   start prints the kubeconfig's path on stdout; prepare is build then start, for CI in the
+#   background (its log and outcome in $RUN, which test/k8s waits for: helpers/apiserver.ts).
+# OC_K8S_HOME holds the binaries, OC_K8S_RUN (default $OC_K8S_HOME/run) one server's state.
 set -euo pipefail
+SELF="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/$(basename "${BASH_SOURCE[0]}")"
 HOME_DIR="${OC_K8S_HOME:-${XDG_CACHE_HOME:-$HOME/.cache}/odoo-capacity/k8s}"
 BIN="$HOME_DIR/bin"
-RUN="$HOME_DIR/run"
+RUN="${OC_K8S_RUN:-$HOME_DIR/run}"
 KV="${OC_K8S_VERSION:-v1.34.4}"
 SV="v0.${KV#v1.}"
 EV="${OC_ETCD_VERSION:-v3.6.4}"
+# Below 20000 and the ephemeral range: the real-Odoo tests take ports in 20000-40000, others 0.
 API_PORT="${OC_K8S_API_PORT:-16443}"
-ETCD_PORT="${OC_K8S_ETCD_PORT:-23790}"
-PEER_PORT="${OC_K8S_ETCD_PEER_PORT:-23800}"
+ETCD_PORT="${OC_K8S_ETCD_PORT:-16379}"
+PEER_PORT="${OC_K8S_ETCD_PEER_PORT:-16380}"
 APISERVER="$BIN/kube-apiserver"
 ETCD="$BIN/etcd"
 log() { echo "kube-apiserver.sh: $*" >&2; }
 
-# kube-apiserver $KV and etcd $EV from the Go module proxy (about 6 min of compiling on 2 cores).
+# kube-apiserver $KV and etcd $EV from the Go module proxy (cold: about 6 min on 2 cores, 7 CPU-min).
 build() {
   export GOFLAGS=-mod=mod
   mkdir -p "$HOME_DIR/build" "$BIN"
   cd "$HOME_DIR/build"
-  if [ ! -f go.mod ]; then
+  # go.mod counts once it is complete (.mod-done): a module set up halfway is set up again.
+  if [ ! -f .mod-done ]; then
+    rm -f go.mod go.sum
     go mod init local/odoo-capacity-k8s >/dev/null 2>&1
     go mod edit -go=1.24.0
     # k8s.io/kubernetes replaces its staging modules with ./staging paths, which only hold inside
     # its own module: map each to its published version instead.
-    go mod download -json "k8s.io/kubernetes@$KV" >/dev/null
+    go mod download "k8s.io/kubernetes@$KV"
     local modf
     modf="$(go env GOMODCACHE)/cache/download/k8s.io/kubernetes/@v/$KV.mod"
     for m in $(grep -E '^\s+k8s.io/[a-z-]+ v0.0.0$' "$modf" | awk '{print $1}'); do
@@ -34,6 +41,7 @@ build() {
     go get -tool "k8s.io/kubernetes/cmd/kube-apiserver@$KV"
     go get -tool "go.etcd.io/etcd/server/v3@$EV"
     go mod tidy
+    touch .mod-done
   fi
   log "building kube-apiserver $KV and etcd $EV into $BIN"
   local MAJ MIN LD
@@ -135,6 +143,19 @@ start() {
   echo "$KC"
 }
 
+# build, then start, each in its own shell (so set -e holds), output in $RUN/prepare.log; then
+# writes $RUN/prepare.status: "ready <seconds>" or "failed <seconds>".
+prepare() {
+  mkdir -p "$RUN"
+  rm -f "$RUN/prepare.status"
+  local t0=$SECONDS outcome=failed
+  if bash "$SELF" build >"$RUN/prepare.log" 2>&1 && bash "$SELF" start >>"$RUN/prepare.log" 2>&1; then
+    outcome=ready
+  fi
+  echo "$outcome $((SECONDS - t0))" >"$RUN/prepare.status.tmp"
+  mv "$RUN/prepare.status.tmp" "$RUN/prepare.status"
+}
+
 stop() {
   for n in kube-apiserver etcd; do
     f="$RUN/$n.pid"
@@ -155,5 +176,6 @@ case "${1:-}" in
   build) build ;;
   start) start ;;
   stop) stop ;;
-  *) echo "usage: scripts/kube-apiserver.sh build | start | stop" >&2; exit 2 ;;
+  prepare) prepare ;;
+  *) echo "usage: scripts/kube-apiserver.sh build | start | stop | prepare" >&2; exit 2 ;;
 esac
