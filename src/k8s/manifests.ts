@@ -9,7 +9,7 @@ import { stepDirName } from '../core/run-dir.js';
 import type { LadderSpec } from '../core/run-types.js';
 import { urlPasswords } from '../core/redact.js';
 import type { SecretKind, TransportName } from '../core/target.js';
-import { isCredentialName, type K6OutputSettings } from '../runner/k6-outputs.js';
+import { isCredentialName, outputTagArgs, type K6OutputSettings } from '../runner/k6-outputs.js';
 
 export interface K8sTarget {
   url: string;
@@ -202,6 +202,29 @@ function resourcesOf(r: RunnerResources): Record<string, unknown> {
   return { requests: r.requests, ...(Object.keys(limits).length > 0 && { limits }) };
 }
 
+const TAG_VALUE = /^[A-Za-z0-9._:+@-]+$/;
+
+/**
+ * Tags `run` and `step` on every sample the pods send to an output, as a local run's --tag flags.
+ * Not in the archive: k6-operator adds `--tag instance_id=… --tag testrun_name=…` to `k6 run`,
+ * and tags given on the command line replace an archive's. Arguments are split at spaces for
+ * `k6 run` and go through `sh -c` in the initializer, so only plain values pass.
+ */
+function tagArguments(runId: string, label: string): string {
+  for (const [what, value] of [
+    ['run id', runId],
+    ['step label', label],
+  ] as const) {
+    if (!TAG_VALUE.test(value)) {
+      throw new BadInputError(
+        `${what} ${JSON.stringify(value)}: with --k6-out it becomes a k6 --tag in the TestRun's arguments, which allow only letters, digits and . _ : + @ -`,
+        { hint: 'Rename it (--id, or the ladder’s step labels).' },
+      );
+    }
+  }
+  return outputTagArgs({ run: runId, step: label }).join(' ');
+}
+
 /** The ConfigMap and the TestRun of step `index` (1-based) of the ladder. */
 export function stepManifests(
   cluster: K8sCluster,
@@ -229,6 +252,7 @@ export function stepManifests(
       parallelism: cluster.parallelism,
       separate: cluster.separate,
       script: { configMap: { name, file: key } },
+      ...(cluster.outputs && { arguments: tagArguments(cluster.runId, step.label) }),
       runner: {
         image: cluster.image,
         metadata: { labels },

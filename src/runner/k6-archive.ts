@@ -13,8 +13,6 @@ export async function buildArchive(
   script: string,
   env: Record<string, string>,
   out: string,
-  /** More of k6's option flags to fix in the archive, e.g. `--tag run=<id>`. */
-  options: string[] = [],
 ): Promise<Buffer> {
   const label = `k6 archive ${script}`;
   const outcome = await startK6({
@@ -23,7 +21,6 @@ export async function buildArchive(
       'archive',
       '--quiet',
       ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
-      ...options,
       '-O',
       out,
       script,

@@ -1,10 +1,8 @@
 // `run --out experimental-prometheus-rw` into a real Prometheus: the metrics and tags the Grafana
 // dashboard queries, the URL's password nowhere but k6 (PROMETHEUS_BIN, else skipped).
-import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/pg-local/postgres-provider.js';
 import type { RunJson, StepJson } from '../../src/core/run-types.js';
@@ -17,102 +15,28 @@ import {
 } from '../../src/runner/k6-outputs.js';
 import { startK6 } from '../../src/runner/k6-process.js';
 import { cleanEnv, hasStackTrace, runCli } from '../helpers/cli.js';
+import { findPrometheus, startPrometheus, type PrometheusHandle } from '../helpers/prometheus.js';
 import { filesWithText } from '../helpers/files.js';
 import { expandedQueries, readDashboard } from '../helpers/grafana-dashboard.js';
 import { k6Binary } from '../runner/helpers/k6.js';
 import { startSeededLab } from '../scenarios/seeded-lab.js';
 
-function executable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** PROMETHEUS_BIN (which must then work), or `prometheus` on PATH, or undefined. */
-function findPrometheus(): string | undefined {
-  const explicit = process.env.PROMETHEUS_BIN;
-  if (explicit) {
-    if (!executable(explicit))
-      throw new Error(`PROMETHEUS_BIN=${explicit} is not an executable file`);
-    return explicit;
-  }
-  const found = (process.env.PATH ?? '')
-    .split(delimiter)
-    .map((dir) => join(dir, 'prometheus'))
-    .find(executable);
-  if (!found) {
-    console.warn(
-      'prometheus-remote-write: skipped: no Prometheus (set PROMETHEUS_BIN, or run scripts/ensure-prometheus.sh)',
-    );
-  }
-  return found;
-}
-
-const PROMETHEUS = findPrometheus();
+const PROMETHEUS = findPrometheus('prometheus-remote-write');
 
 /** The remote-write password: long and distinct, so that any copy of it is found. */
 const RW_PASSWORD = 'rw-pass-5b7e0c91d2';
 const RUN_ID = 'prom-rw';
 
 let root: string;
-let prometheus: ChildProcess | undefined;
-let promUrl: string;
+let prometheus: PrometheusHandle | undefined;
 let lab: LabHandle | undefined;
-
-async function waitReady(url: string, deadlineMs: number): Promise<void> {
-  const deadline = Date.now() + deadlineMs;
-  for (;;) {
-    try {
-      if ((await fetch(`${url}/-/ready`)).ok) return;
-    } catch {
-      // Not listening yet.
-    }
-    if (Date.now() > deadline) throw new Error(`Prometheus at ${url} was not ready in time`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-interface Series {
-  __name__: string;
-  [label: string]: string;
-}
-
-async function series(match: string): Promise<Series[]> {
-  const url = `${promUrl}/api/v1/series?${new URLSearchParams({ 'match[]': match })}`;
-  const body = (await (await fetch(url)).json()) as { status: string; data: Series[] };
-  expect(body.status).toBe('success');
-  return body.data;
-}
-
-async function query(expr: string): Promise<{ metric: Series; value: [number, string] }[]> {
-  const url = `${promUrl}/api/v1/query?${new URLSearchParams({ query: expr })}`;
-  const body = (await (await fetch(url)).json()) as {
-    status: string;
-    data: { result: { metric: Series; value: [number, string] }[] };
-  };
-  expect(body.status).toBe('success');
-  return body.data.result;
-}
+const series = (match: string) => prometheus!.series(match);
+const query = (expr: string) => prometheus!.query(expr);
 
 beforeAll(async () => {
   if (!PROMETHEUS) return;
   root = await mkdtemp(join(tmpdir(), 'oc-prometheus-'));
-  const port = await freePort();
-  promUrl = `http://127.0.0.1:${port}`;
-  prometheus = spawn(
-    PROMETHEUS,
-    [
-      // The metrics profile's own configuration (docker-compose.yml).
-      `--config.file=${join(import.meta.dirname, '..', '..', 'deploy', 'prometheus', 'prometheus.yml')}`,
-      `--storage.tsdb.path=${join(root, 'tsdb')}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      '--web.enable-remote-write-receiver',
-    ],
-    { stdio: 'ignore' },
-  );
+  prometheus = await startPrometheus(PROMETHEUS);
   ({ lab } = await startSeededLab(['prom'], {
     products: 6,
     customers: 4,
@@ -121,11 +45,10 @@ beforeAll(async () => {
     stock: 200,
     linesPerOrder: 2,
   }));
-  await waitReady(promUrl, 30_000);
 });
 
 afterAll(async () => {
-  prometheus?.kill('SIGTERM');
+  await prometheus?.stop();
   await lab?.stop();
   if (root) await rm(root, { recursive: true, force: true });
 });
@@ -137,7 +60,7 @@ describe.skipIf(!PROMETHEUS)('run --out experimental-prometheus-rw', () => {
       ODOO_DB: 'prom',
       ODOO_USER: 'admin',
       ODOO_PASSWORD: 'admin',
-      K6_PROMETHEUS_RW_SERVER_URL: `http://oc:${RW_PASSWORD}@127.0.0.1:${new URL(promUrl).port}/api/v1/write`,
+      K6_PROMETHEUS_RW_SERVER_URL: `http://oc:${RW_PASSWORD}@127.0.0.1:${new URL(prometheus!.url).port}/api/v1/write`,
       K6_PROMETHEUS_RW_PUSH_INTERVAL: '1s',
       // k6's web dashboard, with no server: its HTML export proves its variables reach k6.
       K6_WEB_DASHBOARD_PORT: '-1',

@@ -13,7 +13,14 @@ import { readRun, readRunJson } from '../../src/core/run-dir.js';
 import { RUN_SCHEMA_VERSION, type LadderSpec } from '../../src/core/run-types.js';
 import { runK8sLadder, type K8sLadderRequest } from '../../src/k8s/k8s-ladder.js';
 import { kubectl } from '../../src/k8s/kubectl.js';
-import { DEFAULT_RESOURCES, type K8sCluster } from '../../src/k8s/manifests.js';
+import {
+  DEFAULT_RESOURCES,
+  podOutputs,
+  type K8sCluster,
+  type PodOutputs,
+} from '../../src/k8s/manifests.js';
+import { k6OutputSettings } from '../../src/runner/k6-outputs.js';
+import { findPrometheus, startPrometheus } from '../helpers/prometheus.js';
 import { buildArchive } from '../../src/runner/k6-archive.js';
 import { loadVariables } from '../../src/runner/k6-environment.js';
 import { k6Binary, PROBE_SCRIPT } from '../runner/helpers/k6.js';
@@ -27,11 +34,13 @@ import { describeWithApiServer, kubeconfig } from './helpers/apiserver.js';
 
 const PASSWORD = 'k8s-ladder-pw-9c1d';
 const KUBECTL = process.env.KUBECTL ?? 'kubectl';
+const PROMETHEUS = findPrometheus('k8s run --k6-out into Prometheus');
 
 interface TestRun {
   metadata: { name: string };
   spec: {
     parallelism: number;
+    arguments?: string;
     script: { configMap: { name: string; file: string } };
     runner: { env: { name: string; value?: string }[]; volumeMounts: { subPath: string }[] };
   };
@@ -206,6 +215,7 @@ describeWithApiServer('k8s run ladder against a kube-apiserver', () => {
       spec?: LadderSpec;
       url?: string;
       script?: string;
+      outputs?: PodOutputs;
     } = {},
   ): Promise<K8sLadderRequest> {
     const ladder = extra.spec ?? spec;
@@ -226,6 +236,7 @@ describeWithApiServer('k8s run ladder against a kube-apiserver', () => {
       resultsClaim: 'odoo-capacity-results',
       separate: false,
       resources: DEFAULT_RESOURCES,
+      ...(extra.outputs && { outputs: extra.outputs }),
     };
     const archives = await Promise.all(
       ladder.steps.map((step, i) =>
@@ -407,4 +418,54 @@ export default function () { exec.test.abort('the target refused the test'); }
           'mon-pw-k8s',
         );
   });
+
+  it.skipIf(!PROMETHEUS)(
+    'sends the pods’ metrics to Prometheus through --k6-out, tagged run, step and pod',
+    async () => {
+      const prometheus = await startPrometheus(PROMETHEUS!);
+      try {
+        const settings = k6OutputSettings(
+          ['experimental-prometheus-rw'],
+          {
+            K6_PROMETHEUS_RW_SERVER_URL: `${prometheus.url}/api/v1/write`,
+            K6_PROMETHEUS_RW_PUSH_INTERVAL: '1s',
+          },
+          'k8s run --k6-out',
+        );
+        const claim = join(dir, 'claim-prom');
+        const ladder = await request('prom', claim, {
+          spec: { ...spec, steps: [{ label: 'rate-8', rate: 8 }] },
+          outputs: podOutputs(settings, 'odoo-capacity-target'),
+        });
+        const cluster$ = playCluster(claim);
+        let outcome;
+        try {
+          outcome = await runK8sLadder({ ...ladder, k6Outputs: settings.record });
+        } finally {
+          cluster$.stop();
+        }
+        const onDisk = await readRun(outcome.dir);
+        expect(onDisk.run.k6.outputs).toEqual(['experimental-prometheus-rw']);
+        expect(onDisk.run.k6.variables).toEqual([
+          'K6_PROMETHEUS_RW_PUSH_INTERVAL',
+          'K6_PROMETHEUS_RW_SERVER_URL',
+          'K6_PROMETHEUS_RW_TREND_STATS',
+        ]);
+        // Each pod's series apart (k6-operator's instance_id), under the archive's run and step.
+        const series = await prometheus.series('k6_oc_transactions_total{run="prom"}');
+        expect(new Set(series.map((s) => s.instance_id))).toEqual(new Set(['1', '2']));
+        for (const s of series)
+          expect(s).toMatchObject({ step: 'rate-8', testrun_name: 'oc-prom-01-rate-8' });
+        // The hold's transactions in Prometheus, summed over the pods, are step.json's.
+        const [sum] = await prometheus.query(
+          'sum(k6_oc_transactions_total{run="prom",step="rate-8",phase="hold"})',
+        );
+        expect(Number(sum?.value[1])).toBe(
+          onDisk.steps[0]!.step.classes['order-wave']!.transactions,
+        );
+      } finally {
+        await prometheus.stop();
+      }
+    },
+  );
 });

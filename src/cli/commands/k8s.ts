@@ -145,21 +145,16 @@ async function buildArchives(
   runId: string,
   spec: LadderSpec,
   workload: WorkloadEnvelope | undefined,
-  tagged: boolean,
 ): Promise<Buffer[]> {
   const { loadVariables } = await import('../../runner/k6-environment.js');
   const { buildArchive } = await import('../../runner/k6-archive.js');
-  const { outputTagArgs } = await import('../../runner/k6-outputs.js');
   const { checkArchiveSize } = await import('../../k8s/manifests.js');
   const scratch = await mkdtemp(join(tmpdir(), 'oc-k8s-'));
   try {
     const archives: Buffer[] = [];
     for (const [i, step] of spec.steps.entries()) {
       const env = loadVariables({ runId, profile: spec.profile, ladder: spec, step, workload });
-      // With outputs of its own, each sample carries run and step, as in a local run (k6-operator
-      // adds instance_id and testrun_name).
-      const tags = tagged ? outputTagArgs({ run: runId, step: step.label }) : [];
-      const archive = await buildArchive(k6, script, env, join(scratch, `${i}.tar`), tags);
+      const archive = await buildArchive(k6, script, env, join(scratch, `${i}.tar`));
       checkArchiveSize(archive.length, stepDirName(i + 1, step.label));
       archives.push(archive);
     }
@@ -199,7 +194,7 @@ async function action(flags: K8sRunFlags): Promise<void> {
   const script = scriptFor(flags, spec.profile);
   const workload = await loadWorkloadEnvelope(flags);
   const environment = flags.dryRun ? undefined : await loadEnvironmentChecked(flags);
-  const archives = await buildArchives(k6, script, runId, spec, workload, tagged);
+  const archives = await buildArchives(k6, script, runId, spec, workload);
   const descriptor = {
     schemaVersion: RUN_SCHEMA_VERSION,
     runId,

@@ -1,6 +1,7 @@
 // A TestRun's step run as k6-operator's pods would run it, in real k6 on this machine: pod i of
 // `parallelism` takes its execution segment, its env is the TestRun's runner env with $(POD_NAME)
-// expanded as the kubelet would, and the results claim is a local folder.
+// expanded as the kubelet would, k6-operator's tags instance_id and testrun_name on its samples,
+// and the results claim is a local folder.
 import { mkdir } from 'node:fs/promises';
 import { segmentArgs } from '../../../src/runner/execution-segments.js';
 import { startK6, type K6Outcome } from '../../../src/runner/k6-process.js';
@@ -8,6 +9,8 @@ import { k6Binary } from '../../runner/helpers/k6.js';
 
 export interface TestRunSpec {
   parallelism: number;
+  /** Appended to `k6 run` split at spaces, before the script, as k6-operator does. */
+  arguments?: string;
   runner: { env: { name: string; value?: string }[] };
 }
 
@@ -34,7 +37,14 @@ export async function runAsPods(
       );
       return startK6({
         binary: k6Binary(),
-        args: ['run', '--quiet', ...segmentArgs(i, n), archive],
+        args: [
+          'run',
+          '--quiet',
+          ...segmentArgs(i, n),
+          ...(spec.arguments ? spec.arguments.split(' ') : []),
+          archive,
+          ...['--tag', `instance_id=${i + 1}`, '--tag', `testrun_name=${podPrefix.slice(0, -1)}`],
+        ],
         env: { ...env, ...secret },
         timeoutMs: 60_000,
         label: pod,
