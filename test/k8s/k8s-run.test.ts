@@ -167,6 +167,27 @@ describe('k8s run, the real kubectl and k6 archive', () => {
     );
   });
 
+  it('makes the ladder’s error cap the pods’ own abortOnFail guard, when below the SLO’s', async () => {
+    // Pods cannot be stopped from here mid-step as a local k6 is: their k6 stops itself.
+    const guard = async (cap: string) => {
+      const manifests = await dryRun([...LADDER, '--max-error-rate', cap]);
+      const configMap = manifests.find((m) => m.kind === 'ConfigMap')!;
+      const archive = join(dir, `cap-${cap}.tar`);
+      await writeFile(archive, Buffer.from(Object.values(configMap.binaryData!)[0]!, 'base64'));
+      const options = JSON.parse(
+        execFileSync(process.env.K6_BIN!, ['inspect', archive]).toString(),
+      ) as { thresholds: Record<string, unknown> };
+      return options.thresholds.oc_transaction_failed;
+    };
+    expect(await guard('0.1')).toEqual([
+      { threshold: 'rate<0.1', abortOnFail: true, delayAbortEval: '30s' },
+    ]);
+    // Over models/slo.yaml's abort guard (25 %): the SLO's stays.
+    expect(await guard('0.5')).toEqual([
+      { threshold: 'rate<0.25', abortOnFail: true, delayAbortEval: '30s' },
+    ]);
+  });
+
   it('refuses a resource quantity Kubernetes would refuse, naming the flag', async () => {
     const result = await runCli(
       ['k8s', 'run', '--dry-run', ...TARGET, ...LADDER, '--runner-memory', '2GB'],

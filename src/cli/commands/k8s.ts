@@ -138,13 +138,26 @@ function clusterFrom(
   return cluster;
 }
 
+/**
+ * The ladder's error cap as the pods' own guard. A local run stops a step as soon as its error
+ * rate passes --max-error-rate; pods cannot be watched from here, so the cap (when lower) becomes
+ * the scenarios' abortOnFail threshold, judged after the SLO's `abort.after`. Their k6 exits 99,
+ * the step is measured, and the ladder stops on its errors as a local one does.
+ */
+function withErrorCap(workload: WorkloadEnvelope, spec: LadderSpec): WorkloadEnvelope {
+  const cap = spec.caps.maxErrorRate;
+  const { abort } = workload.slo;
+  if (!(cap > 0 && cap < abort.maxErrorRate)) return workload;
+  return { ...workload, slo: { ...workload.slo, abort: { ...abort, maxErrorRate: cap } } };
+}
+
 /** Each step's archive, built by the local k6 with the step's OC_* variables (no secret). */
 async function buildArchives(
   k6: K6Binary,
   script: string,
   runId: string,
   spec: LadderSpec,
-  workload: WorkloadEnvelope | undefined,
+  workload: WorkloadEnvelope,
 ): Promise<Buffer[]> {
   const { loadVariables } = await import('../../runner/k6-environment.js');
   const { buildArchive } = await import('../../runner/k6-archive.js');
@@ -194,7 +207,7 @@ async function action(flags: K8sRunFlags): Promise<void> {
   const script = scriptFor(flags, spec.profile);
   const workload = await loadWorkloadEnvelope(flags);
   const environment = flags.dryRun ? undefined : await loadEnvironmentChecked(flags);
-  const archives = await buildArchives(k6, script, runId, spec, workload);
+  const archives = await buildArchives(k6, script, runId, spec, withErrorCap(workload, spec));
   const descriptor = {
     schemaVersion: RUN_SCHEMA_VERSION,
     runId,
