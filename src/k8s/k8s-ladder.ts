@@ -21,7 +21,7 @@ import {
 import { databaseInfo, finish, type LadderEvents, type PrepareStep } from '../runner/run-ladder.js';
 import { k6ExitMeaning } from '../runner/k6-exit-codes.js';
 import { stopAfter } from '../runner/stop-criteria.js';
-import type { Kubectl } from './kubectl.js';
+import { isTransientKubectlError, type Kubectl } from './kubectl.js';
 import {
   collectorPod,
   k8sName,
@@ -59,6 +59,8 @@ export interface K8sLadderRequest {
   events?: LadderEvents;
   /** How often the TestRun's stage is read (default 2 s). */
   pollMs?: number;
+  /** How long the API server may stay unreachable during a step (default 60 s). */
+  outageMs?: number;
   /**
    * Copies a step's folder on the claim (<run id>/<NN>-<label>) to a local folder. Default:
    * `kubectl cp` from the collector pod.
@@ -138,20 +140,53 @@ const sleep = (ms: number, signal: AbortSignal) =>
 
 export type WaitOutcome = 'finished' | 'interrupted';
 
-/** Waits until the TestRun is finished; its `error` stage, or no end in time, is an error. */
+export interface WaitOptions {
+  /** Seconds until the TestRun must have finished. */
+  timeoutSeconds: number;
+  signal: AbortSignal;
+  /** How often the stage is read (default 2 s). */
+  pollMs?: number;
+  onStage?: (stage: string) => void;
+  /** One line per API outage the wait rides out. */
+  onNote?: (line: string) => void;
+  /** How long the API may stay unreachable before the run fails (default 60 s). */
+  outageMs?: number;
+}
+
+/**
+ * Waits until the TestRun is finished; its `error` stage, or no end in time, is an error. The
+ * API server may be briefly unreachable (a control-plane upgrade, a load balancer's failover):
+ * the wait rides out `outageMs` of failed reads before it gives up, the step's pods running on.
+ */
 export async function waitForTestRun(
   kubectl: Kubectl,
   name: string,
-  timeoutSeconds: number,
-  signal: AbortSignal,
-  pollMs = 2000,
-  onStage?: (stage: string) => void,
+  options: WaitOptions,
 ): Promise<WaitOutcome> {
+  const { timeoutSeconds, signal, pollMs = 2000, onStage, onNote, outageMs = 60_000 } = options;
   const deadline = Date.now() + timeoutSeconds * 1000;
   let stage = '';
+  let outageSince: number | undefined;
   while (!signal.aborted) {
     const seen = stage;
-    stage = (await kubectl(['get', 'testrun', name, '-o', 'jsonpath={.status.stage}'])).trim();
+    try {
+      stage = (await kubectl(['get', 'testrun', name, '-o', 'jsonpath={.status.stage}'])).trim();
+      if (outageSince !== undefined)
+        onNote?.(
+          `TestRun ${name}: the API server answers again after ${Math.round((Date.now() - outageSince) / 1000)} s`,
+        );
+      outageSince = undefined;
+    } catch (error) {
+      if (!isTransientKubectlError(error)) throw error;
+      if (outageSince === undefined) {
+        outageSince = Date.now();
+        onNote?.(
+          `${(error as Error).message}; retrying for up to ${Math.round(outageMs / 1000)} s`,
+        );
+      } else if (Date.now() - outageSince > outageMs) throw error;
+      await sleep(pollMs, signal);
+      continue;
+    }
     if (stage !== seen) onStage?.(stage);
     if (stage === 'finished') return 'finished';
     // k6-operator: … started → stopped (every runner pod ended) → finished; error on failure.
@@ -323,14 +358,14 @@ async function climb(
     const timeout = spec.warmupSeconds + spec.holdSeconds + request.startTimeoutSeconds;
     let outcome: WaitOutcome;
     try {
-      outcome = await waitForTestRun(
-        kubectl,
-        testRun.metadata.name,
-        timeout,
-        request.control.interrupt,
-        request.pollMs,
-        pg?.onStage,
-      );
+      outcome = await waitForTestRun(kubectl, testRun.metadata.name, {
+        timeoutSeconds: timeout,
+        signal: request.control.interrupt,
+        pollMs: request.pollMs,
+        onStage: pg?.onStage,
+        onNote: (line) => request.events?.onNote?.(line, 'warning'),
+        outageMs: request.outageMs,
+      });
     } finally {
       await pg?.stopSampling();
     }

@@ -10,6 +10,8 @@ export interface KubectlOptions {
   binary?: string;
   /** --context, when not the current one. */
   context?: string;
+  /** --kubeconfig, when not $KUBECONFIG's. */
+  kubeconfig?: string;
   namespace: string;
 }
 
@@ -31,6 +33,12 @@ function firstError(stderr: string): string {
     lines.find((l) => /^(error|Error from server)/.test(l)) ?? lines.at(-1) ?? 'no output';
   return redact(line.length > 300 ? `${line.slice(0, 300)}…` : line);
 }
+
+const UNREACHABLE =
+  /connection refused|Unable to connect|i\/o timeout|no such host|was refused|connection reset|EOF$/im;
+/** The API server answered, but cannot serve now: it or etcd is restarting or overloaded. */
+const OVERLOADED =
+  /\((ServiceUnavailable|InternalError|TooManyRequests|Timeout)\)|etcdserver: |the server is currently unable/i;
 
 /** What a failed kubectl call means for the user, as one of the toolkit's errors. */
 export function kubectlFailure(what: string, stderr: string): OcError {
@@ -63,16 +71,28 @@ export function kubectlFailure(what: string, stderr: string): OcError {
       hint: 'Can the pod be scheduled, pull its image and mount the results claim? kubectl describe pod <name> says why not.',
     });
   }
-  if (/connection refused|Unable to connect|i\/o timeout|no such host|was refused/i.test(stderr)) {
+  if (UNREACHABLE.test(stderr)) {
     return new UnreachableError(`kubectl ${what}: cluster unreachable (${line})`);
   }
+  if (OVERLOADED.test(stderr)) {
+    return new UnreachableError(`kubectl ${what}: the API server is unavailable (${line})`);
+  }
   return new BadInputError(`kubectl ${what}: ${line}`);
+}
+
+/** Whether a kubectl failure may pass by itself: the cluster unreachable or briefly unavailable. */
+export function isTransientKubectlError(error: unknown): boolean {
+  return (
+    error instanceof UnreachableError &&
+    /: (cluster unreachable|the API server is unavailable|no answer in time)/.test(error.message)
+  );
 }
 
 /** A kubectl bound to a context and namespace. */
 export function kubectl(options: KubectlOptions): Kubectl {
   const binary = options.binary ?? process.env.KUBECTL ?? 'kubectl';
   const scope = [
+    ...(options.kubeconfig ? ['--kubeconfig', options.kubeconfig] : []),
     ...(options.context ? ['--context', options.context] : []),
     '--namespace',
     options.namespace,

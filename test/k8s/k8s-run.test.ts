@@ -4,11 +4,13 @@
 // kube-apiserver (OC_TEST_KUBECONFIG), the server validates the manifests against the installed
 // CRD, refuses a ConfigMap over the limit, and a TestRun's stage drives the wait.
 import { execFileSync } from 'node:child_process';
+import { createServer, connect, type Server, type Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONFIGMAP_LIMIT_BYTES } from '../../src/k8s/manifests.js';
 import { cleanEnv, hasStackTrace, runCli } from '../helpers/cli.js';
@@ -391,14 +393,126 @@ describeWithApiServer('k8s run against a kube-apiserver', () => {
       ]);
     const signal = new AbortController().signal;
     setStage('started');
-    const waiting = waitForTestRun(run, name, 60, signal, 200);
+    const waiting = waitForTestRun(run, name, { timeoutSeconds: 60, signal, pollMs: 200 });
     // k6-operator passes through stopped (every runner pod ended) on its way to finished.
     setTimeout(() => setStage('stopped'), 300);
     setTimeout(() => setStage('finished'), 900);
     await expect(waiting).resolves.toBe('finished');
     setStage('error');
-    await expect(waitForTestRun(run, name, 60, signal, 200)).rejects.toThrow(
-      `TestRun ${name}: k6-operator says stage "error"`,
+    await expect(
+      waitForTestRun(run, name, { timeoutSeconds: 60, signal, pollMs: 200 }),
+    ).rejects.toThrow(`TestRun ${name}: k6-operator says stage "error"`);
+  });
+
+  it('rides out an API server outage while waiting, and gives up past its limit in one line', async () => {
+    const { kubectl } = await import('../../src/k8s/kubectl.js');
+    const { waitForTestRun, applyManifests } = await import('../../src/k8s/k8s-ladder.js');
+    process.env.KUBECONFIG = kubeconfig;
+    const manifests = await dryRun([...LADDER, '--namespace', ns, '--id', 'outage']);
+    const [configMap, testRun] = manifests as [Manifest, Manifest];
+    await applyManifests(kubectl({ namespace: ns }), [configMap, testRun] as never);
+    const name = testRun.metadata.name;
+    const setStage = (stage: string) =>
+      kc([
+        'patch',
+        'testrun',
+        name,
+        '-n',
+        ns,
+        '--subresource=status',
+        '--type=merge',
+        '-p',
+        JSON.stringify({ status: { stage } }),
+      ]);
+    // A TCP relay in front of the API server, taken down and brought back on the same port: to
+    // kubectl, the cluster becomes unreachable (connection refused) and then answers again.
+    const server = new URL(
+      kc(['config', 'view', '--minify', '-o', 'jsonpath={.clusters[0].cluster.server}']),
     );
+    const relay = await startRelay(Number(server.port));
+    const relayed = join(dir, 'relayed-kubeconfig');
+    await writeFile(
+      relayed,
+      (await readFile(kubeconfig!, 'utf8')).replaceAll(
+        server.origin,
+        `https://127.0.0.1:${relay.port}`,
+      ),
+    );
+    const viaRelay = kubectl({ namespace: ns, kubeconfig: relayed });
+    const signal = new AbortController().signal;
+    try {
+      setStage('started');
+      const notes: string[] = [];
+      const waiting = waitForTestRun(viaRelay, name, {
+        timeoutSeconds: 120,
+        signal,
+        pollMs: 200,
+        onNote: (line) => notes.push(line),
+        outageMs: 60_000,
+      });
+      await sleep(600);
+      await relay.down();
+      await sleep(1500);
+      setStage('finished');
+      await sleep(1500);
+      await relay.up();
+      await expect(waiting).resolves.toBe('finished');
+      expect(notes).toHaveLength(2);
+      expect(notes[0]).toMatch(
+        new RegExp(
+          `^kubectl get testrun ${name}: cluster unreachable \\(.+\\); retrying for up to 60 s$`,
+        ),
+      );
+      expect(notes[1]).toMatch(
+        new RegExp(`^TestRun ${name}: the API server answers again after \\d+ s$`),
+      );
+
+      // An outage longer than the limit ends the wait with kubectl's one line.
+      setStage('started');
+      await relay.down();
+      await expect(
+        waitForTestRun(viaRelay, name, {
+          timeoutSeconds: 120,
+          signal,
+          pollMs: 200,
+          outageMs: 1000,
+        }),
+      ).rejects.toThrow(new RegExp(`^kubectl get testrun ${name}: cluster unreachable \\(`));
+    } finally {
+      await relay.close();
+    }
   });
 });
+
+/** A TCP relay to 127.0.0.1:port that can stop listening (and drop its connections) and resume. */
+async function startRelay(port: number) {
+  const sockets = new Set<Socket>();
+  let server: Server | undefined;
+  const listen = (at: number) =>
+    new Promise<number>((resolve) => {
+      server = createServer((client) => {
+        const upstream = connect(port, '127.0.0.1');
+        for (const s of [client, upstream]) {
+          sockets.add(s);
+          s.on('close', () => sockets.delete(s));
+          s.on('error', () => undefined);
+        }
+        client.pipe(upstream).pipe(client);
+      });
+      server.listen(at, '127.0.0.1', () => resolve((server!.address() as { port: number }).port));
+    });
+  const down = () =>
+    new Promise<void>((resolve) => {
+      for (const s of sockets) s.destroy();
+      server!.close(() => resolve());
+    });
+  const own = await listen(0);
+  return {
+    port: own,
+    down,
+    up: async () => void (await listen(own)),
+    close: async () => {
+      if (server?.listening) await down();
+    },
+  };
+}
