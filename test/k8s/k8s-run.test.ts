@@ -242,6 +242,20 @@ describeWithApiServer('k8s run against a kube-apiserver', () => {
     throw new Error(`kubectl ${args.join(' ')} succeeded`);
   };
 
+  /** What k6-operator would write: the TestRun's status.stage. */
+  const setTestRunStage = (name: string, stage: string) =>
+    kc([
+      'patch',
+      'testrun',
+      name,
+      '-n',
+      ns,
+      '--subresource=status',
+      '--type=merge',
+      '-p',
+      JSON.stringify({ status: { stage } }),
+    ]);
+
   beforeAll(async () => {
     await installTestRunCrd(KUBECTL, kubeconfig!);
     kc(['create', 'namespace', ns]);
@@ -379,18 +393,7 @@ describeWithApiServer('k8s run against a kube-apiserver', () => {
     const [configMap, testRun] = manifests as [Manifest, Manifest];
     await applyManifests(run, [configMap, testRun] as never);
     const name = testRun.metadata.name;
-    const setStage = (stage: string) =>
-      kc([
-        'patch',
-        'testrun',
-        name,
-        '-n',
-        ns,
-        '--subresource=status',
-        '--type=merge',
-        '-p',
-        JSON.stringify({ status: { stage } }),
-      ]);
+    const setStage = (stage: string) => setTestRunStage(name, stage);
     const signal = new AbortController().signal;
     setStage('started');
     const waiting = waitForTestRun(run, name, { timeoutSeconds: 60, signal, pollMs: 200 });
@@ -412,18 +415,7 @@ describeWithApiServer('k8s run against a kube-apiserver', () => {
     const [configMap, testRun] = manifests as [Manifest, Manifest];
     await applyManifests(kubectl({ namespace: ns }), [configMap, testRun] as never);
     const name = testRun.metadata.name;
-    const setStage = (stage: string) =>
-      kc([
-        'patch',
-        'testrun',
-        name,
-        '-n',
-        ns,
-        '--subresource=status',
-        '--type=merge',
-        '-p',
-        JSON.stringify({ status: { stage } }),
-      ]);
+    const setStage = (stage: string) => setTestRunStage(name, stage);
     // A TCP relay in front of the API server, taken down and brought back on the same port: to
     // kubectl, the cluster becomes unreachable (connection refused) and then answers again.
     const server = new URL(
