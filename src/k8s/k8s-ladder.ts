@@ -39,6 +39,8 @@ export interface K8sLadderRequest {
   cluster: K8sCluster;
   /** What the run directory records: the ladder, the target, the script and the workload. */
   descriptor: ImportDescriptor;
+  /** The Odoo version, when the target was reached from here (seeding): else run.json says unknown. */
+  odoo?: RunJson['target']['odoo'];
   /** What run.json records of `--k6-out`: outputs masked, variables by name. */
   k6Outputs?: { outputs: string[]; variables: string[] };
   /** Each step's k6 archive, in ladder order. */
@@ -289,6 +291,7 @@ export async function runK8sLadder(request: K8sLadderRequest): Promise<K8sLadder
   const run = importedRunJson(descriptor.runId, spec, descriptor);
   run.environment = request.environment;
   if (request.stats) run.database = databaseInfo(request.stats);
+  if (request.odoo) run.target.odoo = request.odoo;
   if (request.k6Outputs?.outputs.length) run.k6.outputs = request.k6Outputs.outputs;
   if (request.k6Outputs?.variables.length) run.k6.variables = request.k6Outputs.variables;
   await writeRunJson(dir, run);

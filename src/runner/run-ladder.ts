@@ -106,7 +106,8 @@ async function lockRun(dir: string): Promise<() => Promise<void>> {
   return () => rm(file, { force: true });
 }
 
-async function preflight(target: OdooTarget): Promise<RunJson['target']> {
+/** The target as run.json records it: its address and what Odoo says it is (authenticated). */
+export async function preflight(target: OdooTarget): Promise<RunJson['target']> {
   const { OdooClient } = await import('../odoo/client.js');
   const client = new OdooClient(target);
   const version = await client.version();

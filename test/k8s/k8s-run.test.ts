@@ -12,7 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Logger } from '../../src/core/logger.js';
 import { CONFIGMAP_LIMIT_BYTES } from '../../src/k8s/manifests.js';
+import { startLab } from '../../src/lab/server/index.js';
 import { cleanEnv, hasStackTrace, runCli } from '../helpers/cli.js';
 import { installTestRunCrd } from './helpers/crd.js';
 import { describeWithApiServer, kubeconfig } from './helpers/apiserver.js';
@@ -354,24 +356,39 @@ describeWithApiServer('k8s run against a kube-apiserver', () => {
       }),
     );
     const runs = join(dir, 'runs-wait');
-    const result = await runCli(
-      [
-        'k8s',
-        'run',
-        ...TARGET,
-        ...LADDER,
-        '--no-seed',
-        '--namespace',
-        ns2,
-        '--id',
-        'wait2',
-        '--start-timeout',
-        '2',
-        '--runs-dir',
-        runs,
-      ],
-      cleanEnv({ KUBECONFIG: kubeconfig!, KUBECTL }),
-    );
+    // Pools are topped up from here, so the target is reached from here too: the lab stands in.
+    const lab = await startLab({
+      port: 0,
+      workers: 1,
+      databases: ['k8s'],
+      costScale: 0,
+      log: new Logger('warn'),
+    });
+    let result;
+    try {
+      result = await runCli(
+        [
+          'k8s',
+          'run',
+          '--url',
+          lab.url,
+          '--db',
+          'k8s',
+          ...LADDER,
+          '--namespace',
+          ns2,
+          '--id',
+          'wait2',
+          '--start-timeout',
+          '2',
+          '--runs-dir',
+          runs,
+        ],
+        cleanEnv({ KUBECONFIG: kubeconfig!, KUBECTL, ODOO_PASSWORD: 'admin' }),
+      );
+    } finally {
+      await lab.stop();
+    }
     expect(result.code, result.stderr).toBe(3);
     expect(result.stderr).toMatch(
       /kubectl wait: timed out \(error: timed out waiting for the condition/,
@@ -379,8 +396,11 @@ describeWithApiServer('k8s run against a kube-apiserver', () => {
     expect(hasStackTrace(result.stderr)).toBe(false);
     const run = JSON.parse(await readFile(join(runs, 'wait2', 'run.json'), 'utf8')) as {
       status: string;
+      target: { odoo: { serverVersion: string; lab: boolean } };
     };
     expect(run.status).toBe('failed');
+    // As a local run: checked and described before anything is applied (plan --format reads it).
+    expect(run.target.odoo).toMatchObject({ serverVersion: '17.0', lab: true });
     expect(kc(['-n', ns2, 'get', 'pods', '-o', 'name'])).toBe('');
   });
 

@@ -227,12 +227,21 @@ async function action(flags: K8sRunFlags): Promise<void> {
   }
 
   let prepareStep;
+  let odoo;
   if (flags.seed) {
     // The pools are topped up from here, through the same URL: the secret must be here too.
     const target = seedTarget(flags, cluster);
     const { OdooClient } = await import('../../odoo/client.js');
     const { poolTopUp } = await import('../../runner/pool-top-up.js');
+    const { preflight } = await import('../../runner/run-ladder.js');
+    // As a local run does: the credentials work, and run.json names the Odoo version measured
+    // (plan --format writes odoo.conf and the Deployments' image for that series).
+    odoo = (await preflight(target)).odoo;
     prepareStep = poolTopUp(new OdooClient(target));
+  } else {
+    log.warn(
+      'with --no-seed the target is not reached from here: run.json records its Odoo version as unknown',
+    );
   }
   const pgUrl = resolvePgUrl(flags);
   const { kubectl } = await import('../../k8s/kubectl.js');
@@ -254,6 +263,7 @@ async function action(flags: K8sRunFlags): Promise<void> {
       keep: flags.keep,
       prepareStep,
       stats,
+      ...(odoo && { odoo }),
       k6Outputs: outputs.record,
       control: controls.control,
       events,
