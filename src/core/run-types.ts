@@ -161,8 +161,11 @@ export const runSchema = z.looseObject({
   database: z
     .looseObject({ serverVersion: z.string(), versionNum: num, statStatements: z.boolean() })
     .optional(),
-  /** Where the measurements came from: k6 processes run here, or per-pod outputs imported. */
-  source: z.enum(['local', 'import']).optional(),
+  /**
+   * Where the measurements came from: k6 processes run here, per-pod outputs imported, or a
+   * ladder driven through k6-operator (`k8s run`).
+   */
+  source: z.enum(['local', 'import', 'k8s']).optional(),
 });
 export type RunJson = z.infer<typeof runSchema>;
 export type RunTarget = RunJson['target'];

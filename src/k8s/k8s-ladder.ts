@@ -8,7 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BadInputError, ExitCode, isOcError, OcError, UnreachableError } from '../core/errors.js';
 import { redact } from '../core/redact.js';
-import { createRunDir, stepDirName, writeRunJson } from '../core/run-dir.js';
+import {
+  createRunDir,
+  discardPartialSteps,
+  readStepJson,
+  stepDirName,
+  writeRunJson,
+} from '../core/run-dir.js';
 import type { LadderSpec, RunJson, StepJson, StopReason } from '../core/run-types.js';
 import type { ActivitySampler } from '../pgstats/activity-sampler.js';
 import type { PgStatsSession } from '../pgstats/stats-session.js';
@@ -43,6 +49,11 @@ export interface K8sLadderRequest {
   odoo?: RunJson['target']['odoo'];
   /** What run.json records of `--k6-out`: outputs masked, variables by name. */
   k6Outputs?: { outputs: string[]; variables: string[] };
+  /**
+   * A partial `k8s run` to continue (`--resume`): its steps stay, the ladder goes on from the
+   * first step it lacks. Its run id and ladder are the descriptor's.
+   */
+  resume?: { dir: string; run: RunJson };
   /** Each step's k6 archive, in ladder order. */
   archives: Buffer[];
   runsDir: string;
@@ -287,11 +298,25 @@ export async function runK8sLadder(request: K8sLadderRequest): Promise<K8sLadder
   const { kubectl, cluster, descriptor } = request;
   const spec = descriptor.ladder;
   await preflight(kubectl, cluster, request.context);
-  const dir = await createRunDir(request.runsDir, descriptor.runId);
-  const run = importedRunJson(descriptor.runId, spec, descriptor);
-  run.environment = request.environment;
+  const { dir, run } = request.resume ?? {
+    dir: await createRunDir(request.runsDir, descriptor.runId),
+    run: { ...importedRunJson(descriptor.runId, spec, descriptor), source: 'k8s' as const },
+  };
+  if (request.resume) {
+    await discardPartialSteps(dir);
+    run.status = 'running';
+    delete run.stopReason;
+    delete run.finishedAt;
+    request.events?.onNote?.(
+      `resuming ${run.id} after step ${run.steps.length} of ${spec.steps.length}`,
+      'info',
+    );
+  } else run.environment = request.environment;
   if (request.stats) run.database = databaseInfo(request.stats);
   if (request.odoo) run.target.odoo = request.odoo;
+  // This invocation's outputs, as a local run records them.
+  delete run.k6.outputs;
+  delete run.k6.variables;
   if (request.k6Outputs?.outputs.length) run.k6.outputs = request.k6Outputs.outputs;
   if (request.k6Outputs?.variables.length) run.k6.variables = request.k6Outputs.variables;
   await writeRunJson(dir, run);
@@ -342,15 +367,28 @@ async function climb(
 ): Promise<void> {
   const { kubectl, cluster } = request;
   const total = spec.steps.length;
-  let baseline: StepJson | undefined;
+  const start = run.steps.length;
+  let baseline: StepJson | undefined =
+    start > 0 ? await readStepJson(dir, run.steps[0]!.dir) : undefined;
   let stop: StopReason | undefined;
-  for (let i = 0; i < total && !stop; i++) {
+  // A resumed step's TestRun may still be in the cluster, and its pods' outputs on the claim:
+  // the objects are deleted, and this attempt writes to a folder of its own.
+  const attempt = request.resume ? `.resumed-${Date.now().toString(36)}` : '';
+  for (let i = start; i < total && !stop; i++) {
     const step = spec.steps[i]!;
     const folder = stepDirName(i + 1, step.label);
     request.events?.onStepStart?.(i + 1, total, step.label);
+    if (request.resume && i === start) await deleteStep(kubectl, cluster.runId, folder, true);
     const note = await request.prepareStep?.(step, i + 1, run);
     if (note) request.events?.onNote?.(note, 'info');
-    const { configMap, testRun } = stepManifests(cluster, spec, i + 1, request.archives[i]!);
+    const claimFolder = `${folder}${attempt}`;
+    const { configMap, testRun } = stepManifests(
+      cluster,
+      spec,
+      i + 1,
+      request.archives[i]!,
+      claimFolder,
+    );
     const pg = request.stats && pgAroundStep(request.stats, spec);
     await pg?.begin();
     await applyManifests(kubectl, [configMap, testRun]);
@@ -384,7 +422,7 @@ async function climb(
     }
     const k6ExitCode = await runnerExitCode(kubectl, testRun.metadata.name, request.events);
     const local = join(scratch, folder);
-    const claimPath = `${cluster.runId}/${folder}`;
+    const claimPath = `${cluster.runId}/${claimFolder}`;
     if (request.collect) await request.collect(claimPath, local);
     else
       await kubectl(['cp', `${collector}:${RESULTS_MOUNT}/${claimPath}`, local], {

@@ -231,6 +231,8 @@ export function stepManifests(
   spec: LadderSpec,
   index: number,
   archive: Buffer,
+  /** The step's folder on the claim, under the run's (default <NN>-<label>). */
+  claimFolder?: string,
 ): StepManifests {
   const step = spec.steps[index - 1]!;
   const folder = stepDirName(index, step.label);
@@ -261,7 +263,11 @@ export function stepManifests(
         volumes: [{ name: 'results', persistentVolumeClaim: { claimName: cluster.resultsClaim } }],
         volumeMounts: [
           // The kubelet creates the sub-path: one folder per run and step on the claim.
-          { name: 'results', mountPath: RESULTS_MOUNT, subPath: `${cluster.runId}/${folder}` },
+          {
+            name: 'results',
+            mountPath: RESULTS_MOUNT,
+            subPath: `${cluster.runId}/${claimFolder ?? folder}`,
+          },
         ],
       },
     },

@@ -178,21 +178,41 @@ export function runLadder(request: NewLadderRequest): Promise<LadderOutcome> {
   });
 }
 
+/**
+ * The run directory `--resume <id|dir>` names, and its run.json, when it can be continued here:
+ * not complete, not imported, and run the same way (`run` or `k8s run`).
+ */
+export async function openResumable(
+  resume: string,
+  runsDir: string,
+  how: 'local' | 'k8s',
+): Promise<{ dir: string; run: RunJson }> {
+  const dir = existsSync(join(resume, 'run.json')) ? resume : join(runsDir, resume);
+  const run = await readRunJson(dir);
+  if (run.status === 'complete') {
+    throw new BadInputError(`${dir}: this run is complete; there is nothing to resume`, {
+      hint: 'Start a new run instead.',
+    });
+  }
+  if (run.source === 'import') {
+    throw new BadInputError(`${dir}: an imported run cannot be resumed`);
+  }
+  const source = run.source ?? 'local';
+  if (source !== how) {
+    throw new BadInputError(
+      `${dir}: this run was driven by \`${source === 'k8s' ? 'k8s run' : 'run'}\`, not \`${how === 'k8s' ? 'k8s run' : 'run'}\``,
+      {
+        hint: `Continue it with: odoo-capacity ${source === 'k8s' ? 'k8s run' : 'run'} --resume ${run.id}`,
+      },
+    );
+  }
+  if (!run.scenario) throw new BadInputError(`${dir}/run.json: field scenario is missing`);
+  return { dir, run };
+}
+
 export function resumeLadder(request: ResumeLadderRequest): Promise<LadderOutcome> {
   return drive(request, async () => {
-    const dir = existsSync(join(request.resume, 'run.json'))
-      ? request.resume
-      : join(request.runsDir, request.resume);
-    const run = await readRunJson(dir);
-    if (run.status === 'complete') {
-      throw new BadInputError(`${dir}: this run is complete; there is nothing to resume`, {
-        hint: 'Start a new run instead.',
-      });
-    }
-    if (run.source === 'import') {
-      throw new BadInputError(`${dir}: an imported run cannot be resumed`);
-    }
-    if (!run.scenario) throw new BadInputError(`${dir}/run.json: field scenario is missing`);
+    const { dir, run } = await openResumable(request.resume, request.runsDir, 'local');
     if (run.target.url !== request.target.url || run.target.db !== request.target.db) {
       throw new BadInputError(
         `resume: the target ${request.target.url} (${request.target.db}) is not this run's ${run.target.url} (${run.target.db})`,

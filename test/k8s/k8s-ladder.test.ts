@@ -5,7 +5,7 @@
 // folder standing for the claim, and sets the TestRun's stage. Collection reads that folder
 // instead of `kubectl cp` (the one seam: exec needs a kubelet).
 import { execFileSync } from 'node:child_process';
-import { cp, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -16,6 +16,7 @@ import { kubectl } from '../../src/k8s/kubectl.js';
 import {
   DEFAULT_RESOURCES,
   podOutputs,
+  stepManifests,
   type K8sCluster,
   type PodOutputs,
 } from '../../src/k8s/manifests.js';
@@ -89,7 +90,10 @@ describeWithApiServer('k8s run ladder against a kube-apiserver', () => {
   });
 
   /** k6-operator and the kubelet, as far as the ladder can tell: pods Ready, TestRuns run. */
-  function playCluster(claim: string, runTestRuns = true): { stop(): void; applied: string[] } {
+  function playCluster(
+    claim: string,
+    runTestRuns: boolean | ((name: string) => boolean) = true,
+  ): { stop(): void; applied: string[] } {
     const applied: string[] = [];
     const busy = new Set<string>();
     let ticking = false;
@@ -122,7 +126,9 @@ describeWithApiServer('k8s run ladder against a kube-apiserver', () => {
         if (busy.has(run.metadata.name)) continue;
         busy.add(run.metadata.name);
         applied.push(run.metadata.name);
-        if (runTestRuns) void runPods(run, claim);
+        const runs =
+          typeof runTestRuns === 'function' ? runTestRuns(run.metadata.name) : runTestRuns;
+        if (runs) void runPods(run, claim);
       }
     }
     return { stop: () => clearInterval(timer), applied };
@@ -331,6 +337,62 @@ describeWithApiServer('k8s run ladder against a kube-apiserver', () => {
       detail: 'interrupted during step 1 (rate-8); its TestRun was deleted',
     });
     expect(kc(['get', 'testruns', '-l', 'odoo-capacity/run=oc-stop', '-o', 'name'])).toBe('');
+  });
+
+  it('resumes an interrupted ladder at its first missing step, past what the attempt left', async () => {
+    const claim = join(dir, 'claim-resume');
+    const interrupt = new AbortController();
+    const first = await request('again', claim, { interrupt: interrupt.signal });
+    // Step 1 runs; step 2's TestRun is applied, never finishes, and the user interrupts it.
+    const cluster1 = playCluster(claim, (name) => name.endsWith('-01-rate-8'));
+    const waiting = setInterval(() => {
+      if (cluster1.applied.length > 1) interrupt.abort();
+    }, 100);
+    let partial;
+    try {
+      partial = await runK8sLadder(first);
+    } finally {
+      clearInterval(waiting);
+      cluster1.stop();
+    }
+    expect(partial.run.status).toBe('partial');
+    expect(partial.run.steps.map((s) => s.label)).toEqual(['rate-8']);
+    // What an attempt can leave behind (a second Ctrl-C, a lost connection): step 2's TestRun,
+    // finished, and a pod's output on the claim. Neither may pass for the resumed step's.
+    const stale = stepManifests(first.cluster, spec, 2, first.archives[1]!);
+    kc(['apply', '--server-side', '-f', '-'], JSON.stringify(stale.testRun));
+    kc([
+      'patch',
+      'testrun',
+      stale.testRun.metadata.name,
+      '--subresource=status',
+      '--type=merge',
+      '-p',
+      JSON.stringify({ status: { stage: 'finished' } }),
+    ]);
+    await mkdir(join(claim, 'again', '02-rate-16'), { recursive: true });
+    await writeFile(join(claim, 'again', '02-rate-16', 'stale-pod.ndjson'), 'not k6 output\n');
+
+    const second = await request('again', claim);
+    const cluster2 = playCluster(claim);
+    let resumed;
+    try {
+      resumed = await runK8sLadder({
+        ...second,
+        resume: { dir: partial.dir, run: await readRunJson(partial.dir) },
+      });
+    } finally {
+      cluster2.stop();
+    }
+    expect(cluster2.applied).toEqual(['oc-again-02-rate-16']);
+    const onDisk = await readRun(resumed.dir);
+    expect(onDisk.run.source).toBe('k8s');
+    expect(onDisk.run.status).toBe('complete');
+    // Judged against the first attempt's step 1, read back from the run directory.
+    expect(onDisk.run.stopReason?.kind, JSON.stringify(onDisk.run.stopReason)).toBe('knee');
+    expect(onDisk.run.steps.map((s) => s.dir)).toEqual(['steps/01-rate-8', 'steps/02-rate-16']);
+    const second2 = onDisk.steps[1]!.step.classes['order-wave']!;
+    expect(second2.transactions + second2.errors.total).toBe(48);
   });
 
   it('fails the run in one line when a TestRun does not finish in time', async () => {

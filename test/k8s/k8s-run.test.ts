@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -190,6 +190,43 @@ describe('k8s run, the real kubectl and k6 archive', () => {
     expect(await guard('0.5')).toEqual([
       { threshold: 'rate<0.25', abortOnFail: true, delayAbortEval: '30s' },
     ]);
+  });
+
+  it('resumes only a partial k8s run, as it started, in one line otherwise', async () => {
+    const golden = join(import.meta.dirname, '..', 'fixtures', 'golden-run');
+    const copy = async (name: string, change: Record<string, unknown>) => {
+      const to = join(dir, name);
+      await cp(golden, to, { recursive: true });
+      const run = JSON.parse(await readFile(join(to, 'run.json'), 'utf8')) as object;
+      await writeFile(join(to, 'run.json'), JSON.stringify({ ...run, ...change }));
+      return to;
+    };
+    const resume = (run: string, more: string[] = []) =>
+      runCli(['k8s', 'run', '--resume', run, ...more], cleanEnv({ KUBECONFIG: join(dir, 'none') }));
+    const local = await copy('resume-local', { status: 'partial' });
+    const refused = await resume(local);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(
+      /^error: .*resume-local: this run was driven by `run`, not `k8s run`$/m,
+    );
+    expect(refused.stderr).toContain(
+      'hint: Continue it with: odoo-capacity run --resume 20261204-111038-peak-mix',
+    );
+    expect(hasStackTrace(refused.stderr)).toBe(false);
+    const done = await resume(await copy('resume-done', { source: 'k8s' }));
+    expect(done.code).toBe(2);
+    expect(done.stderr).toMatch(/this run is complete; there is nothing to resume$/m);
+    const partial = await copy('resume-k8s', { source: 'k8s', status: 'partial' });
+    const changed = await resume(partial, ['--rates', '1,2']);
+    expect(changed.code).toBe(2);
+    expect(changed.stderr).toMatch(
+      /^error: --resume continues the run as it started: --rates cannot change it$/m,
+    );
+    const elsewhere = await resume(partial, ['--url', 'http://odoo.other.svc:8069']);
+    expect(elsewhere.code).toBe(2);
+    expect(elsewhere.stderr).toMatch(
+      /^error: resume: the target http:\/\/odoo\.other\.svc:8069 \(demo\) is not this run's http:\/\/127\.0\.0\.1:40169 \(demo\)$/m,
+    );
   });
 
   it('refuses a resource quantity Kubernetes would refuse, naming the flag', async () => {

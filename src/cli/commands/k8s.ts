@@ -53,6 +53,7 @@ interface K8sRunFlags extends LadderFlags, GlobalOptions {
   passwordFile?: string;
   pgUrl?: string;
   k6Out?: string[];
+  resume?: string;
   id?: string;
   parallelism?: string;
   namespace: string;
@@ -177,6 +178,35 @@ async function buildArchives(
   }
 }
 
+/**
+ * `--resume <id|dir>`: a partial `k8s run` to continue, with its ladder, script and workload;
+ * the target defaults to the run's, and must be it. Ladder flags and --id do not apply.
+ */
+async function resumable(flags: K8sRunFlags) {
+  const { openResumable } = await import('../../runner/run-ladder.js');
+  if (flags.dryRun) throw new BadInputError('--resume and --dry-run do not go together');
+  const given = ['class', 'rates', 'vus', 'ladder', 'hold', 'warmup', 'id', 'script', 'workload']
+    .filter((f) => flags[f as keyof K8sRunFlags] !== undefined)
+    .map((f) => `--${f}`);
+  if (given.length > 0) {
+    throw new BadInputError(
+      `--resume continues the run as it started: ${given.join(', ')} cannot change it`,
+      { hint: 'Leave them out, or start a new run.' },
+    );
+  }
+  const opened = await openResumable(flags.resume!, flags.runsDir, 'k8s');
+  const { target } = opened.run;
+  flags.url ??= process.env.ODOO_URL ?? target.url;
+  flags.db ??= process.env.ODOO_DB ?? target.db;
+  if (flags.url !== target.url || flags.db !== target.db) {
+    throw new BadInputError(
+      `resume: the target ${flags.url} (${flags.db}) is not this run's ${target.url} (${target.db})`,
+      { hint: 'Leave out --url and --db (and ODOO_URL, ODOO_DB): the run keeps its target.' },
+    );
+  }
+  return opened;
+}
+
 function seedTarget(flags: K8sRunFlags, cluster: K8sCluster) {
   const hint =
     'Pools are topped up from this machine before consuming steps: set ODOO_PASSWORD (or ODOO_API_KEY) here, or pass --no-seed and seed the target yourself.';
@@ -195,8 +225,9 @@ async function action(flags: K8sRunFlags): Promise<void> {
   const { locateK6 } = await import('../../runner/k6-binary.js');
   const { newRunId } = await import('../../runner/run-ladder.js');
   const { stepManifests } = await import('../../k8s/manifests.js');
-  const spec = await ladderFromFlags(flags);
-  const runId = flags.id ?? newRunId(spec.profile);
+  const resume = flags.resume ? await resumable(flags) : undefined;
+  const spec = resume?.run.ladder ?? (await ladderFromFlags(flags));
+  const runId = resume?.run.id ?? flags.id ?? newRunId(spec.profile);
   const k6 = await locateK6({ install: false });
   const cluster = clusterFrom(flags, spec, runId, k6.version);
   const { k6OutputSettings } = await import('../../runner/k6-outputs.js');
@@ -204,8 +235,8 @@ async function action(flags: K8sRunFlags): Promise<void> {
   const tagged = outputs.outputs.length > 0 || Object.keys(outputs.env).length > 0;
   if (tagged) cluster.outputs = podOutputs(outputs, cluster.secretName);
   for (const note of outputs.notes) log.warn(note);
-  const script = scriptFor(flags, spec.profile);
-  const workload = await loadWorkloadEnvelope(flags);
+  const script = resume?.run.scenario!.script ?? scriptFor(flags, spec.profile);
+  const workload = resume?.run.scenario!.workload ?? (await loadWorkloadEnvelope(flags));
   const environment = flags.dryRun ? undefined : await loadEnvironmentChecked(flags);
   const archives = await buildArchives(k6, script, runId, spec, withErrorCap(workload, spec));
   const descriptor = {
@@ -263,6 +294,7 @@ async function action(flags: K8sRunFlags): Promise<void> {
       keep: flags.keep,
       prepareStep,
       stats,
+      ...(resume && { resume }),
       ...(odoo && { odoo }),
       k6Outputs: outputs.record,
       control: controls.control,
@@ -369,6 +401,7 @@ export function registerK8s(program: Command): void {
     .option('--keep', 'keep each step’s TestRun and ConfigMap in the cluster')
     .option('--no-seed', 'do not top up the seeded pools from here before consuming steps')
     .option('--id <id>', 'run id (default: UTC time and profile)')
+    .option('--resume <id>', 'continue a partial k8s run from its first missing step')
     .option('--runs-dir <dir>', 'where run directories go', 'runs')
     .option('--script <file>', 'k6 script (default: scenarios/<profile>.ts)')
     .option(
@@ -389,6 +422,7 @@ Examples:
       --url http://odoo.tenant-a.svc:8069 --db tenant_a --namespace loadtest
   $ odoo-capacity k8s run --ladder models/ladders/peak-mix.yaml --parallelism 8 --runner-cpu 2 --runner-memory 2Gi --json
   $ odoo-capacity k8s run --class order-wave --rates 20,40 --url http://odoo:8069 --db lab --dry-run > testruns.yaml
+  $ odoo-capacity k8s run --resume 20261204-160913-order-wave --namespace loadtest
 
 Needs k6-operator in the cluster, the Secret (kubectl create secret generic odoo-capacity-target
 --from-literal=password=...) and a ReadWriteMany PVC for the pods' outputs. The secret is never in
