@@ -403,7 +403,11 @@ async function climb(
         timeoutSeconds: timeout,
         signal: request.control.interrupt,
         pollMs: request.pollMs,
-        onStage: pg?.onStage,
+        onStage: (stage) => {
+          pg?.onStage(stage);
+          // k6-operator's stages, as progress: initialization … started … stopped, finished.
+          request.events?.onNote?.(`${step.label}: TestRun ${stage || 'applied'}`, 'info');
+        },
         onNote: (line) => request.events?.onNote?.(line, 'warning'),
         outageMs: request.outageMs,
       });
