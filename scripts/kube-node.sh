@@ -207,6 +207,10 @@ TOML
 JSON
   # The bridge plugin turns on IPv4 forwarding: stop puts back what was there.
   [ -f "$RUN/ip_forward.before" ] || cat /proc/sys/net/ipv4/ip_forward >"$RUN/ip_forward.before"
+  # The bridge made now, not at the first pod: a load target can listen on 10.88.0.1 at once.
+  if ! ip link show ocnode0 >/dev/null 2>&1; then
+    ip link add ocnode0 type bridge && ip addr add 10.88.0.1/16 dev ocnode0 && ip link set ocnode0 up
+  fi
   if ! alive containerd; then
     log "starting containerd ($("$BIN/containerd" --version | awk '{print $3}'))"
     daemon containerd "$BIN/containerd" --config "$C/config.toml"
@@ -292,6 +296,10 @@ stop() {
     umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || log "could not unmount $m"
   done
   ip link del ocnode0 2>/dev/null || true
+  # The kubelet's QoS cgroups (cgroupfs driver), once empty.
+  for d in /sys/fs/cgroup/*/kubepods; do
+    [ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} \; 2>/dev/null || true
+  done
   if [ -f "$RUN/ip_forward.before" ]; then
     cat "$RUN/ip_forward.before" >/proc/sys/net/ipv4/ip_forward
     rm -f "$RUN/ip_forward.before"
