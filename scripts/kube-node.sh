@@ -4,7 +4,8 @@
 # images (no registry): a k6 image (busybox + k6) and a pause image. Needs root, cgroups, overlayfs.
 # Usage: kube-node.sh build | images | start | stop
 #   start prints the kubeconfig's path on stdout once the node is Ready.
-# OC_NODE_HOME (default /work/h-node style cache dir) holds binaries, images and all state.
+# OC_NODE_HOME holds binaries, images and all state; kube-apiserver and etcd come from
+# OC_K8S_APISERVER_BIN (default: kube-apiserver.sh's bin folder).
 set -euo pipefail
 SCRIPTS="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 NODE_HOME="${OC_NODE_HOME:-${XDG_CACHE_HOME:-$HOME/.cache}/odoo-capacity/node}"
@@ -157,9 +158,12 @@ start() {
   export PATH="$BIN:$PATH"
 
   # --- kube-apiserver + etcd, on their own ports ---
-  local apibin="${OC_K8S_APISERVER_BIN:-${OC_K8S_HOME_BIN:-/tmp/k8s-home/bin}}"
+  # kube-apiserver and etcd: copied from OC_K8S_APISERVER_BIN, else kube-apiserver.sh's own bin.
+  local apibin="${OC_K8S_APISERVER_BIN:-${OC_K8S_HOME:-${XDG_CACHE_HOME:-$HOME/.cache}/odoo-capacity/k8s}/bin}"
   for b in kube-apiserver etcd; do
-    [ -x "$NODE_HOME/k8s/bin/$b" ] || cp "$apibin/$b" "$NODE_HOME/k8s/bin/$b"
+    [ -x "$NODE_HOME/k8s/bin/$b" ] && continue
+    [ -x "$apibin/$b" ] || { log "no $b in $apibin (run: scripts/kube-apiserver.sh build, or set OC_K8S_APISERVER_BIN)"; return 1; }
+    cp "$apibin/$b" "$NODE_HOME/k8s/bin/$b"
   done
   local KC
   KC="$(OC_K8S_HOME="$NODE_HOME/k8s" OC_K8S_API_PORT="$API_PORT" OC_K8S_ETCD_PORT="$ETCD_PORT" \
