@@ -300,6 +300,19 @@ stop() {
     umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || log "could not unmount $m"
   done
   ip link del ocnode0 2>/dev/null || true
+  # The kubelet's own iptables chains (firewall of 127.0.0.0/8, canaries), when it made any.
+  local ipt t c
+  for ipt in iptables ip6tables; do
+    command -v "$ipt" >/dev/null || continue
+    for c in INPUT OUTPUT; do
+      while "$ipt" -D "$c" -j KUBE-FIREWALL 2>/dev/null; do :; done
+    done
+    for t in filter nat mangle; do
+      for c in KUBE-FIREWALL KUBE-KUBELET-CANARY KUBE-IPTABLES-HINT; do
+        "$ipt" -t "$t" -F "$c" 2>/dev/null && "$ipt" -t "$t" -X "$c" 2>/dev/null || true
+      done
+    done
+  done
   # The kubelet's QoS cgroups (cgroupfs driver), once empty.
   for d in /sys/fs/cgroup/*/kubepods; do
     [ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} \; 2>/dev/null || true
