@@ -322,7 +322,9 @@ export async function runK8sLadder(request: K8sLadderRequest): Promise<K8sLadder
   await writeRunJson(dir, run);
   request.events?.onStart?.(run, dir);
   const scratch = await mkdtemp(join(tmpdir(), 'oc-k8s-collect-'));
-  const collector = collectorPod(cluster);
+  // A resumed run's step folders on the claim and its collector pod are its own (climb).
+  const attempt = request.resume ? `resumed-${Date.now().toString(36)}` : undefined;
+  const collector = collectorPod(cluster, attempt);
   try {
     await applyManifests(kubectl, [collector]);
     await kubectl(
@@ -334,7 +336,7 @@ export async function runK8sLadder(request: K8sLadderRequest): Promise<K8sLadder
       ],
       { timeoutMs: (request.startTimeoutSeconds + 30) * 1000 },
     );
-    await climb(request, dir, run, spec, collector.metadata.name, scratch);
+    await climb(request, dir, run, spec, collector.metadata.name, scratch, attempt);
     return { dir, run };
   } catch (error) {
     run.status = 'failed';
@@ -364,6 +366,7 @@ async function climb(
   spec: LadderSpec,
   collector: string,
   scratch: string,
+  attempt: string | undefined,
 ): Promise<void> {
   const { kubectl, cluster } = request;
   const total = spec.steps.length;
@@ -373,7 +376,6 @@ async function climb(
   let stop: StopReason | undefined;
   // A resumed step's TestRun may still be in the cluster, and its pods' outputs on the claim:
   // the objects are deleted, and this attempt writes to a folder of its own.
-  const attempt = request.resume ? `.resumed-${Date.now().toString(36)}` : '';
   for (let i = start; i < total && !stop; i++) {
     const step = spec.steps[i]!;
     const folder = stepDirName(i + 1, step.label);
@@ -381,7 +383,7 @@ async function climb(
     if (request.resume && i === start) await deleteStep(kubectl, cluster.runId, folder, true);
     const note = await request.prepareStep?.(step, i + 1, run);
     if (note) request.events?.onNote?.(note, 'info');
-    const claimFolder = `${folder}${attempt}`;
+    const claimFolder = attempt ? `${folder}.${attempt}` : folder;
     const { configMap, testRun } = stepManifests(
       cluster,
       spec,

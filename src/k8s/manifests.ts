@@ -4,6 +4,7 @@
 // and summary to a PersistentVolumeClaim under <run id>/<NN>-<label>/, which a collector pod
 // mounting the same claim hands back (collect.ts). Secrets come from a Kubernetes Secret
 // (secretKeyRef); the manifests hold none.
+import { createHash } from 'node:crypto';
 import { BadInputError } from '../core/errors.js';
 import { stepDirName } from '../core/run-dir.js';
 import type { LadderSpec } from '../core/run-types.js';
@@ -136,9 +137,19 @@ export function k8sName(...parts: string[]): string {
   const name = `oc-${parts.join('-')}`
     .toLowerCase()
     .replace(/[^a-z0-9-]+/g, '-')
-    .replace(/-+/g, '-');
-  return name.slice(0, 50).replace(/-$/, '');
+    .replace(/-+/g, '-')
+    .replace(/-$/, '');
+  if (name.length <= NAME_MAX) return name;
+  // Cut, but kept apart: a long run id must not give every step the same name.
+  const hash = createHash('sha256').update(name).digest('hex').slice(0, 7);
+  return `${name.slice(0, NAME_MAX - hash.length - 1).replace(/-$/, '')}-${hash}`;
 }
+
+/**
+ * Names of at most 50 characters: k6-operator names a TestRun's Jobs `<name>-<i>` and their
+ * pods add `-<5 characters>`, all within the 63 of a DNS label.
+ */
+const NAME_MAX = 50;
 
 export function archiveKey(index: number, label: string): string {
   return `${stepDirName(index, label)}.tar`;
@@ -279,12 +290,15 @@ export function stepManifests(
  * A pod that mounts the results claim and idles, so that `kubectl cp` can read what the finished
  * runner pods wrote (their own containers have exited). Deleted when the ladder ends.
  */
-export function collectorPod(cluster: K8sCluster): Manifest {
+export function collectorPod(cluster: K8sCluster, attempt?: string): Manifest {
   return {
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: {
-      name: k8sName(cluster.runId, 'collector'),
+      // A resumed run's own: the one before may still be terminating.
+      name: attempt
+        ? k8sName(cluster.runId, 'collector', attempt)
+        : k8sName(cluster.runId, 'collector'),
       namespace: cluster.namespace,
       labels: runLabels(cluster.runId),
     },

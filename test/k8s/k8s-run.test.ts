@@ -229,6 +229,16 @@ describe('k8s run, the real kubectl and k6 archive', () => {
     );
   });
 
+  it('keeps each step’s objects apart under a run id too long for a Kubernetes name', async () => {
+    const id = `quarterly-sizing-${'tenant-acme-distribution-'.repeat(2)}2026q4`;
+    const manifests = await dryRun([...LADDER, '--id', id]);
+    const names = manifests.filter((m) => m.kind === 'TestRun').map((m) => m.metadata.name);
+    expect(names).toHaveLength(2);
+    expect(new Set(names).size).toBe(2);
+    for (const name of names) expect(name.length, name).toBeLessThanOrEqual(50);
+    expect(names[0]).toMatch(/^oc-quarterly-sizing-[a-z0-9-]+-[0-9a-f]{7}$/);
+  });
+
   it('refuses a resource quantity Kubernetes would refuse, naming the flag', async () => {
     const result = await runCli(
       ['k8s', 'run', '--dry-run', ...TARGET, ...LADDER, '--runner-memory', '2GB'],
