@@ -2,9 +2,11 @@
 // OC_TEST_K8S_NODE names its kubeconfig. There is no kube-controller-manager and no k6-operator,
 // so this file does their two jobs the tests need: binding a claim to a hostPath volume, and
 // turning a TestRun into its runner pods, as k6-operator does, then setting its stage.
-import { createConnection, createServer } from 'node:net';
-import type { Kubectl } from '../../../src/k8s/kubectl.js';
+import { createConnection, createServer, type Socket } from 'node:net';
+import { kubectl, type Kubectl } from '../../../src/k8s/kubectl.js';
+import type { K8sCluster } from '../../../src/k8s/manifests.js';
 import { segmentArgs } from '../../../src/runner/execution-segments.js';
+import { installTestRunCrd } from './crd.js';
 import type { TestRunSpec } from './pods.js';
 
 export const nodeKubeconfig = process.env.OC_TEST_K8S_NODE;
@@ -93,8 +95,14 @@ export async function bridgeProxy(
   target: string,
 ): Promise<{ url: string; close(): Promise<void> }> {
   const { hostname, port } = new URL(target);
+  // A pod torn down may leave its end open: close() ends what is left rather than wait for it.
+  const open = new Set<Socket>();
   const server = createServer((inbound) => {
     const outbound = createConnection({ host: hostname, port: Number(port) });
+    for (const socket of [inbound, outbound]) {
+      open.add(socket);
+      socket.on('close', () => open.delete(socket));
+    }
     inbound.pipe(outbound).pipe(inbound);
     inbound.on('error', () => outbound.destroy());
     outbound.on('error', () => inbound.destroy());
@@ -106,7 +114,11 @@ export async function bridgeProxy(
   const address = server.address() as { port: number };
   return {
     url: `http://${BRIDGE_HOST}:${address.port}`,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        for (const socket of open) socket.destroy();
+      }),
   };
 }
 
@@ -226,4 +238,55 @@ function runnerPods(run: TestRun): object[] {
       ],
     },
   }));
+}
+
+/** The Secret and the results claim every `k8s run` on the node uses. */
+export const NODE_SECRET = 'odoo-capacity-target';
+export const NODE_CLAIM = 'odoo-capacity-results';
+
+/**
+ * A namespace for a run on the node: the TestRun CRD installed, the Secret with `password`, and
+ * the results claim bound to `claimDir`. Its `close` deletes what the run left, one kind at a
+ * time (no kube-controller-manager: a namespace never ends deleting), and frees the claim.
+ */
+export async function openNodeNamespace(
+  kc: Kubectl,
+  namespace: string,
+  password: string,
+  claimDir: string,
+): Promise<{ close(): Promise<void> }> {
+  await installTestRunCrd(process.env.KUBECTL ?? 'kubectl', nodeKubeconfig!);
+  await kubectl({ namespace: 'default' })(['create', 'namespace', namespace]);
+  await kc(['create', 'secret', 'generic', NODE_SECRET, `--from-literal=password=${password}`]);
+  await bindClaim(kc, namespace, NODE_CLAIM, claimDir);
+  return {
+    close: async () => {
+      await kc(['delete', 'pods,testruns.k6.io,configmaps,secrets', '--all', '--wait=true'], {
+        timeoutMs: 120_000,
+      }).catch(() => undefined);
+      await releaseClaim(kc, namespace, NODE_CLAIM).catch(() => undefined);
+    },
+  };
+}
+
+/** A run's cluster on the node: `parallelism` pods of the local image, small, the password's Secret. */
+export function nodeCluster(
+  runId: string,
+  namespace: string,
+  target: K8sCluster['target'],
+  parallelism = 2,
+): K8sCluster {
+  return {
+    runId,
+    namespace,
+    parallelism,
+    image: K6_IMAGE,
+    target,
+    secretName: NODE_SECRET,
+    secretKey: 'password',
+    resultsClaim: NODE_CLAIM,
+    separate: false,
+    // Small: the node has two CPUs, shared with everything else on this machine.
+    resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '512Mi' } },
+  };
 }
