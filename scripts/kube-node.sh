@@ -213,7 +213,10 @@ JSON
   [ -f "$RUN/ip_forward.before" ] || cat /proc/sys/net/ipv4/ip_forward >"$RUN/ip_forward.before"
   # The bridge made now, not at the first pod: a load target can listen on 10.88.0.1 at once.
   if ! ip link show ocnode0 >/dev/null 2>&1; then
-    ip link add ocnode0 type bridge && ip addr add 10.88.0.1/16 dev ocnode0 && ip link set ocnode0 up
+    # A fixed address: else the bridge takes its ports' lowest, which changes as pods come and
+    # go, and pods that cached the gateway's old one lose their connections to the host.
+    ip link add ocnode0 address 02:00:0a:58:00:01 type bridge &&
+      ip addr add 10.88.0.1/16 dev ocnode0 && ip link set ocnode0 up
   fi
   if ! alive containerd; then
     log "starting containerd ($("$BIN/containerd" --version | awk '{print $3}'))"
