@@ -8,13 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BadInputError, ExitCode, isOcError, OcError, UnreachableError } from '../core/errors.js';
 import { redact } from '../core/redact.js';
-import {
-  createRunDir,
-  discardPartialSteps,
-  readStepJson,
-  stepDirName,
-  writeRunJson,
-} from '../core/run-dir.js';
+import { createRunDir, readStepJson, stepDirName, writeRunJson } from '../core/run-dir.js';
 import type { LadderSpec, RunJson, StepJson, StopReason } from '../core/run-types.js';
 import type { ActivitySampler } from '../pgstats/activity-sampler.js';
 import type { PgStatsSession } from '../pgstats/stats-session.js';
@@ -24,7 +18,13 @@ import {
   type ImportDescriptor,
   type StepPgEvidence,
 } from '../runner/import-run.js';
-import { databaseInfo, finish, type LadderEvents, type PrepareStep } from '../runner/run-ladder.js';
+import {
+  databaseInfo,
+  finish,
+  reopenRun,
+  type LadderEvents,
+  type PrepareStep,
+} from '../runner/run-ladder.js';
 import { k6ExitMeaning } from '../runner/k6-exit-codes.js';
 import { stopAfter } from '../runner/stop-criteria.js';
 import { isTransientKubectlError, type Kubectl } from './kubectl.js';
@@ -302,11 +302,8 @@ export async function runK8sLadder(request: K8sLadderRequest): Promise<K8sLadder
     dir: await createRunDir(request.runsDir, descriptor.runId),
     run: { ...importedRunJson(descriptor.runId, spec, descriptor), source: 'k8s' as const },
   };
+  await reopenRun(dir, run, request.k6Outputs);
   if (request.resume) {
-    await discardPartialSteps(dir);
-    run.status = 'running';
-    delete run.stopReason;
-    delete run.finishedAt;
     request.events?.onNote?.(
       `resuming ${run.id} after step ${run.steps.length} of ${spec.steps.length}`,
       'info',
@@ -314,11 +311,6 @@ export async function runK8sLadder(request: K8sLadderRequest): Promise<K8sLadder
   } else run.environment = request.environment;
   if (request.stats) run.database = databaseInfo(request.stats);
   if (request.odoo) run.target.odoo = request.odoo;
-  // This invocation's outputs, as a local run records them.
-  delete run.k6.outputs;
-  delete run.k6.variables;
-  if (request.k6Outputs?.outputs.length) run.k6.outputs = request.k6Outputs.outputs;
-  if (request.k6Outputs?.variables.length) run.k6.variables = request.k6Outputs.variables;
   await writeRunJson(dir, run);
   request.events?.onStart?.(run, dir);
   const scratch = await mkdtemp(join(tmpdir(), 'oc-k8s-collect-'));
@@ -374,12 +366,12 @@ async function climb(
   let baseline: StepJson | undefined =
     start > 0 ? await readStepJson(dir, run.steps[0]!.dir) : undefined;
   let stop: StopReason | undefined;
-  // A resumed step's TestRun may still be in the cluster, and its pods' outputs on the claim:
-  // the objects are deleted, and this attempt writes to a folder of its own.
   for (let i = start; i < total && !stop; i++) {
     const step = spec.steps[i]!;
     const folder = stepDirName(i + 1, step.label);
     request.events?.onStepStart?.(i + 1, total, step.label);
+    // A resumed step's TestRun may still be in the cluster, and its pods' outputs on the claim:
+    // the objects are deleted, and this attempt writes to a folder of its own (claimFolder).
     if (request.resume && i === start) await deleteStep(kubectl, cluster.runId, folder, true);
     const note = await request.prepareStep?.(step, i + 1, run);
     if (note) request.events?.onNote?.(note, 'info');

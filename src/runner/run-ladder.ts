@@ -233,6 +233,26 @@ export function resumeLadder(request: ResumeLadderRequest): Promise<LadderOutcom
   });
 }
 
+/**
+ * A new or resumed run as this invocation drives it (`run` and `k8s run`): staging folders of an
+ * earlier attempt discarded, running again, and this invocation's k6 outputs recorded (masked
+ * arguments, variables by name only). run.json is the caller's to write.
+ */
+export async function reopenRun(
+  dir: string,
+  run: RunJson,
+  outputs: K6OutputSettings['record'] | undefined,
+): Promise<void> {
+  await discardPartialSteps(dir);
+  run.status = 'running';
+  delete run.stopReason;
+  delete run.finishedAt;
+  delete run.k6.outputs;
+  delete run.k6.variables;
+  if (outputs?.outputs.length) run.k6.outputs = outputs.outputs;
+  if (outputs?.variables.length) run.k6.variables = outputs.variables;
+}
+
 type Open = (k6: K6Binary, stats: PgStatsSession | undefined) => Promise<LadderOutcome>;
 
 async function drive(request: Common, open: Open): Promise<LadderOutcome> {
@@ -248,15 +268,7 @@ async function drive(request: Common, open: Open): Promise<LadderOutcome> {
     unlock = await lockRun(dir);
     // No live runner has this run: a k6 still running from one that died is stopped first.
     for (const note of await stopStrayK6(dir)) request.events?.onNote?.(note, 'warning');
-    await discardPartialSteps(dir);
-    run.status = 'running';
-    delete run.stopReason;
-    delete run.finishedAt;
-    // This invocation's outputs: masked arguments, variables by name only.
-    delete run.k6.outputs;
-    delete run.k6.variables;
-    if (outputs.record.outputs.length) run.k6.outputs = outputs.record.outputs;
-    if (outputs.record.variables.length) run.k6.variables = outputs.record.variables;
+    await reopenRun(dir, run, outputs.record);
     await writeRunJson(dir, run);
     request.events?.onStart?.(run, dir);
     await climb(dir, run, k6, stats, request, outputs);
